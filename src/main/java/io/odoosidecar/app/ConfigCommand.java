@@ -1,0 +1,46 @@
+package io.odoosidecar.app;
+
+import io.odoosidecar.odoo.OdooSettings;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code sidecar config}: show the effective configuration. */
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
+    description = "Check the configuration and print it, secrets masked.")
+final class ConfigCommand implements Callable<Integer> {
+  @ParentCommand SidecarCommand root;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    root.quietLogs();
+    SidecarConfig config = root.loadConfig();
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("file: " + config.file());
+    out.println("data-dir: " + config.dataDir());
+    out.println("server: " + config.server().host() + ":" + config.server().port());
+    out.println("odoo.default: " + config.defaultConnection());
+    for (OdooSettings c : config.connections().values()) {
+      out.println("odoo.connections." + c.name() + ":");
+      out.println("  url: " + c.url());
+      out.println("  database: " + c.database());
+      out.println("  login: " + c.login());
+      out.println("  password: " + (c.password().isPresent() ? "(set)" : "(none)"));
+      out.println("  api-key: " + (c.apiKey().isPresent() ? "(set)" : "(none)"));
+      out.println("  transport: " + c.transport().configName());
+      out.println("  connect-timeout: " + c.connectTimeout());
+      out.println("  request-timeout: " + c.requestTimeout());
+      out.println("  tls-verify: " + c.tlsVerify());
+      out.println("  retry: " + c.retry());
+      out.println("  fields-cache-ttl: " + c.fieldsCacheTtl());
+    }
+    out.flush();
+    return ExitCodes.OK;
+  }
+}

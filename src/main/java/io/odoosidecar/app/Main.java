@@ -1,0 +1,36 @@
+package io.odoosidecar.app;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/** Entry point of the {@code sidecar} command line. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new SidecarCommand());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("error: " + e.getMessage());
+          return ExitCodes.of(e);
+        });
+    return cli;
+  }
+
+  /** Sets the level of the sidecar's own loggers. */
+  static void logLevel(String level) {
+    Logger logger = (Logger) LoggerFactory.getLogger("io.odoosidecar");
+    logger.setLevel(Level.toLevel(level, Level.INFO));
+  }
+}

@@ -1,0 +1,246 @@
+package io.odoosidecar.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.odoo.Secret;
+import io.odoosidecar.odoo.TransportKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The sidecar's configuration: a YAML file (every key documented in {@code config/sidecar.yaml} and
+ * the README) with environment overrides.
+ *
+ * <p>The environment variables {@code ODOO_URL}, {@code ODOO_DB}, {@code ODOO_USER}, {@code
+ * ODOO_PASSWORD} and {@code ODOO_API_KEY} override the default connection. Secrets never come from
+ * the YAML itself: a connection names the environment variable ({@code password-env}) or the file
+ * ({@code password-file}) that holds each one.
+ *
+ * @param file the file read, or a placeholder when there was none
+ * @param connections the Odoo connections by name, in file order
+ * @param defaultConnection the name of the connection used when none is named
+ * @param server the sidecar's own HTTP server
+ * @param dataDir where the sidecar keeps its files
+ */
+public record SidecarConfig(
+    Path file,
+    Map<String, OdooSettings> connections,
+    String defaultConnection,
+    ServerConfig server,
+    Path dataDir) {
+
+  /** The sidecar's own HTTP server (RPC endpoint, webhooks, health). */
+  public record ServerConfig(String host, int port) {}
+
+  private static final Set<String> TOP_KEYS = Set.of("odoo", "server", "data-dir");
+  private static final Set<String> ODOO_KEYS = Set.of("default", "connections");
+  private static final Set<String> SERVER_KEYS = Set.of("host", "port");
+  private static final Set<String> RETRY_KEYS =
+      Set.of("max-attempts", "initial-backoff", "max-backoff");
+  private static final Set<String> CONNECTION_KEYS =
+      Set.of(
+          "url",
+          "database",
+          "login",
+          "password",
+          "api-key",
+          "password-env",
+          "password-file",
+          "api-key-env",
+          "api-key-file",
+          "transport",
+          "connect-timeout",
+          "request-timeout",
+          "tls-verify",
+          "send-database-header",
+          "retry",
+          "fields-cache-ttl");
+
+  /** The name of the connection built from the environment alone. */
+  public static final String DEFAULT_NAME = "main";
+
+  public SidecarConfig {
+    connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
+  }
+
+  /** The connection named {@code name}, or the default one when {@code name} is null. */
+  public OdooSettings connection(String name) {
+    String wanted = name == null ? defaultConnection : name;
+    OdooSettings settings = connections.get(wanted);
+    if (settings == null) {
+      throw new ConfigException(
+          file,
+          "odoo.connections",
+          "no connection named '"
+              + wanted
+              + "'; configured: "
+              + String.join(", ", connections.keySet()));
+    }
+    return settings;
+  }
+
+  /** Reads {@code file} (which may be absent: the environment alone then configures). */
+  public static SidecarConfig load(Path file, Map<String, String> env) {
+    JsonNode root = null;
+    if (Files.exists(file)) {
+      try {
+        root =
+            new ObjectMapper(new YAMLFactory())
+                .readTree(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (JsonProcessingException e) {
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+        throw new ConfigException(
+            file, "", "not valid YAML" + where + ": " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new ConfigException(file, "", "cannot be read: " + e.getMessage());
+      }
+    }
+    return read(file, new ConfigNode(file, "", root), env);
+  }
+
+  private static SidecarConfig read(Path file, ConfigNode root, Map<String, String> env) {
+    root.allowOnly(TOP_KEYS);
+    ConfigNode odoo = root.child("odoo");
+    odoo.allowOnly(ODOO_KEYS);
+    ConfigNode list = odoo.child("connections");
+    Map<String, OdooSettings> connections = new LinkedHashMap<>();
+    String defaultName =
+        odoo.string("default").orElse(list.keys().isEmpty() ? DEFAULT_NAME : list.keys().get(0));
+    if (list.keys().isEmpty()) {
+      connections.put(defaultName, connection(list.child(defaultName), defaultName, true, env));
+    }
+    for (String name : list.keys()) {
+      connections.put(name, connection(list.child(name), name, name.equals(defaultName), env));
+    }
+    if (!connections.containsKey(defaultName)) {
+      throw odoo.error("default", "names no connection of odoo.connections: '" + defaultName + "'");
+    }
+    ConfigNode server = root.child("server");
+    server.allowOnly(SERVER_KEYS);
+    ServerConfig serverConfig =
+        new ServerConfig(
+            server.string("host").orElse("127.0.0.1"), server.integer("port", 8765, 0, 65535));
+    Path dataDir = Path.of(root.string("data-dir").orElse("data"));
+    return new SidecarConfig(file, connections, defaultName, serverConfig, dataDir);
+  }
+
+  private static OdooSettings connection(
+      ConfigNode node, String name, boolean isDefault, Map<String, String> env) {
+    node.allowOnly(CONNECTION_KEYS);
+    for (String literal : new String[] {"password", "api-key"}) {
+      if (node.has(literal)) {
+        throw node.error(
+            literal,
+            "secrets are not read from the YAML: name an environment variable ("
+                + literal
+                + "-env) or a file ("
+                + literal
+                + "-file) that holds it");
+      }
+    }
+    String url =
+        override(env, isDefault, "ODOO_URL")
+            .orElseGet(() -> node.requireString("url", "the Odoo server's URL (or set ODOO_URL)"));
+    String database =
+        override(env, isDefault, "ODOO_DB")
+            .orElseGet(
+                () -> node.requireString("database", "the Odoo database name (or set ODOO_DB)"));
+    String login =
+        override(env, isDefault, "ODOO_USER")
+            .orElseGet(
+                () -> node.requireString("login", "the Odoo user's login (or set ODOO_USER)"));
+    Optional<Secret> password = secret(node, "password", isDefault ? "ODOO_PASSWORD" : null, env);
+    Optional<Secret> apiKey = secret(node, "api-key", isDefault ? "ODOO_API_KEY" : null, env);
+    if (password.isEmpty() && apiKey.isEmpty()) {
+      throw node.error(
+          "password-env",
+          "no secret found: set "
+              + (isDefault ? "ODOO_PASSWORD or ODOO_API_KEY, or " : "")
+              + "name an environment variable (password-env, api-key-env) or a file"
+              + " (password-file, api-key-file)");
+    }
+    TransportKind transport;
+    try {
+      transport = TransportKind.of(node.string("transport").orElse("auto"));
+    } catch (IllegalArgumentException e) {
+      throw node.error("transport", e.getMessage());
+    }
+    if (transport == TransportKind.JSON2 && apiKey.isEmpty()) {
+      throw node.error(
+          "transport", "json2 needs an API key (ODOO_API_KEY, api-key-env or api-key-file)");
+    }
+    ConfigNode retry = node.child("retry");
+    retry.allowOnly(RETRY_KEYS);
+    RetryPolicy retryPolicy;
+    try {
+      retryPolicy =
+          new RetryPolicy(
+              retry.integer("max-attempts", RetryPolicy.DEFAULT.maxAttempts(), 1, 100),
+              retry.duration("initial-backoff", RetryPolicy.DEFAULT.initialBackoff()),
+              retry.duration("max-backoff", RetryPolicy.DEFAULT.maxBackoff()));
+    } catch (IllegalArgumentException e) {
+      throw retry.error("", e.getMessage());
+    }
+    return new OdooSettings(
+        name,
+        node.url("url", url),
+        database,
+        login,
+        password,
+        apiKey,
+        transport,
+        node.duration("connect-timeout", Duration.ofSeconds(10)),
+        node.duration("request-timeout", Duration.ofSeconds(120)),
+        node.bool("tls-verify", true),
+        retryPolicy,
+        node.duration("fields-cache-ttl", Duration.ofMinutes(10)),
+        node.bool("send-database-header", true));
+  }
+
+  private static Optional<String> override(
+      Map<String, String> env, boolean isDefault, String variable) {
+    if (!isDefault) {
+      return Optional.empty();
+    }
+    String value = env.get(variable);
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  }
+
+  private static Optional<Secret> secret(
+      ConfigNode node, String what, String defaultVariable, Map<String, String> env) {
+    Optional<String> variable = node.string(what + "-env");
+    Optional<String> fromEnv =
+        variable
+            .or(() -> Optional.ofNullable(defaultVariable))
+            .map(env::get)
+            .filter(v -> !v.isEmpty());
+    if (fromEnv.isPresent()) {
+      return fromEnv.map(Secret::of);
+    }
+    Optional<String> file = node.string(what + "-file");
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      String text = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip();
+      if (text.isEmpty()) {
+        throw node.error(what + "-file", "the file " + file.get() + " is empty");
+      }
+      return Optional.of(Secret.of(text));
+    } catch (IOException e) {
+      throw node.error(what + "-file", "cannot read " + file.get() + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package io.odoosidecar.server;
+
+import java.util.Map;
+
+/**
+ * The sidecar's health as {@code /health} reports it.
+ *
+ * @param state the daemon's lifecycle state
+ * @param healthy whether it runs and every Odoo connection is up
+ * @param connections what is known of each Odoo connection
+ */
+public record Status(String state, boolean healthy, Map<String, Map<String, Object>> connections) {}
