@@ -36,7 +36,8 @@ import org.xml.sax.XMLReader;
  * <p>Implementation notes: Apache's vendor extensions stay off, so an answer can never make the
  * client deserialize a Java object; the two non-standard types Python uses are added by hand:
  * {@code <nil/>} (Python's {@code None}, accepted by Odoo in written values) and {@code <i8>}
- * (integers beyond 32 bits). DOCTYPEs are refused, which closes XXE.
+ * (integers beyond 32 bits). Strings are written inside {@code <string>}, as Python does. DOCTYPEs
+ * are refused, which closes XXE.
  */
 final class XmlRpcCodec {
   /** A decoded answer: a result, or a fault code and string. */
@@ -147,6 +148,14 @@ final class XmlRpcCodec {
           }
         };
 
+    private static final TypeSerializer STRING =
+        new TypeSerializerImpl() {
+          @Override
+          public void write(ContentHandler handler, Object object) throws SAXException {
+            write(handler, "string", object.toString());
+          }
+        };
+
     private static final TypeSerializer I8 =
         new TypeSerializerImpl() {
           @Override
@@ -170,6 +179,9 @@ final class XmlRpcCodec {
       }
       if (object instanceof Integer) {
         return I4;
+      }
+      if (object instanceof String) {
+        return STRING; // typed, as Python writes it, rather than Apache's bare <value>text</value>
       }
       return super.getSerializer(config, object);
     }
