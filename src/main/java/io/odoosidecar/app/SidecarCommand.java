@@ -13,7 +13,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = SidecarCommand.Version.class,
     description = "Runs Odoo automation beside an Odoo server.",
-    subcommands = {RunCommand.class, OdooCommand.class, ConfigCommand.class})
+    subcommands = {RunCommand.class, OdooCommand.class, ConfigCommand.class, BenchCommand.class})
 public final class SidecarCommand {
   @Option(
       names = "--config",

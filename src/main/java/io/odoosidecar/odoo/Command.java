@@ -80,7 +80,7 @@ public record Command(int code, long id, Map<String, Object> values, List<Long> 
         third = ids;
         break;
       default:
-        third = 0;
+        third = 0L;
     }
     return List.of((long) code, id, Objects.requireNonNull(third));
   }

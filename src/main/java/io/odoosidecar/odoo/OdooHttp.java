@@ -1,46 +1,60 @@
 package io.odoosidecar.odoo;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * The HTTP exchanges of one Odoo server: keep-alive connections shared by every call, time-outs,
- * TLS verified unless turned off. Never logs a body or a header, which may carry secrets.
+ * The HTTP exchanges of one Odoo server: blocking HTTP/1.1 with the JDK's keep-alive connection
+ * cache, time-outs, TLS verified unless turned off. Never logs a body or a header, which may carry
+ * secrets.
+ *
+ * <p>Implementation notes: {@link HttpURLConnection} was measured against {@code
+ * java.net.http.HttpClient} on loopback with a server that closes every connection after its
+ * answer, as Odoo's own HTTP server does: 0.15 ms against 0.43 ms per call (Python's {@code
+ * xmlrpc.client}: 0.40 ms). The JDK silently sends a POST again when a kept-alive connection turns
+ * out closed; {@code sun.net.http.retryPost} is turned off so that a call that may have reached
+ * Odoo is never re-sent behind the caller's back. The connect phase is done apart, so that a
+ * failure there is known not to have delivered anything.
  */
 final class OdooHttp {
+  static {
+    if (System.getProperty("sun.net.http.retryPost") == null) {
+      System.setProperty("sun.net.http.retryPost", "false");
+    }
+  }
+
   /** An HTTP answer. */
   record Response(int status, String contentType, byte[] body) {}
 
   private final URI base;
-  private final HttpClient client;
+  private final int connectTimeoutMillis;
+  private final int requestTimeoutMillis;
   private final Duration requestTimeout;
+  private final SSLSocketFactory trustingSocketFactory;
 
   OdooHttp(URI base, Duration connectTimeout, Duration requestTimeout, boolean verifyTls) {
     this.base = base;
+    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    this.requestTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
     this.requestTimeout = requestTimeout;
-    HttpClient.Builder builder =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER);
-    if (!verifyTls) {
-      builder.sslContext(trustingEveryone());
-    }
-    this.client = builder.build();
+    this.trustingSocketFactory = verifyTls ? null : trustingEveryone().getSocketFactory();
   }
 
   URI base() {
@@ -48,24 +62,98 @@ final class OdooHttp {
   }
 
   Response post(String path, String contentType, byte[] body, Map<String, String> headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(resolve(path))
-            .timeout(requestTimeout)
-            .header("Content-Type", contentType)
-            .header("User-Agent", "odoo-sidecar")
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(request::header);
-    return send(request.build());
+    return send("POST", path, contentType, body, headers);
   }
 
   Response get(String path, Map<String, String> headers) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(resolve(path))
-            .timeout(requestTimeout)
-            .header("User-Agent", "odoo-sidecar")
-            .GET();
-    headers.forEach(request::header);
-    return send(request.build());
+    return send("GET", path, null, null, headers);
+  }
+
+  private Response send(
+      String method, String path, String contentType, byte[] body, Map<String, String> headers) {
+    URI uri = resolve(path);
+    String where = method + " " + uri.getPath();
+    HttpURLConnection connection = open(uri, where);
+    try {
+      connection.setRequestMethod(method);
+      connection.setConnectTimeout(connectTimeoutMillis);
+      connection.setReadTimeout(requestTimeoutMillis);
+      connection.setInstanceFollowRedirects(false);
+      connection.setUseCaches(false);
+      connection.setRequestProperty("User-Agent", "odoo-sidecar");
+      connection.setRequestProperty("Accept", "*/*");
+      if (contentType != null) {
+        connection.setRequestProperty("Content-Type", contentType);
+      }
+      headers.forEach(connection::setRequestProperty);
+      if (body != null) {
+        // Not streaming mode: in it, the JDK drops the body of a 401, which JSON-2 fills.
+        connection.setDoOutput(true);
+      }
+      connect(connection, where);
+      try {
+        if (body != null) {
+          try (OutputStream out = connection.getOutputStream()) {
+            out.write(body);
+          }
+        }
+        int status = connection.getResponseCode();
+        InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        byte[] answer;
+        if (in == null) {
+          answer = new byte[0];
+        } else {
+          try (InputStream stream = in) {
+            answer = stream.readAllBytes();
+          }
+        }
+        String type = connection.getContentType();
+        return new Response(status, type == null ? "" : type, answer);
+      } catch (SocketTimeoutException e) {
+        connection.disconnect();
+        throw new OdooTransportException(
+            where + ": no answer from " + base + " within " + requestTimeout, true, 0, true, e);
+      } catch (IOException e) {
+        connection.disconnect();
+        throw new OdooTransportException(
+            where + ": connection to " + base + " failed: " + e, true, 0, true, e);
+      }
+    } catch (java.net.ProtocolException e) {
+      throw new IllegalStateException("invalid request " + where + ": " + e.getMessage(), e);
+    }
+  }
+
+  private HttpURLConnection open(URI uri, String where) {
+    try {
+      HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+      if (trustingSocketFactory != null && connection instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(trustingSocketFactory);
+        https.setHostnameVerifier((host, session) -> true);
+      }
+      return connection;
+    } catch (IOException | IllegalArgumentException e) {
+      throw new OdooTransportException(
+          where + ": cannot reach " + base + ": " + e, false, 0, true, e);
+    }
+  }
+
+  /** Opens the connection; a failure here surely delivered nothing. */
+  private void connect(HttpURLConnection connection, String where) {
+    try {
+      connection.connect();
+    } catch (SocketTimeoutException e) {
+      throw new OdooTransportException(
+          where + ": connection to " + base + " timed out", false, 0, true, e);
+    } catch (ConnectException | NoRouteToHostException e) {
+      throw new OdooTransportException(
+          where + ": connection to " + base + " refused", false, 0, true, e);
+    } catch (UnknownHostException e) {
+      throw new OdooTransportException(
+          where + ": unknown host " + base.getHost(), false, 0, true, e);
+    } catch (IOException e) {
+      throw new OdooTransportException(
+          where + ": cannot connect to " + base + ": " + e, false, 0, true, e);
+    }
   }
 
   private URI resolve(String path) {
@@ -74,33 +162,6 @@ final class OdooHttp {
       prefix = prefix.substring(0, prefix.length() - 1);
     }
     return URI.create(prefix + path);
-  }
-
-  private Response send(HttpRequest request) {
-    String where = request.method() + " " + request.uri().getPath();
-    try {
-      HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      String contentType = response.headers().firstValue("Content-Type").orElse("");
-      return new Response(response.statusCode(), contentType, response.body());
-    } catch (HttpConnectTimeoutException e) {
-      throw new OdooTransportException(
-          where + ": connection to " + base + " timed out", false, 0, true, e);
-    } catch (ConnectException e) {
-      throw new OdooTransportException(
-          where + ": connection to " + base + " refused", false, 0, true, e);
-    } catch (HttpTimeoutException e) {
-      throw new OdooTransportException(
-          where + ": no answer from " + base + " within " + requestTimeout, true, 0, true, e);
-    } catch (IOException e) {
-      throw new OdooTransportException(
-          where + ": connection to " + base + " failed: " + e, true, 0, true, e);
-    } catch (IllegalArgumentException e) {
-      throw new OdooTransportException(
-          where + ": cannot reach " + base + ": " + e, false, 0, true, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new OdooTransportException(where + ": interrupted", true, 0, false, e);
-    }
   }
 
   private static SSLContext trustingEveryone() {

@@ -1,0 +1,88 @@
+package io.odoosidecar.app;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.odoo.Secret;
+import io.odoosidecar.odoo.TransportKind;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The daemon's lifecycle and health while Odoo is away and once it answers. */
+class DaemonTest {
+  @RegisterExtension
+  static WireMockExtension odoo =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @Test
+  void health_degradedWhileOdooIsAway_upOnceConnected_andStopsCleanly() throws Exception {
+    odoo.resetAll();
+    OdooSettings settings =
+        OdooSettings.of("main", URI.create(odoo.baseUrl()), "odoo", "admin", Secret.of("pw"), null)
+            .withTransport(TransportKind.JSONRPC)
+            .withRetry(new RetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(40)));
+    SidecarConfig config =
+        new SidecarConfig(
+            Path.of("test.yaml"),
+            Map.of("main", settings),
+            "main",
+            new SidecarConfig.ServerConfig("127.0.0.1", 0),
+            Path.of("data"));
+    Daemon daemon = new Daemon(config, Clock.systemUTC());
+    daemon.start();
+    try {
+      assertThat(daemon.state()).isEqualTo(Daemon.State.RUNNING);
+      HttpResponse<String> away = health(daemon);
+      assertThat(away.statusCode()).isEqualTo(503);
+      assertThat(away.body()).contains("\"status\":\"degraded\"");
+
+      stub(
+          "version",
+          "{\"server_version\":\"18.0\",\"server_version_info\":[18,0,0,\"final\",0,\"\"]}");
+      stub("authenticate", "2");
+      await().atMost(Duration.ofSeconds(20)).until(() -> health(daemon).statusCode() == 200);
+      assertThat(health(daemon).body())
+          .contains("\"state\":\"connected\"")
+          .contains("\"version\":\"18.0\"")
+          .doesNotContain("pw");
+    } finally {
+      daemon.close();
+    }
+    assertThat(daemon.state()).isEqualTo(Daemon.State.STOPPED);
+  }
+
+  private static HttpResponse<String> health(Daemon daemon) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + "/health"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void stub(String method, String result) {
+    odoo.stubFor(
+        post(urlPathEqualTo("/jsonrpc"))
+            .withRequestBody(matchingJsonPath("$.params.method", equalTo(method)))
+            .willReturn(
+                aResponse()
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + result + "}")));
+  }
+}
