@@ -44,6 +44,7 @@ public final class Daemon implements AutoCloseable {
 
   private final SidecarConfig config;
   private final Clock clock;
+  private final RetryPolicy.Sleeper sleeper;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Map<String, ConnectionStatus> connections = new LinkedHashMap<>();
   private final List<OdooClient> clients = new ArrayList<>();
@@ -61,9 +62,17 @@ public final class Daemon implements AutoCloseable {
     volatile Instant since;
   }
 
-  public Daemon(SidecarConfig config, Clock clock) {
+  /**
+   * Creates the daemon.
+   *
+   * @param config the configuration
+   * @param clock the source of time for status timestamps
+   * @param sleeper how the daemon waits between reconnection attempts
+   */
+  public Daemon(SidecarConfig config, Clock clock, RetryPolicy.Sleeper sleeper) {
     this.config = config;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   /** Starts the HTTP server and the connections; returns once the server listens. */
@@ -144,7 +153,7 @@ public final class Daemon implements AutoCloseable {
             e.getMessage(),
             wait.toMillis());
         try {
-          Thread.sleep(wait.toMillis());
+          sleeper.sleep(wait);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
         }

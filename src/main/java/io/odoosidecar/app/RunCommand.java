@@ -1,5 +1,6 @@
 package io.odoosidecar.app;
 
+import io.odoosidecar.odoo.RetryPolicy;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Main.logLevel(root.verbose ? "DEBUG" : "INFO");
     SidecarConfig config = root.loadConfig();
-    Daemon daemon = new Daemon(config, Clock.systemUTC());
+    Daemon daemon = new Daemon(config, Clock.systemUTC(), RetryPolicy.Sleeper.system());
     Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "shutdown"));
     daemon.start();
     LOG.info(

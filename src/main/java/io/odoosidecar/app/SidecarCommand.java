@@ -2,7 +2,6 @@ package io.odoosidecar.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -50,10 +49,6 @@ public final class SidecarCommand {
   /** Quiet by default for one-shot commands, whose stdout is their result. */
   void quietLogs() {
     Main.logLevel(verbose ? "DEBUG" : "WARN");
-  }
-
-  static Map<String, String> env() {
-    return System.getenv();
   }
 
   /** The version from the jar's manifest. */

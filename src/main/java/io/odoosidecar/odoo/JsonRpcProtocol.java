@@ -1,7 +1,6 @@
 package io.odoosidecar.odoo;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +29,8 @@ final class JsonRpcProtocol implements Protocol {
 
   @Override
   public long authenticate(Credentials credentials) {
-    List<Object> args = new ArrayList<>(4);
-    args.add(credentials.database());
-    args.add(credentials.login());
-    args.add(credentials.secret());
-    args.add(Map.of());
-    Object uid = invoke("common", "authenticate", args);
-    if (!(uid instanceof Long id)) {
-      throw OdooAuthenticationException.refused(credentials.database(), credentials.login());
-    }
-    return id;
+    return Protocol.uidOrRefuse(
+        invoke("common", "authenticate", Protocol.authenticateParams(credentials)), credentials);
   }
 
   @Override
@@ -50,15 +41,10 @@ final class JsonRpcProtocol implements Protocol {
       String method,
       List<Object> args,
       Map<String, Object> kwargs) {
-    List<Object> params = new ArrayList<>(7);
-    params.add(credentials.database());
-    params.add(uid);
-    params.add(credentials.secret());
-    params.add(model);
-    params.add(method);
-    params.add(args);
-    params.add(kwargs);
-    return invoke("object", "execute_kw", params);
+    return invoke(
+        "object",
+        "execute_kw",
+        Protocol.executeKwParams(credentials, uid, model, method, args, kwargs));
   }
 
   private Object invoke(String service, String method, List<Object> args) {

@@ -57,10 +57,6 @@ final class OdooHttp {
     this.trustingSocketFactory = verifyTls ? null : trustingEveryone().getSocketFactory();
   }
 
-  URI base() {
-    return base;
-  }
-
   Response post(String path, String contentType, byte[] body, Map<String, String> headers) {
     return send("POST", path, contentType, body, headers);
   }

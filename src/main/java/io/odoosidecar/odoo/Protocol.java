@@ -31,6 +31,45 @@ interface Protocol {
       List<Object> args,
       Map<String, Object> kwargs);
 
+  /** The parameters of {@code common.authenticate}: database, login, secret, user agent info. */
+  static List<Object> authenticateParams(Credentials credentials) {
+    List<Object> params = new java.util.ArrayList<>(4);
+    params.add(credentials.database());
+    params.add(credentials.login());
+    params.add(credentials.secret());
+    params.add(Map.of());
+    return params;
+  }
+
+  /**
+   * The user id {@code authenticate} answered; {@code false} means the credentials were refused.
+   */
+  static long uidOrRefuse(Object answer, Credentials credentials) {
+    if (!(answer instanceof Long uid)) {
+      throw OdooAuthenticationException.refused(credentials.database(), credentials.login());
+    }
+    return uid;
+  }
+
+  /** The parameters of {@code object.execute_kw}. */
+  static List<Object> executeKwParams(
+      Credentials credentials,
+      long uid,
+      String model,
+      String method,
+      List<Object> args,
+      Map<String, Object> kwargs) {
+    List<Object> params = new java.util.ArrayList<>(7);
+    params.add(credentials.database());
+    params.add(uid);
+    params.add(credentials.secret());
+    params.add(model);
+    params.add(method);
+    params.add(args);
+    params.add(kwargs);
+    return params;
+  }
+
   /** Raises the transport failure that an HTTP status stands for, if it stands for one. */
   static void checkGatewayStatus(String where, OdooHttp.Response response) {
     int status = response.status();

@@ -3,7 +3,6 @@ package io.odoosidecar.odoo;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -326,10 +325,5 @@ final class RpcOdooClient implements OdooClient {
     List<Object> head = new ArrayList<>(list.subList(0, 20));
     head.add("... " + (list.size() - 20) + " more");
     return head.toString();
-  }
-
-  /** The base URL, for messages. */
-  URI url() {
-    return shared.settings.url();
   }
 }

@@ -1,6 +1,5 @@
 package io.odoosidecar.odoo;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.xml.sax.SAXException;
@@ -29,16 +28,9 @@ final class XmlRpcProtocol implements Protocol {
 
   @Override
   public long authenticate(Credentials credentials) {
-    List<Object> params = new ArrayList<>(4);
-    params.add(credentials.database());
-    params.add(credentials.login());
-    params.add(credentials.secret());
-    params.add(Map.of());
-    Object uid = invoke("/xmlrpc/2/common", "authenticate", params);
-    if (!(uid instanceof Long id)) {
-      throw OdooAuthenticationException.refused(credentials.database(), credentials.login());
-    }
-    return id;
+    return Protocol.uidOrRefuse(
+        invoke("/xmlrpc/2/common", "authenticate", Protocol.authenticateParams(credentials)),
+        credentials);
   }
 
   @Override
@@ -49,15 +41,10 @@ final class XmlRpcProtocol implements Protocol {
       String method,
       List<Object> args,
       Map<String, Object> kwargs) {
-    List<Object> params = new ArrayList<>(7);
-    params.add(credentials.database());
-    params.add(uid);
-    params.add(credentials.secret());
-    params.add(model);
-    params.add(method);
-    params.add(args);
-    params.add(kwargs);
-    return invoke("/xmlrpc/2/object", "execute_kw", params);
+    return invoke(
+        "/xmlrpc/2/object",
+        "execute_kw",
+        Protocol.executeKwParams(credentials, uid, model, method, args, kwargs));
   }
 
   private Object invoke(String path, String method, List<Object> params) {

@@ -1,14 +1,10 @@
 package io.odoosidecar.app;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.odoosidecar.odoo.OdooStubs;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -125,19 +121,10 @@ class CommandLineTest {
   }
 
   private void stubRpc(String method, String result) {
-    odoo.stubFor(
-        post(urlPathEqualTo("/jsonrpc"))
-            .withRequestBody(matchingJsonPath("$.params.method", equalTo(method)))
-            .willReturn(
-                aResponse()
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + result + "}")));
+    OdooStubs.stubCommon(odoo, method, result);
   }
 
   private void stubExecute(String method, String body) {
-    odoo.stubFor(
-        post(urlPathEqualTo("/jsonrpc"))
-            .withRequestBody(matchingJsonPath("$.params.args[4]", equalTo(method)))
-            .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(body)));
+    OdooStubs.stubExecute(odoo, method, body);
   }
 }

@@ -1,16 +1,12 @@
 package io.odoosidecar.app;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.OdooStubs;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.odoo.Secret;
 import io.odoosidecar.odoo.TransportKind;
@@ -33,6 +29,7 @@ class DaemonTest {
 
   @Test
   void health_degradedWhileOdooIsAway_upOnceConnected_andStopsCleanly() throws Exception {
+    java.util.List<Duration> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
     odoo.resetAll();
     OdooSettings settings =
         OdooSettings.of("main", URI.create(odoo.baseUrl()), "odoo", "admin", Secret.of("pw"), null)
@@ -45,13 +42,24 @@ class DaemonTest {
             "main",
             new SidecarConfig.ServerConfig("127.0.0.1", 0),
             Path.of("data"));
-    Daemon daemon = new Daemon(config, Clock.systemUTC());
+    Daemon daemon =
+        new Daemon(
+            config,
+            Clock.systemUTC(),
+            wait -> {
+              waits.add(wait);
+              Thread.sleep(5); // record the backoff, but do not spin against the stub
+            });
     daemon.start();
     try {
       assertThat(daemon.state()).isEqualTo(Daemon.State.RUNNING);
       HttpResponse<String> away = health(daemon);
       assertThat(away.statusCode()).isEqualTo(503);
       assertThat(away.body()).contains("\"status\":\"degraded\"");
+      await().atMost(Duration.ofSeconds(20)).until(() -> waits.size() >= 2);
+      assertThat(waits)
+          .as("reconnection waits stay within the cap")
+          .allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Duration.ofMinutes(1)));
 
       stub(
           "version",
@@ -77,12 +85,6 @@ class DaemonTest {
   }
 
   private static void stub(String method, String result) {
-    odoo.stubFor(
-        post(urlPathEqualTo("/jsonrpc"))
-            .withRequestBody(matchingJsonPath("$.params.method", equalTo(method)))
-            .willReturn(
-                aResponse()
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":" + result + "}")));
+    OdooStubs.stubCommon(odoo, method, result);
   }
 }

@@ -3,9 +3,6 @@ package io.odoosidecar.odoo;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToXml;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -14,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
@@ -271,19 +267,9 @@ class Json2ReplayTest {
     return answer;
   }
 
-  private void stub(WireFixture.Exchange x) throws Exception {
-    MappingBuilder request =
-        x.httpMethod().equals("GET")
-            ? get(urlPathEqualTo(x.path()))
-            : post(urlPathEqualTo(x.path()));
-    if (x.transport().equals("xmlrpc")) {
-      request = request.withRequestBody(equalToXml(x.request()));
-    } else if (x.transport().equals("jsonrpc")) {
-      ObjectNode body = (ObjectNode) JSON.readTree(x.request());
-      body.put("id", "${json-unit.any-number}");
-      request = request.withRequestBody(equalToJson(body.toString()));
-    } else if (x.request() != null) {
-      request = request.withRequestBody(equalToJson(x.request()));
+  private void stub(WireFixture.Exchange x) {
+    MappingBuilder request = OdooStubs.recordedRequest(x);
+    if (x.transport().equals("json2") && x.request() != null) {
       // The client always sends an API key: a recorded request without one is matched on its body.
       if (x.requestHeaders().containsKey("Authorization")) {
         request =
@@ -293,11 +279,6 @@ class Json2ReplayTest {
       request =
           request.withHeader("X-Odoo-Database", database == null ? absent() : equalTo(database));
     }
-    odoo.stubFor(
-        request.willReturn(
-            aResponse()
-                .withStatus(x.status())
-                .withHeader("Content-Type", x.contentType())
-                .withBody(x.response())));
+    odoo.stubFor(request.willReturn(OdooStubs.recordedAnswer(x)));
   }
 }

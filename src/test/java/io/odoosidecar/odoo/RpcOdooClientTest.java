@@ -42,22 +42,11 @@ class RpcOdooClientTest {
   @BeforeEach
   void stubSession() {
     odoo.resetAll();
-    odoo.stubFor(
-        post(urlPathEqualTo("/jsonrpc"))
-            .withRequestBody(
-                matchingJsonPath(
-                    "$.params.method",
-                    com.github.tomakehurst.wiremock.client.WireMock.equalTo("version")))
-            .willReturn(
-                json(
-                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"server_version\":\"18.0\",\"server_version_info\":[18,0,0,\"final\",0,\"\"],\"server_serie\":\"18.0\",\"protocol_version\":1}}")));
-    odoo.stubFor(
-        post(urlPathEqualTo("/jsonrpc"))
-            .withRequestBody(
-                matchingJsonPath(
-                    "$.params.method",
-                    com.github.tomakehurst.wiremock.client.WireMock.equalTo("authenticate")))
-            .willReturn(json("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":2}")));
+    OdooStubs.stubCommon(
+        odoo,
+        "version",
+        "{\"server_version\":\"18.0\",\"server_version_info\":[18,0,0,\"final\",0,\"\"],\"server_serie\":\"18.0\"}");
+    OdooStubs.stubCommon(odoo, "authenticate", "2");
   }
 
   @Test
@@ -308,9 +297,6 @@ class RpcOdooClientTest {
 
   private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(
       String body) {
-    return aResponse()
-        .withStatus(200)
-        .withHeader("Content-Type", "application/json")
-        .withBody(body);
+    return OdooStubs.json(body);
   }
 }

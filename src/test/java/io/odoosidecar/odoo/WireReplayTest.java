@@ -1,19 +1,12 @@
 package io.odoosidecar.odoo;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalToXml;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Ticker;
-import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.net.URI;
 import java.util.List;
@@ -171,21 +164,8 @@ class WireReplayTest {
     return all.stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
   }
 
-  private void stub(WireFixture.Exchange x) throws Exception {
-    MappingBuilder request = post(urlPathEqualTo(x.path()));
-    if (x.transport().equals("xmlrpc")) {
-      request = request.withRequestBody(equalToXml(x.request()));
-    } else {
-      ObjectNode body = (ObjectNode) JSON.readTree(x.request());
-      body.put("id", "${json-unit.any-number}");
-      request = request.withRequestBody(equalToJson(body.toString()));
-    }
-    odoo.stubFor(
-        request.willReturn(
-            aResponse()
-                .withStatus(x.status())
-                .withHeader("Content-Type", x.contentType())
-                .withBody(x.response())));
+  private void stub(WireFixture.Exchange x) {
+    odoo.stubFor(OdooStubs.recordedRequest(x).willReturn(OdooStubs.recordedAnswer(x)));
   }
 
   static void assertFault(WireFixture.Exchange x, Throwable failure) throws Exception {
