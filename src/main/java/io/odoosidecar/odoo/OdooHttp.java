@@ -143,6 +143,9 @@ final class OdooHttp {
     } catch (ConnectException | NoRouteToHostException e) {
       throw new OdooTransportException(
           where + ": connection to " + base + " refused", false, 0, true, e);
+    } catch (javax.net.ssl.SSLException e) {
+      throw new OdooTransportException(
+          where + ": TLS handshake with " + base + " failed: " + e.getMessage(), false, 0, true, e);
     } catch (UnknownHostException e) {
       throw new OdooTransportException(
           where + ": unknown host " + base.getHost(), false, 0, true, e);
