@@ -12,7 +12,13 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = SidecarCommand.Version.class,
     description = "Runs Odoo automation beside an Odoo server.",
-    subcommands = {RunCommand.class, OdooCommand.class, ConfigCommand.class, BenchCommand.class})
+    subcommands = {
+      RunCommand.class,
+      OdooCommand.class,
+      DomainCommand.class,
+      ConfigCommand.class,
+      BenchCommand.class
+    })
 public final class SidecarCommand {
   @Option(
       names = "--config",

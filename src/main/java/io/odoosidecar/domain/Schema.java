@@ -1,0 +1,159 @@
+package io.odoosidecar.domain;
+
+import io.odoosidecar.odoo.FieldInfo;
+import io.odoosidecar.odoo.FieldType;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the domain engine knows of Odoo's models: their fields (from {@code fields_get}) and the
+ * behaviour Odoo keeps in Python code rather than in metadata.
+ *
+ * <p>Implementation notes: {@code fields_get} does not say which fields a model's display name is
+ * searched on ({@code _rec_names_search}), which field is its hierarchy parent ({@code
+ * _parent_name}), nor the domain of an x2many field; those are kept here for Odoo's standard
+ * models, as Odoo 17/18 define them. A model without an entry searches its display name on {@code
+ * name}, Odoo's default {@code _rec_name}.
+ */
+public final class Schema {
+  /** How a model's display name is searched ({@code _search_display_name}). */
+  public enum NameSearchKind {
+    /** {@code _rec_names_search} (or {@code _rec_name}) OR-ed, AND-ed for negative operators. */
+    FIELDS,
+    /** res.partner.category: like-searches match the found tags and all their children. */
+    CHILDREN_OF_MATCHES,
+    /** res.users: '=' and 'ilike' also match the login exactly. */
+    USERS,
+    /** product.product: name and internal reference, and the barcode for positive searches. */
+    PRODUCTS
+  }
+
+  /**
+   * One model.
+   *
+   * @param name the model name
+   * @param fields its fields by name
+   * @param nameSearchFields the fields its display name is searched on
+   * @param nameSearch how the display name is searched
+   * @param parentName the hierarchy parent field ({@code _parent_name})
+   */
+  public record Model(
+      String name,
+      Map<String, FieldInfo> fields,
+      List<String> nameSearchFields,
+      NameSearchKind nameSearch,
+      String parentName) {
+
+    public Optional<FieldInfo> field(String field) {
+      if ("id".equals(field) && !fields.containsKey("id")) {
+        return Optional.of(ID);
+      }
+      return Optional.ofNullable(fields.get(field));
+    }
+
+    public boolean hasActive() {
+      FieldInfo active = fields.get("active");
+      return active != null && active.type() == FieldType.BOOLEAN;
+    }
+  }
+
+  private static final FieldInfo ID =
+      FieldInfo.of("id", Map.of("type", "integer", "string", "ID", "store", true));
+
+  private static final Map<String, List<String>> NAME_FIELDS =
+      Map.ofEntries(
+          Map.entry(
+              "res.partner", List.of("complete_name", "email", "ref", "vat", "company_registry")),
+          Map.entry("res.country", List.of("name", "code")),
+          Map.entry("res.country.state", List.of("name", "code")),
+          Map.entry("res.currency", List.of("name", "full_name")),
+          Map.entry("sale.order.line", List.of("name", "order_id.name")),
+          Map.entry("utm.campaign", List.of("title")),
+          Map.entry("product.pricelist", List.of("name", "currency_id")));
+
+  private static final Map<String, NameSearchKind> NAME_KINDS =
+      Map.of(
+          "res.partner.category", NameSearchKind.CHILDREN_OF_MATCHES,
+          "res.users", NameSearchKind.USERS,
+          "product.product", NameSearchKind.PRODUCTS);
+
+  /** Field domains of x2many fields ({@code field.get_domain_list}), by "model.field". */
+  private static final Map<String, List<Object>> X2MANY_DOMAINS =
+      Map.of("res.partner.child_ids", List.of(List.of("active", "=", true)));
+
+  /** Inverse fields of one2many fields, for servers whose fields_get lacks relation_field. */
+  private static final Map<String, String> INVERSES =
+      Map.ofEntries(
+          Map.entry("res.partner.child_ids", "parent_id"),
+          Map.entry("res.partner.bank_ids", "partner_id"),
+          Map.entry("res.partner.user_ids", "partner_id"),
+          Map.entry("res.partner.sale_order_ids", "partner_id"),
+          Map.entry("res.partner.opportunity_ids", "partner_id"),
+          Map.entry("res.users.child_ids", "parent_id"),
+          Map.entry("sale.order.order_line", "order_id"),
+          Map.entry("crm.team.member_ids", "crm_team_ids"),
+          Map.entry("crm.lead.order_ids", "opportunity_id"),
+          Map.entry("res.country.state_ids", "country_id"),
+          Map.entry("res.company.child_ids", "parent_id"),
+          Map.entry("res.partner.category.child_ids", "parent_id"));
+
+  private final Map<String, Model> models;
+
+  private Schema(Map<String, Model> models) {
+    this.models = Collections.unmodifiableMap(models);
+  }
+
+  /** A schema from the field metadata of each model. */
+  public static Schema of(Map<String, Map<String, FieldInfo>> fieldsByModel) {
+    Map<String, Model> models = new HashMap<>();
+    fieldsByModel.forEach(
+        (name, fields) -> {
+          List<String> nameFields =
+              NAME_FIELDS.getOrDefault(
+                  name, fields.containsKey("name") ? List.of("name") : List.of());
+          if (name.equals("product.product")) {
+            nameFields = List.of("name", "default_code");
+          }
+          models.put(
+              name,
+              new Model(
+                  name,
+                  new LinkedHashMap<>(fields),
+                  nameFields,
+                  NAME_KINDS.getOrDefault(name, NameSearchKind.FIELDS),
+                  "parent_id"));
+        });
+    return new Schema(models);
+  }
+
+  /** The model named {@code name}, or an error naming it. */
+  public Model model(String name) {
+    Model model = models.get(name);
+    if (model == null) {
+      throw new DomainException("Unknown model " + name);
+    }
+    return model;
+  }
+
+  public boolean hasModel(String name) {
+    return models.containsKey(name);
+  }
+
+  /** The field domain of an x2many field, applied when it is searched with 'any'. */
+  public List<Object> x2manyDomain(String model, String field) {
+    return X2MANY_DOMAINS.getOrDefault(model + "." + field, List.of());
+  }
+
+  /** The inverse many2one of a one2many field. */
+  public Optional<String> inverse(String model, FieldInfo field) {
+    Object relationField = field.attributes().get("relation_field");
+    if (relationField instanceof String s && !s.isEmpty()) {
+      return Optional.of(s);
+    }
+    return Optional.ofNullable(INVERSES.get(model + "." + field.name()));
+  }
+}
