@@ -69,7 +69,7 @@ public final class DomainEngine {
     if (!store.complete(model)) {
       throw new UndecidableException("the records of " + model + " are not all at hand");
     }
-    Node tree = prepare(meta, domain);
+    Plan plan = plan(meta, prepare(meta, domain), activeTest);
     boolean filterActive =
         activeTest
             && meta.hasActive()
@@ -80,7 +80,7 @@ public final class DomainEngine {
       if (filterActive && !Boolean.TRUE.equals(record.get("active"))) {
         continue;
       }
-      if (evaluate(meta, tree, record, activeTest) == Tri.TRUE) {
+      if (plan.test(record) == Tri.TRUE) {
         ids.add(id(record));
       }
     }
@@ -91,7 +91,7 @@ public final class DomainEngine {
   /** Whether one record matches ({@link Tri#TRUE}); UNKNOWN counts as no match, as in SQL. */
   public Tri matches(String model, Domain domain, Map<String, Object> record) {
     Schema.Model meta = schema.model(model);
-    return evaluate(meta, prepare(meta, domain), record, false);
+    return plan(meta, prepare(meta, domain), false).test(record);
   }
 
   /**
@@ -193,37 +193,17 @@ public final class DomainEngine {
     return new Node.Not(new Node.Condition(leaf));
   }
 
-  Tri evaluate(Schema.Model model, Node node, Map<String, Object> record, boolean activeTest) {
-    if (node instanceof Node.Condition c) {
-      return leaf(model, c.leaf(), record, activeTest);
-    }
-    if (node instanceof Node.Not n) {
-      return evaluate(model, n.child(), record, activeTest).not();
-    }
-    if (node instanceof Node.And a) {
-      Tri left = evaluate(model, a.left(), record, activeTest);
-      return left == Tri.FALSE
-          ? Tri.FALSE
-          : left.and(evaluate(model, a.right(), record, activeTest));
-    }
-    Node.Or o = (Node.Or) node;
-    Tri left = evaluate(model, o.left(), record, activeTest);
-    return left == Tri.TRUE ? Tri.TRUE : left.or(evaluate(model, o.right(), record, activeTest));
-  }
-
   /** A domain prepared once for one model, to test many records. */
-  public final class Compiled {
-    private final Schema.Model model;
-    private final Node tree;
+  public static final class Compiled {
+    private final Plan plan;
 
-    private Compiled(Schema.Model model, Node tree) {
-      this.model = model;
-      this.tree = tree;
+    private Compiled(Plan plan) {
+      this.plan = plan;
     }
 
     /** Whether the record matches. */
     public boolean test(Map<String, Object> record) {
-      return evaluate(model, tree, record, false) == Tri.TRUE;
+      return plan.test(record) == Tri.TRUE;
     }
 
     /** How many of the records match. */
@@ -232,10 +212,13 @@ public final class DomainEngine {
     }
   }
 
-  /** Prepares a domain once (normalisation, Odoo's rewriting) for testing many records. */
+  /**
+   * Prepares a domain once for testing many records: Odoo's rewriting, values converted, LIKE
+   * patterns compiled, searches on other models resolved.
+   */
   public Compiled compile(String model, Domain domain) {
     Schema.Model meta = schema.model(model);
-    return new Compiled(meta, prepare(meta, domain));
+    return new Compiled(plan(meta, prepare(meta, domain), false));
   }
 
   // ------------------------------------------------------------------ explain
@@ -261,7 +244,7 @@ public final class DomainEngine {
     Node tree = prepare(meta, domain);
     List<Step> steps = new ArrayList<>();
     explain(meta, tree, record, false, steps);
-    return new Explanation(evaluate(meta, tree, record, false), steps);
+    return new Explanation(plan(meta, tree, false).test(record), steps);
   }
 
   private void explain(
@@ -276,7 +259,7 @@ public final class DomainEngine {
       explain(model, o.right(), record, negated, out);
     } else {
       Leaf leaf = ((Node.Condition) node).leaf();
-      Tri result = leaf(model, leaf, record, false);
+      Tri result = planLeaf(model, leaf, false).test(record);
       out.add(new Step(leaf, negated, result, compared(model, leaf, record)));
     }
   }
@@ -302,11 +285,49 @@ public final class DomainEngine {
     return text;
   }
 
-  // ------------------------------------------------------------------ leaves (expression.parse)
+  // ------------------------------------------------------------------ plans (expression.parse)
 
-  private Tri leaf(Schema.Model model, Leaf leaf, Map<String, Object> record, boolean activeTest) {
+  /** A leaf or subtree made ready for testing records: its value for one record. */
+  @FunctionalInterface
+  interface Plan {
+    Tri test(Map<String, Object> record);
+  }
+
+  /** A test of a column value that SQL would see (null for NULL). */
+  @FunctionalInterface
+  private interface ColumnTest {
+    Tri test(Object column);
+  }
+
+  Plan plan(Schema.Model model, Node node, boolean activeTest) {
+    if (node instanceof Node.Condition c) {
+      return planLeaf(model, c.leaf(), activeTest);
+    }
+    if (node instanceof Node.Not n) {
+      Plan child = plan(model, n.child(), activeTest);
+      return r -> child.test(r).not();
+    }
+    if (node instanceof Node.And a) {
+      Plan left = plan(model, a.left(), activeTest);
+      Plan right = plan(model, a.right(), activeTest);
+      return r -> {
+        Tri first = left.test(r);
+        return first == Tri.FALSE ? Tri.FALSE : first.and(right.test(r));
+      };
+    }
+    Node.Or o = (Node.Or) node;
+    Plan left = plan(model, o.left(), activeTest);
+    Plan right = plan(model, o.right(), activeTest);
+    return r -> {
+      Tri first = left.test(r);
+      return first == Tri.TRUE ? Tri.TRUE : first.or(right.test(r));
+    };
+  }
+
+  private Plan planLeaf(Schema.Model model, Leaf leaf, boolean activeTest) {
     if (leaf.isConstant()) {
-      return Tri.of(leaf.equals(Domain.TRUE_LEAF));
+      Tri constant = Tri.of(leaf.equals(Domain.TRUE_LEAF));
+      return r -> constant;
     }
     String[] path = leaf.path();
     FieldInfo field =
@@ -319,128 +340,124 @@ public final class DomainEngine {
     String operator = leaf.operator();
     Object right = leaf.right();
     if (path.length > 1) {
-      if (!field.type().relational()) {
-        throw new DomainException(
-            "Invalid field " + model.name() + "." + leaf.left() + " in leaf " + leaf);
-      }
-      Domain sub = Domain.of(List.of(new Leaf(path[1], operator, right)));
-      return any(model, field, "any", sub, record, activeTest);
+      return planLeaf(model, anyfy(model, leaf), activeTest);
     }
     if (operator.equals("any") || operator.equals("not any")) {
       if (!field.type().relational()) {
         throw new DomainException("Invalid leaf " + leaf + ": " + path[0] + " is not relational");
       }
-      return any(model, field, operator, (Domain) right, record, activeTest);
+      return planAny(model, field, operator, (Domain) right, activeTest);
     }
     if (path[0].equals("id") && HIERARCHY.contains(operator)) {
       Set<Long> ids =
           hierarchy(model, toIds(right, model, activeTest), operator, model.parentName());
-      return Tri.of(ids.contains(id(record)));
+      return r -> Tri.of(ids.contains(id(r)));
     }
     if (path[0].equals("display_name")) {
-      return evaluate(
-          model, prepare(model, nameSearch(model, operator, right)), record, activeTest);
+      return plan(model, prepare(model, nameSearch(model, operator, right)), activeTest);
     }
-    if (!field.store() && !record.containsKey(field.name())) {
-      throw new UndecidableException(
-          model.name() + "." + field.name() + " is not stored and was not read: " + leaf);
+    Plan typed =
+        switch (field.type()) {
+          case ONE2MANY -> planOne2many(model, field, operator, right, activeTest);
+          case MANY2MANY -> planMany2many(model, field, operator, right, activeTest);
+          case MANY2ONE -> planMany2one(model, field, operator, right);
+          case DATETIME -> planCondition(field, operator, dayBound(operator, right));
+          default -> planCondition(field, operator, right);
+        };
+    if (field.store()) {
+      return typed;
     }
-    switch (field.type()) {
-      case ONE2MANY:
-        return one2many(model, field, operator, right, record, activeTest);
-      case MANY2MANY:
-        return many2many(model, field, operator, right, record, activeTest);
-      case MANY2ONE:
-        return many2one(model, field, operator, right, record, activeTest);
-      case DATETIME:
-        if (right instanceof String s && s.length() == 10) {
-          right = s + (operator.equals(">") || operator.equals("<=") ? " 23:59:59" : " 00:00:00");
-        }
-        return condition(field, operator, right, record);
-      default:
-        return condition(field, operator, right, record);
-    }
+    String name = field.name();
+    return r -> {
+      if (!r.containsKey(name)) {
+        throw new UndecidableException(
+            model.name() + "." + name + " is not stored and was not read: " + leaf);
+      }
+      return typed.test(r);
+    };
   }
 
-  private Tri any(
-      Schema.Model model,
-      FieldInfo field,
-      String operator,
-      Domain sub,
-      Map<String, Object> record,
-      boolean activeTest) {
+  /** A date compared with a datetime means the day's first second, or its last for > and <=. */
+  private static Object dayBound(String operator, Object right) {
+    if (right instanceof String s && s.length() == 10) {
+      return s + (operator.equals(">") || operator.equals("<=") ? " 23:59:59" : " 00:00:00");
+    }
+    return right;
+  }
+
+  private Plan planAny(
+      Schema.Model model, FieldInfo field, String operator, Domain sub, boolean activeTest) {
     String comodel = field.relation();
     if (field.type() == FieldType.MANY2ONE) {
       Set<Long> ids = search(comodel, sub, false);
-      Long value = many2oneId(record.get(field.name()));
-      return operator.equals("any")
-          ? inSet(value, ids)
-          : notInSet(value, ids).or(Tri.of(value == null));
+      String name = field.name();
+      if (operator.equals("any")) {
+        return r -> inSet(many2oneId(r.get(name)), ids);
+      }
+      return r -> {
+        Long value = many2oneId(r.get(name));
+        return notInSet(value, ids).or(Tri.of(value == null));
+      };
     }
     Domain scoped = and(schema.x2manyDomain(model.name(), field.name()), sub);
     Set<Long> ids = search(comodel, scoped, activeTest);
     String in = operator.equals("any") ? "in" : "not in";
     return field.type() == FieldType.ONE2MANY
-        ? one2many(model, field, in, ids, record, activeTest)
-        : many2many(model, field, in, ids, record, activeTest);
+        ? planOne2many(model, field, in, ids, activeTest)
+        : planMany2many(model, field, in, ids, activeTest);
   }
 
-  private Tri many2one(
-      Schema.Model model,
-      FieldInfo field,
-      String operator,
-      Object right,
-      Map<String, Object> record,
-      boolean activeTest) {
+  private Plan planMany2one(Schema.Model model, FieldInfo field, String operator, Object right) {
     String comodel = field.relation();
-    Long value = many2oneId(record.get(field.name()));
+    String name = field.name();
     if (HIERARCHY.contains(operator)) {
       Set<Long> ids = toIds(right, schema.model(comodel), false);
       if (!comodel.equals(model.name())) {
         Schema.Model co = schema.model(comodel);
-        Set<Long> tree = hierarchy(co, ids, operator, co.parentName());
-        return inSet(value, existing(comodel, tree));
+        Set<Long> tree = existing(comodel, hierarchy(co, ids, operator, co.parentName()));
+        return r -> inSet(many2oneId(r.get(name)), tree);
       }
-      return Tri.of(hierarchy(model, ids, operator, field.name()).contains(id(record)));
+      Set<Long> tree = hierarchy(model, ids, operator, name);
+      return r -> Tri.of(tree.contains(id(r)));
     }
     boolean strings =
         right instanceof String
             || right instanceof List<?> list
                 && !list.isEmpty()
                 && list.stream().allMatch(String.class::isInstance);
-    if (strings) {
-      String op = Set.of("<", ">", "<=", ">=").contains(operator) ? "in" : operator;
-      if (!(right instanceof List) && (op.equals("in") || op.equals("not in"))) {
-        op = op.equals("in") ? "=" : "!=";
-      } else if (right instanceof List && (op.equals("=") || op.equals("!="))) {
-        op = op.equals("=") ? "in" : "not in";
-      }
-      Schema.Model co = schema.model(comodel);
-      if (Domain.NEGATIVE.contains(op)) {
-        Set<Long> ids = search(comodel, nameSearch(co, Domain.NEGATION.get(op), right), false);
-        return notInSet(value, ids).or(Tri.of(value == null));
-      }
-      return inSet(value, search(comodel, nameSearch(co, op, right), false));
+    if (!strings) {
+      return planCondition(field, operator, right);
     }
-    return condition(field, operator, right, record);
+    String op = Set.of("<", ">", "<=", ">=").contains(operator) ? "in" : operator;
+    if (!(right instanceof List) && (op.equals("in") || op.equals("not in"))) {
+      op = op.equals("in") ? "=" : "!=";
+    } else if (right instanceof List && (op.equals("=") || op.equals("!="))) {
+      op = op.equals("=") ? "in" : "not in";
+    }
+    Schema.Model co = schema.model(comodel);
+    if (Domain.NEGATIVE.contains(op)) {
+      Set<Long> ids = search(comodel, nameSearch(co, Domain.NEGATION.get(op), right), false);
+      return r -> {
+        Long value = many2oneId(r.get(name));
+        return notInSet(value, ids).or(Tri.of(value == null));
+      };
+    }
+    Set<Long> ids = search(comodel, nameSearch(co, op, right), false);
+    return r -> inSet(many2oneId(r.get(name)), ids);
   }
 
-  private Tri one2many(
-      Schema.Model model,
-      FieldInfo field,
-      String operator,
-      Object right,
-      Map<String, Object> record,
-      boolean activeTest) {
+  private Plan planOne2many(
+      Schema.Model model, FieldInfo field, String operator, Object right, boolean activeTest) {
     String comodel = field.relation();
     Schema.Model co = schema.model(comodel);
     if (HIERARCHY.contains(operator)) {
       Set<Long> ids = toIds(right, co, activeTest);
       if (!comodel.equals(model.name())) {
         Set<Long> tree = existing(comodel, hierarchy(co, ids, operator, co.parentName()));
-        return one2many(model, field, "in", tree, record, activeTest);
+        return planOne2many(model, field, "in", tree, activeTest);
       }
-      return Tri.of(hierarchy(model, ids, operator, field.name()).contains(id(record)));
+      Set<Long> tree = hierarchy(model, ids, operator, field.name());
+      return r -> Tri.of(tree.contains(id(r)));
     }
     String inverse =
         schema
@@ -450,85 +467,99 @@ public final class DomainEngine {
                     new UndecidableException(
                         "the inverse of " + model.name() + "." + field.name() + " is unknown"));
     Map<Long, List<Long>> lines = inverseIndex(comodel, inverse);
-    List<Long> mine = lines.getOrDefault(id(record), List.of());
     boolean negative = Domain.NEGATIVE.contains(operator);
-    if (!Boolean.FALSE.equals(right)) {
-      Collection<Long> ids2;
-      if (right instanceof String) {
-        String op2 = negative ? Domain.NEGATION.get(operator) : operator;
-        Domain names =
-            and(schema.x2manyDomain(model.name(), field.name()), nameSearch(co, op2, right));
-        ids2 = search(comodel, names, activeTest);
-      } else {
-        ids2 = ids(right);
-      }
-      boolean exists = mine.stream().anyMatch(ids2::contains);
-      return Tri.of(negative != exists);
+    if (Boolean.FALSE.equals(right)) {
+      // records with (negative operators) or without lines
+      Set<Long> owners = new HashSet<>();
+      lines.forEach(
+          (owner, own) -> {
+            if (own.stream().anyMatch(line -> visible(comodel, line, activeTest))) {
+              owners.add(owner);
+            }
+          });
+      return r -> Tri.of(negative == owners.contains(id(r)));
     }
-    // right is False: records with (negative operators) or without lines
-    boolean hasLines = mine.stream().anyMatch(line -> visible(comodel, line, activeTest));
-    return Tri.of(negative == hasLines);
+    Set<Long> ids2;
+    if (right instanceof String) {
+      String op2 = negative ? Domain.NEGATION.get(operator) : operator;
+      Domain names =
+          and(schema.x2manyDomain(model.name(), field.name()), nameSearch(co, op2, right));
+      ids2 = search(comodel, names, activeTest);
+    } else {
+      ids2 = new HashSet<>(ids(right));
+    }
+    Set<Long> owners = new HashSet<>();
+    lines.forEach(
+        (owner, own) -> {
+          if (own.stream().anyMatch(ids2::contains)) {
+            owners.add(owner);
+          }
+        });
+    return r -> Tri.of(negative != owners.contains(id(r)));
   }
 
-  private Tri many2many(
-      Schema.Model model,
-      FieldInfo field,
-      String operator,
-      Object right,
-      Map<String, Object> record,
-      boolean activeTest) {
+  private Plan planMany2many(
+      Schema.Model model, FieldInfo field, String operator, Object right, boolean activeTest) {
     String comodel = field.relation();
     Schema.Model co = schema.model(comodel);
-    List<Long> linked = ids(record.get(field.name()));
+    String name = field.name();
     if (HIERARCHY.contains(operator)) {
       Set<Long> tree =
           existing(comodel, hierarchy(co, toIds(right, co, activeTest), operator, co.parentName()));
-      return Tri.of(linked.stream().anyMatch(tree::contains));
+      return r -> Tri.of(linksAny(r.get(name), tree));
     }
     boolean negative = Domain.NEGATIVE.contains(operator);
-    if (!Boolean.FALSE.equals(right)) {
-      Collection<Long> ids2;
-      if (right instanceof String) {
-        String op2 = negative ? Domain.NEGATION.get(operator) : operator;
-        Domain names =
-            and(schema.x2manyDomain(model.name(), field.name()), nameSearch(co, op2, right));
-        ids2 = search(comodel, names, activeTest);
-      } else {
-        ids2 = ids(right);
-      }
-      boolean exists = linked.stream().anyMatch(ids2::contains);
-      return Tri.of(negative != exists);
+    if (Boolean.FALSE.equals(right)) {
+      return r -> Tri.of(negative != ids(r.get(name)).isEmpty());
     }
-    return Tri.of(negative != linked.isEmpty());
+    Set<Long> ids2;
+    if (right instanceof String) {
+      String op2 = negative ? Domain.NEGATION.get(operator) : operator;
+      Domain names =
+          and(schema.x2manyDomain(model.name(), field.name()), nameSearch(co, op2, right));
+      ids2 = search(comodel, names, activeTest);
+    } else {
+      ids2 = new HashSet<>(ids(right));
+    }
+    return r -> Tri.of(negative != linksAny(r.get(name), ids2));
+  }
+
+  private static boolean linksAny(Object value, Set<Long> ids) {
+    if (value instanceof List<?> list) {
+      for (int i = 0, n = list.size(); i < n; i++) {
+        if (list.get(i) instanceof Number id && ids.contains(id.longValue())) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ _condition_to_sql
 
-  private Tri condition(
-      FieldInfo field, String operator, Object value, Map<String, Object> record) {
+  private Plan planCondition(FieldInfo field, String operator, Object value) {
     FieldType type = field.type();
     boolean isId = field.name().equals("id");
     boolean number =
         !isId
             && (type == FieldType.INTEGER || type == FieldType.FLOAT || type == FieldType.MONETARY);
     boolean chars = type == FieldType.CHAR || type == FieldType.TEXT || type == FieldType.HTML;
-    Object column = column(field, record.get(field.name()));
+    String name = field.name();
 
     if (operator.equals("=?")) {
       if (value == null || Boolean.FALSE.equals(value)) {
-        return Tri.TRUE;
+        return r -> Tri.TRUE;
       }
-      return condition(field, "=", value, record);
+      return planCondition(field, "=", value);
     }
     if (operator.equals("in") || operator.equals("not in")) {
-      return in(field, operator, value, column, number, chars, isId);
+      return onColumn(field, planIn(field, operator, value, number, chars, isId), false);
     }
     if (type == FieldType.BOOLEAN
         && (operator.equals("=") || operator.equals("!="))
         && value instanceof Boolean b) {
       boolean wanted = operator.equals("!=") ? !b : b;
-      boolean truth = Boolean.TRUE.equals(column);
-      return Tri.of(wanted == truth);
+      return r -> Tri.of(wanted == Boolean.TRUE.equals(r.get(name)));
     }
     if ((type.relational() || isId)
         && (operator.equals("=") || operator.equals("!="))
@@ -542,63 +573,78 @@ public final class DomainEngine {
       } else if (chars) {
         value = "";
       } else {
-        return Tri.of(operator.equals("=") == (column == null));
+        boolean isNull = operator.equals("=");
+        return onColumn(field, column -> Tri.of(isNull == (column == null)), false);
       }
     }
-    boolean wildcard = Set.of("like", "ilike", "not like", "not ilike").contains(operator);
+    boolean wildcard = WILDCARD.contains(operator);
     if (wildcard && !truthy(value)) {
-      return Tri.of(!Domain.NEGATIVE.contains(operator));
+      Tri constant = Tri.of(!Domain.NEGATIVE.contains(operator));
+      return r -> constant;
     }
-    Tri result;
-    if (operator.endsWith("like") && MAGIC_TIMESTAMPS.contains(field.name()) && column != null) {
-      throw new UndecidableException(
-          field.name()
-              + " is stored with microseconds that reads drop: '"
-              + operator
-              + "' on its text needs Odoo");
-    }
+    ColumnTest test;
     if (operator.endsWith("like")) {
       String pattern = wildcard ? "%" + str(value) + "%" : str(convert(field, value));
-      result =
-          column == null
-              ? Tri.UNKNOWN
-              : Tri.of(
-                  like(text(field, column), pattern, operator.contains("ilike"))
-                      != operator.startsWith("not"));
+      Pattern compiled = likePattern(pattern, operator.contains("ilike"));
+      boolean not = operator.startsWith("not");
+      boolean magic = MAGIC_TIMESTAMPS.contains(name);
+      String op = operator;
+      test =
+          column -> {
+            if (column == null) {
+              return Tri.UNKNOWN;
+            }
+            if (magic) {
+              throw new UndecidableException(
+                  name
+                      + " is stored with microseconds that reads drop: '"
+                      + op
+                      + "' on its text needs Odoo");
+            }
+            return Tri.of(compiled.matcher(text(field, column)).matches() != not);
+          };
     } else {
-      result = compare(column, operator, convert(field, value));
+      Object param = convert(field, value);
+      String op = operator;
+      test = column -> compare(column, op, param);
     }
     boolean negative = Domain.NEGATIVE.contains(operator);
-    if (truthy(value) == negative && !operator.startsWith(">") && !operator.startsWith("<")) {
-      result = result.or(Tri.of(column == null));
-    }
+    boolean orNull =
+        truthy(value) == negative && !operator.startsWith(">") && !operator.startsWith("<");
     if (!wildcard && number) {
       // Odoo compares convert_to_cache(value) here, where False is 0.0 for every number type
       double cmp =
           value instanceof String text
-              ? Double.parseDouble(text.trim())
+              ? parseNumber(field, text)
               : truthy(value) ? toDouble(value) : 0.0;
-      if (operator.equals(">=") && cmp <= 0
-          || operator.equals("<=") && cmp >= 0
-          || operator.equals("<") && cmp > 0
-          || operator.equals(">") && cmp < 0) {
-        result = result.or(Tri.of(column == null));
-      }
+      orNull |=
+          operator.equals(">=") && cmp <= 0
+              || operator.equals("<=") && cmp >= 0
+              || operator.equals("<") && cmp > 0
+              || operator.equals(">") && cmp < 0;
     }
-    return result;
+    return onColumn(field, test, orNull);
   }
 
-  private Tri in(
-      FieldInfo field,
-      String operator,
-      Object value,
-      Object column,
-      boolean number,
-      boolean chars,
-      boolean isId) {
+  private static final Set<String> WILDCARD = Set.of("like", "ilike", "not like", "not ilike");
+
+  /** A plan reading the field's column once, and adding {@code OR column IS NULL} if asked. */
+  private static Plan onColumn(FieldInfo field, ColumnTest test, boolean orNull) {
+    String name = field.name();
+    if (orNull) {
+      return r -> {
+        Object column = column(field, r.get(name));
+        return column == null ? Tri.TRUE : test.test(column);
+      };
+    }
+    return r -> test.test(column(field, r.get(name)));
+  }
+
+  private ColumnTest planIn(
+      FieldInfo field, String operator, Object value, boolean number, boolean chars, boolean isId) {
     if (value instanceof Boolean b) {
       boolean notNull = operator.equals("in") == b;
-      return Tri.of(notNull == (column != null));
+      return column -> Tri.of(notNull == (column != null));
     }
     if (!(value instanceof Collection<?> values)) {
       throw new DomainException("Invalid domain term " + new Leaf(field.name(), operator, value));
@@ -632,28 +678,38 @@ public final class DomainEngine {
       }
       checkNull = checkNull || hasEmpty;
     }
-    Tri result;
-    if (params.isEmpty()) {
-      result = Tri.of(operator.equals("not in"));
-    } else if (column == null) {
-      result = Tri.UNKNOWN;
-    } else {
-      boolean found = false;
-      for (Object p : params) {
-        if (compare(column, "=", isId ? p : convert(field, p)) == Tri.TRUE) {
-          found = true;
-          break;
-        }
-      }
-      result = Tri.of(found == operator.equals("in"));
+    Set<Object> keys = new HashSet<>();
+    for (Object p : params) {
+      keys.add(key(isId ? (p instanceof String s ? parseNumber(field, s) : p) : convert(field, p)));
     }
     boolean in = operator.equals("in");
-    if (in && checkNull || !in && !checkNull) {
-      result = result.or(Tri.of(column == null));
-    } else {
-      result = result.and(Tri.of(column != null));
+    boolean empty = keys.isEmpty();
+    boolean orNull = in && checkNull || !in && !checkNull;
+    return column -> {
+      Tri result =
+          empty
+              ? Tri.of(!in)
+              : column == null ? Tri.UNKNOWN : Tri.of(keys.contains(key(column)) == in);
+      return orNull ? result.or(Tri.of(column == null)) : result.and(Tri.of(column != null));
+    };
+  }
+
+  /** Equal SQL values as equal keys: every number by its value, whatever its Java type. */
+  private static Object key(Object value) {
+    if (value instanceof Number n) {
+      double d = n.doubleValue();
+      return d == Math.rint(d) && !Double.isInfinite(d) ? (Object) (long) d : (Object) d;
     }
-    return result;
+    return value;
+  }
+
+  private static double parseNumber(FieldInfo field, String text) {
+    try {
+      return Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      throw new DomainException(
+          "Invalid value " + PyLiteral.repr(text) + " for field " + field.name());
+    }
   }
 
   // ------------------------------------------------------------------ values
@@ -811,7 +867,7 @@ public final class DomainEngine {
   }
 
   /** SQL LIKE / ILIKE: {@code %} any run, {@code _} one character, backslash escapes. */
-  static boolean like(String text, String pattern, boolean ignoreCase) {
+  static Pattern likePattern(String pattern, boolean ignoreCase) {
     StringBuilder regex = new StringBuilder();
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
@@ -826,7 +882,7 @@ public final class DomainEngine {
       }
     }
     int flags = Pattern.DOTALL | (ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
-    return Pattern.compile(regex.toString(), flags).matcher(text).matches();
+    return Pattern.compile(regex.toString(), flags);
   }
 
   // ------------------------------------------------------------------ searches across models
