@@ -41,6 +41,11 @@ public final class Conformance {
   /**
    * The schema and records of a fixtures folder ({@code fields_get.json}, {@code records.json}).
    */
+  /** The schema loaded. */
+  public Schema schema() {
+    return schema;
+  }
+
   /** The records loaded. */
   public RecordStore store() {
     return store;

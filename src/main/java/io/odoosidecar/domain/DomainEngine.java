@@ -66,7 +66,7 @@ public final class DomainEngine {
       return cached;
     }
     Schema.Model meta = schema.model(model);
-    if (!store.complete(model)) {
+    if (!store.sufficient(model)) {
       throw new UndecidableException("the records of " + model + " are not all at hand");
     }
     Plan plan = plan(meta, prepare(meta, domain), activeTest);
@@ -219,6 +219,95 @@ public final class DomainEngine {
   public Compiled compile(String model, Domain domain) {
     Schema.Model meta = schema.model(model);
     return new Compiled(plan(meta, prepare(meta, domain), false));
+  }
+
+  // ------------------------------------------------------------------ requirements
+
+  /**
+   * The fields of each model that evaluating the domain on records of {@code model} reads: the
+   * fields its leaves name, through every dotted path and {@code any}, the fields a name search
+   * compares, the inverse of each one2many, and {@code id} and {@code active} of every model.
+   */
+  public Map<String, Set<String>> requirements(String model, Domain domain) {
+    Map<String, Set<String>> out = new java.util.TreeMap<>();
+    require(schema.model(model), domain, out, new HashSet<>(), 0, new int[1]);
+    return out;
+  }
+
+  /** How many relations deep the domain reaches from {@code model} (0: its own fields only). */
+  public int depth(String model, Domain domain) {
+    int[] deepest = new int[1];
+    require(schema.model(model), domain, new java.util.TreeMap<>(), new HashSet<>(), 0, deepest);
+    return deepest[0];
+  }
+
+  private void require(
+      Schema.Model model,
+      Domain domain,
+      Map<String, Set<String>> out,
+      Set<String> seen,
+      int level,
+      int[] deepest) {
+    deepest[0] = Math.max(deepest[0], level);
+    Set<String> fields = out.computeIfAbsent(model.name(), k -> new java.util.TreeSet<>());
+    fields.add("id");
+    if (model.hasActive()) {
+      fields.add("active");
+    }
+    if (!seen.add(model.name() + "|" + domain)) {
+      return; // a name search that refers to itself (child_of over found ids)
+    }
+    for (Object token : domain.tokens()) {
+      if (!(token instanceof Leaf leaf) || leaf.isConstant()) {
+        continue;
+      }
+      Leaf any = anyfy(model, leaf);
+      FieldInfo field = model.field(any.path()[0]).orElseThrow();
+      if (field.name().equals("display_name")) {
+        for (String name : model.nameSearchFields()) {
+          require(model, Domain.of(List.of(List.of(name, "=", false))), out, seen, level, deepest);
+        }
+        continue;
+      }
+      fields.add(field.name());
+      if (!field.type().relational()) {
+        continue;
+      }
+      Schema.Model comodel = schema.model(field.relation());
+      Object right = any.right();
+      if (right instanceof Domain sub) {
+        require(comodel, sub, out, seen, level + 1, deepest);
+      }
+      if (right instanceof String
+          || right instanceof List<?> list
+              && !list.isEmpty()
+              && list.stream().allMatch(String.class::isInstance)) {
+        for (String name : comodel.nameSearchFields()) {
+          require(
+              comodel,
+              Domain.of(List.of(List.of(name, "=", false))),
+              out,
+              seen,
+              level + 1,
+              deepest);
+        }
+      }
+      if (field.type().x2many()) {
+        List<Object> fieldDomain = schema.x2manyDomain(model.name(), field.name());
+        if (!fieldDomain.isEmpty()) {
+          require(comodel, Domain.of(fieldDomain), out, seen, level + 1, deepest);
+        }
+      }
+      if (field.type() == FieldType.ONE2MANY) {
+        deepest[0] = Math.max(deepest[0], level + 1);
+        schema
+            .inverse(model.name(), field)
+            .ifPresent(
+                inverse ->
+                    out.computeIfAbsent(comodel.name(), k -> new java.util.TreeSet<>())
+                        .add(inverse));
+      }
+    }
   }
 
   // ------------------------------------------------------------------ explain
@@ -972,6 +1061,13 @@ public final class DomainEngine {
    */
   private Set<Long> hierarchy(
       Schema.Model model, Set<Long> ids, String operator, String parentField) {
+    if (!store.complete(model.name())) {
+      throw new UndecidableException(
+          operator
+              + " needs every record of "
+              + model.name()
+              + ", which are not at hand: ask Odoo");
+    }
     FieldInfo parent =
         model
             .field(parentField)
@@ -1038,7 +1134,7 @@ public final class DomainEngine {
     return inverses.computeIfAbsent(
         comodel + "." + inverse,
         key -> {
-          if (!store.complete(comodel)) {
+          if (!store.sufficient(comodel)) {
             throw new UndecidableException("the records of " + comodel + " are not all at hand");
           }
           Map<Long, List<Long>> index = new HashMap<>();

@@ -17,6 +17,41 @@ public interface RecordStore {
   /** Whether {@link #all} holds every record of the model. */
   boolean complete(String model);
 
+  /**
+   * Whether {@link #all} holds every record of the model that the records being evaluated refer to:
+   * enough for {@code any}, name searches and one2many inverses, whose results are only tested
+   * against those references, but not for hierarchies, which need the whole model.
+   */
+  default boolean sufficient(String model) {
+    return complete(model);
+  }
+
+  /** A store holding a batch and the records it refers to, as {@link BatchLoader} reads them. */
+  static RecordStore referenced(Map<String, Map<Long, Map<String, Object>>> records) {
+    RecordStore full = of(records);
+    return new RecordStore() {
+      @Override
+      public Map<String, Object> get(String model, long id) {
+        return full.get(model, id);
+      }
+
+      @Override
+      public Collection<Map<String, Object>> all(String model) {
+        return full.all(model);
+      }
+
+      @Override
+      public boolean complete(String model) {
+        return false;
+      }
+
+      @Override
+      public boolean sufficient(String model) {
+        return records.containsKey(model);
+      }
+    };
+  }
+
   /** A store over records loaded in full, by model then id. */
   static RecordStore of(Map<String, Map<Long, Map<String, Object>>> records) {
     return new RecordStore() {
