@@ -1,10 +1,17 @@
 package io.odoosidecar.app;
 
+import io.odoosidecar.domain.BatchLoader;
 import io.odoosidecar.domain.Conformance;
 import io.odoosidecar.domain.Domain;
 import io.odoosidecar.domain.DomainEngine;
+import io.odoosidecar.domain.DomainMatcher;
 import io.odoosidecar.domain.PyLiteral;
+import io.odoosidecar.domain.RecordStore;
+import io.odoosidecar.domain.Schema;
 import io.odoosidecar.domain.Tri;
+import io.odoosidecar.domain.UndecidableException;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooClients;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -12,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -123,17 +131,18 @@ final class DomainCommand {
       description = {
         "Show, for one record and one domain, which leaves held and which did not, with the",
         "values compared. Leaves are shown as Odoo evaluates them (dotted paths as `any`, `!`",
-        "pushed down); UNKNOWN is SQL's NULL, which never matches."
+        "pushed down); UNKNOWN is SQL's NULL, which never matches. Reads the record from the",
+        "configured Odoo, or from recorded fixtures with --fixtures."
       })
   static final class ExplainCommand implements Callable<Integer> {
     @ParentCommand DomainCommand parent;
     @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin ConnectionOptions connection;
 
     @Option(
         names = "--fixtures",
-        required = true,
         paramLabel = "DIR",
-        description = "Folder with fields_get.json and records.json.")
+        description = "Folder with fields_get.json and records.json, instead of a live Odoo.")
     Path fixtures;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL")
@@ -148,15 +157,45 @@ final class DomainCommand {
     @Override
     public Integer call() {
       parent.root.quietLogs();
-      Conformance data = Conformance.load(fixtures);
-      DomainEngine engine = data.engine();
-      Map<String, Object> record = data.store().get(model, id);
-      if (record == null) {
-        throw new IllegalArgumentException(
-            "no " + model + " record with id " + id + " in " + fixtures);
-      }
-      DomainEngine.Explanation explanation = engine.explain(model, Domain.parse(domain), record);
+      Domain parsed = Domain.parse(domain);
       PrintWriter out = spec.commandLine().getOut();
+      if (fixtures != null) {
+        Conformance data = Conformance.load(fixtures);
+        Map<String, Object> record = data.store().get(model, id);
+        if (record == null) {
+          throw new IllegalArgumentException(
+              "no " + model + " record with id " + id + " in " + fixtures);
+        }
+        print(out, data.engine().explain(model, parsed, record));
+        return ExitCodes.OK;
+      }
+      try (OdooClient client = OdooClients.create(connection.settings(parent.root.loadConfig()))) {
+        Schema schema = Schema.lazy(client::fieldsGet);
+        try {
+          RecordStore store =
+              new BatchLoader(client, schema).load(model, List.of(id), List.of(parsed));
+          Map<String, Object> record = store.get(model, id);
+          if (record == null) {
+            throw new IllegalArgumentException("Odoo has no " + model + " record with id " + id);
+          }
+          print(out, new DomainEngine(schema, store).explain(model, parsed, record));
+        } catch (UndecidableException e) {
+          boolean matches =
+              !new DomainMatcher(client, schema).ask(model, List.of(id), parsed).isEmpty();
+          out.println(
+              model
+                  + " "
+                  + id
+                  + ": "
+                  + (matches ? "matches" : "does not match")
+                  + " (answered by Odoo)");
+          out.println("  not decidable from the records at hand: " + e.getMessage());
+        }
+        return ExitCodes.OK;
+      }
+    }
+
+    private void print(PrintWriter out, DomainEngine.Explanation explanation) {
       out.println(
           model
               + " "
@@ -176,7 +215,6 @@ final class DomainCommand {
             step.compared());
       }
       out.flush();
-      return ExitCodes.OK;
     }
   }
 

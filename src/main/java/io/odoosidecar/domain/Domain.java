@@ -185,6 +185,20 @@ public final class Domain {
     return tokens;
   }
 
+  /** The domain as the lists Odoo's external API takes: leaves as 3-element lists. */
+  public List<Object> toWire() {
+    List<Object> out = new ArrayList<>(tokens.size());
+    for (Object token : tokens) {
+      if (token instanceof Leaf leaf) {
+        Object right = leaf.right() instanceof Domain sub ? sub.toWire() : leaf.right();
+        out.add(java.util.Arrays.asList(leaf.left(), leaf.operator(), right));
+      } else {
+        out.add(token);
+      }
+    }
+    return out;
+  }
+
   /** The domain as a tree, for evaluation. */
   public Node tree() {
     int[] position = {0};

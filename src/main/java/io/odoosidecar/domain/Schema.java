@@ -2,7 +2,6 @@ package io.odoosidecar.domain;
 
 import io.odoosidecar.odoo.FieldInfo;
 import io.odoosidecar.odoo.FieldType;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,46 +100,63 @@ public final class Schema {
           Map.entry("res.company.child_ids", "parent_id"),
           Map.entry("res.partner.category.child_ids", "parent_id"));
 
-  private final Map<String, Model> models;
+  private final Map<String, Model> models = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.function.Function<String, Map<String, FieldInfo>> source;
 
-  private Schema(Map<String, Model> models) {
-    this.models = Collections.unmodifiableMap(models);
+  private Schema(java.util.function.Function<String, Map<String, FieldInfo>> source) {
+    this.source = source;
   }
 
   /** A schema from the field metadata of each model. */
   public static Schema of(Map<String, Map<String, FieldInfo>> fieldsByModel) {
-    Map<String, Model> models = new HashMap<>();
-    fieldsByModel.forEach(
-        (name, fields) -> {
-          List<String> nameFields =
-              NAME_FIELDS.getOrDefault(
-                  name, fields.containsKey("name") ? List.of("name") : List.of());
-          if (name.equals("product.product")) {
-            nameFields = List.of("name", "default_code");
-          }
-          models.put(
-              name,
-              new Model(
-                  name,
-                  new LinkedHashMap<>(fields),
-                  nameFields,
-                  NAME_KINDS.getOrDefault(name, NameSearchKind.FIELDS),
-                  "parent_id"));
-        });
-    return new Schema(models);
+    Map<String, Map<String, FieldInfo>> copy = new HashMap<>(fieldsByModel);
+    return new Schema(copy::get);
+  }
+
+  /**
+   * A schema that asks for a model's fields the first time it is needed, for instance {@code
+   * client::fieldsGet}; the source answers null (or fails) for a model it does not know.
+   */
+  public static Schema lazy(java.util.function.Function<String, Map<String, FieldInfo>> source) {
+    return new Schema(source);
   }
 
   /** The model named {@code name}, or an error naming it. */
   public Model model(String name) {
     Model model = models.get(name);
-    if (model == null) {
+    if (model != null) {
+      return model;
+    }
+    Map<String, FieldInfo> fields = source.apply(name);
+    if (fields == null) {
       throw new DomainException("Unknown model " + name);
     }
+    model = build(name, fields);
+    models.put(name, model);
     return model;
   }
 
+  private static Model build(String name, Map<String, FieldInfo> fields) {
+    List<String> nameFields =
+        NAME_FIELDS.getOrDefault(name, fields.containsKey("name") ? List.of("name") : List.of());
+    if (name.equals("product.product")) {
+      nameFields = List.of("name", "default_code");
+    }
+    return new Model(
+        name,
+        new LinkedHashMap<>(fields),
+        nameFields,
+        NAME_KINDS.getOrDefault(name, NameSearchKind.FIELDS),
+        "parent_id");
+  }
+
   public boolean hasModel(String name) {
-    return models.containsKey(name);
+    try {
+      model(name);
+      return true;
+    } catch (DomainException e) {
+      return false;
+    }
   }
 
   /** The field domain of an x2many field, applied when it is searched with 'any'. */
