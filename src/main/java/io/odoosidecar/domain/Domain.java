@@ -148,7 +148,7 @@ public final class Domain {
 
   private static Leaf leaf(List<?> raw) {
     if (raw.size() != 3 || !(raw.get(1) instanceof String operator)) {
-      throw new DomainException("Invalid leaf " + repr(raw));
+      throw new DomainException("Invalid leaf " + tuple(raw));
     }
     Object left = raw.get(0);
     Object right = raw.get(2);
@@ -160,7 +160,7 @@ public final class Domain {
             && (n.longValue() == 0 || n.longValue() == 1);
     boolean known = OPERATORS.contains(operator) || "<>".equals(operator);
     if (!known || !(constant || left instanceof String s && !s.isEmpty())) {
-      throw new DomainException("Invalid leaf " + repr(raw));
+      throw new DomainException("Invalid leaf " + tuple(raw));
     }
     if (constant) {
       return ((Number) left).longValue() == 1 ? TRUE_LEAF : FALSE_LEAF;
@@ -173,7 +173,7 @@ public final class Domain {
     }
     if (op.equals("any") || op.equals("not any")) {
       if (!(right instanceof List<?> || right instanceof Domain)) {
-        throw new DomainException("Invalid leaf " + repr(raw) + ": '" + op + "' takes a domain");
+        throw new DomainException("Invalid leaf " + tuple(raw) + ": '" + op + "' takes a domain");
       }
       right = right instanceof Domain d ? d : of((List<?>) right);
     }
@@ -248,6 +248,18 @@ public final class Domain {
   @Override
   public int hashCode() {
     return tokens.hashCode();
+  }
+
+  /** A raw leaf as Odoo prints it in its errors: as a tuple. */
+  private static String tuple(List<?> raw) {
+    StringBuilder out = new StringBuilder("(");
+    for (int i = 0; i < raw.size(); i++) {
+      if (i > 0) {
+        out.append(", ");
+      }
+      out.append(repr(raw.get(i)));
+    }
+    return out.append(raw.size() == 1 ? ",)" : ")").toString();
   }
 
   static String repr(Object value) {
