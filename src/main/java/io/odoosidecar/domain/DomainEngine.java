@@ -146,13 +146,7 @@ public final class DomainEngine {
       return leaf;
     }
     String[] path = leaf.path();
-    FieldInfo field =
-        model
-            .field(path[0])
-            .orElseThrow(
-                () ->
-                    new DomainException(
-                        "Invalid field " + model.name() + "." + path[0] + " in leaf " + leaf));
+    FieldInfo field = field(model, path[0], leaf);
     if (path.length == 1) {
       return leaf;
     }
@@ -163,6 +157,16 @@ public final class DomainEngine {
     Leaf inner =
         anyfy(schema.model(field.relation()), new Leaf(path[1], leaf.operator(), leaf.right()));
     return new Leaf(path[0], "any", Domain.of(List.of(inner)));
+  }
+
+  /** The field a leaf names, or Odoo's error for an unknown one. */
+  private static FieldInfo field(Schema.Model model, String name, Leaf leaf) {
+    return model
+        .field(name)
+        .orElseThrow(
+            () ->
+                new DomainException(
+                    "Invalid field " + model.name() + "." + name + " in leaf " + leaf));
   }
 
   private static Node negate(Node node) {
@@ -419,13 +423,7 @@ public final class DomainEngine {
       return r -> constant;
     }
     String[] path = leaf.path();
-    FieldInfo field =
-        model
-            .field(path[0])
-            .orElseThrow(
-                () ->
-                    new DomainException(
-                        "Invalid field " + model.name() + "." + path[0] + " in leaf " + leaf));
+    FieldInfo field = field(model, path[0], leaf);
     String operator = leaf.operator();
     Object right = leaf.right();
     if (path.length > 1) {
