@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
       RunCommand.class,
       OdooCommand.class,
       DomainCommand.class,
+      RulesCommand.class,
       ConfigCommand.class,
       BenchCommand.class
     })

@@ -536,8 +536,8 @@ public final class DomainEngine {
   private Plan planOne2many(
       Schema.Model model, FieldInfo field, String operator, Object right, boolean activeTest) {
     String comodel = field.relation();
-    Schema.Model co = schema.model(comodel);
     if (HIERARCHY.contains(operator)) {
+      Schema.Model co = schema.model(comodel);
       Set<Long> ids = toIds(right, co, activeTest);
       if (!comodel.equals(model.name())) {
         Set<Long> tree = existing(comodel, hierarchy(co, ids, operator, co.parentName()));
@@ -568,6 +568,7 @@ public final class DomainEngine {
     }
     Set<Long> ids2;
     if (right instanceof String) {
+      Schema.Model co = schema.model(comodel);
       String op2 = negative ? Domain.NEGATION.get(operator) : operator;
       Domain names =
           and(schema.x2manyDomain(model.name(), field.name()), nameSearch(co, op2, right));
@@ -588,9 +589,9 @@ public final class DomainEngine {
   private Plan planMany2many(
       Schema.Model model, FieldInfo field, String operator, Object right, boolean activeTest) {
     String comodel = field.relation();
-    Schema.Model co = schema.model(comodel);
     String name = field.name();
     if (HIERARCHY.contains(operator)) {
+      Schema.Model co = schema.model(comodel);
       Set<Long> tree =
           existing(comodel, hierarchy(co, toIds(right, co, activeTest), operator, co.parentName()));
       return r -> Tri.of(linksAny(r.get(name), tree));
@@ -601,6 +602,7 @@ public final class DomainEngine {
     }
     Set<Long> ids2;
     if (right instanceof String) {
+      Schema.Model co = schema.model(comodel);
       String op2 = negative ? Domain.NEGATION.get(operator) : operator;
       Domain names =
           and(schema.x2manyDomain(model.name(), field.name()), nameSearch(co, op2, right));

@@ -2,6 +2,7 @@ package io.odoosidecar.domain;
 
 import io.odoosidecar.odoo.FieldInfo;
 import io.odoosidecar.odoo.FieldType;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -119,6 +120,49 @@ public final class Schema {
    */
   public static Schema lazy(java.util.function.Function<String, Map<String, FieldInfo>> source) {
     return new Schema(source);
+  }
+
+  /**
+   * Field metadata guessed from records as the Odoo client reads them, for a model whose {@code
+   * fields_get} is not at hand: {@code [id, name]} is a many2one, a list of ids an x2many (taken as
+   * many2many), booleans, integers and floats as such, strings as char. Relations are unknown, so
+   * leaves that search a related model are not decidable with it.
+   */
+  public static Map<String, FieldInfo> inferFields(Collection<Map<String, Object>> records) {
+    Map<String, FieldInfo> fields = new LinkedHashMap<>();
+    for (Map<String, Object> record : records) {
+      record.forEach(
+          (name, value) -> {
+            String type = typeOf(value);
+            if (type != null) {
+              fields.putIfAbsent(
+                  name, FieldInfo.of(name, Map.of("type", type, "string", name, "store", true)));
+            }
+          });
+    }
+    return fields;
+  }
+
+  private static String typeOf(Object value) {
+    if (value instanceof Boolean b) {
+      return b ? "boolean" : null; // false may be any empty value
+    }
+    if (value instanceof Long || value instanceof Integer) {
+      return "integer";
+    }
+    if (value instanceof Double) {
+      return "float";
+    }
+    if (value instanceof String) {
+      return "char";
+    }
+    if (value instanceof List<?> list) {
+      if (list.size() == 2 && list.get(0) instanceof Number && list.get(1) instanceof String) {
+        return "many2one";
+      }
+      return list.stream().allMatch(Number.class::isInstance) ? "many2many" : null;
+    }
+    return null;
   }
 
   /** The model named {@code name}, or an error naming it. */

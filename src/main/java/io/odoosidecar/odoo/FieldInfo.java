@@ -61,6 +61,15 @@ public record FieldInfo(
         attributes);
   }
 
+  /**
+   * Whether the field is computed (or related): {@code fields_get} lists its dependencies in {@code
+   * depends}. Stored computed fields are the ones Odoo writes by itself, after a create or a write,
+   * when what they depend on changes.
+   */
+  public boolean computed() {
+    return attributes.get("depends") instanceof List<?> depends && !depends.isEmpty();
+  }
+
   /** The selection values in Odoo's order. */
   public List<String> selectionValues() {
     return new ArrayList<>(selection.keySet());

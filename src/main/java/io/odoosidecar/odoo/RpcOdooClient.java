@@ -36,7 +36,8 @@ final class RpcOdooClient implements OdooClient {
           "readonly",
           "searchable",
           "sortable",
-          "currency_field");
+          "currency_field",
+          "depends");
 
   /** State shared by a client and its context views. */
   private static final class Shared {

@@ -1,0 +1,132 @@
+package io.odoosidecar.app;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.odoosidecar.odoo.FieldInfo;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooClients;
+import io.odoosidecar.rule.RuleReplay;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code sidecar rules ...}: automation rules. */
+@Command(
+    name = "rules",
+    mixinStandardHelpOptions = true,
+    description = "Automation rules.",
+    subcommands = {RulesCommand.ReplayCommand.class})
+final class RulesCommand {
+  @ParentCommand SidecarCommand root;
+
+  /** {@code sidecar rules replay}. */
+  @Command(
+      name = "replay",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Feed operations recorded from Odoo (rule_firings.jsonl format) through the rule matcher",
+        "and compare the (rule, record) pairs fired, chained firings included, with Odoo's.",
+        "Prints one line per operation that differs, then `N passed, M failed`; exits 0 only",
+        "when all pass. Which fields Odoo computes (and so writes by itself after a create) comes",
+        "from field metadata: DIR/fields_get.json, --fields files, or --odoo-fields."
+      })
+  static final class ReplayCommand implements Callable<Integer> {
+    @ParentCommand RulesCommand parent;
+    @Spec CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+
+    @Option(
+        names = "--fixtures",
+        required = true,
+        paramLabel = "DIR",
+        description = "Folder with rule_firings.jsonl (and fields_get.json).")
+    Path fixtures;
+
+    @Option(
+        names = "--corpus",
+        paramLabel = "FILE",
+        description = "The corpus (default: DIR/rule_firings.jsonl).")
+    Path corpus;
+
+    @Option(
+        names = "--fields",
+        paramLabel = "FILE",
+        description = "More fields_get metadata, {model: {field: attributes}}.")
+    List<Path> fieldFiles = new ArrayList<>();
+
+    @Option(
+        names = "--odoo-fields",
+        paramLabel = "MODEL",
+        split = ",",
+        description = "Models whose fields_get to ask the configured Odoo for.")
+    List<String> odooModels = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      parent.root.quietLogs();
+      Map<String, Map<String, FieldInfo>> known = new HashMap<>();
+      Path base = fixtures.resolve("fields_get.json");
+      if (Files.exists(base)) {
+        known.putAll(read(base));
+      }
+      fieldFiles.forEach(file -> known.putAll(read(file)));
+      if (!odooModels.isEmpty()) {
+        try (OdooClient client =
+            OdooClients.create(connection.settings(parent.root.loadConfig()))) {
+          odooModels.forEach(model -> known.put(model, client.fieldsGet(model)));
+        }
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      RuleReplay.Result result =
+          new RuleReplay(known)
+              .run(
+                  corpus == null ? fixtures.resolve("rule_firings.jsonl") : corpus,
+                  line -> {
+                    out.println(line);
+                    out.flush();
+                  });
+      out.println(result.passed() + " passed, " + result.failed() + " failed");
+      out.flush();
+      return result.failed() == 0 ? ExitCodes.OK : ExitCodes.ODOO_ERROR;
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Map<String, FieldInfo>> read(Path file) {
+      try {
+        Map<String, Object> raw =
+            JsonMapper.builder()
+                .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+                .build()
+                .readValue(Files.readString(file), Map.class);
+        Map<String, Map<String, FieldInfo>> out = new HashMap<>();
+        raw.forEach(
+            (model, fields) -> {
+              if (fields instanceof Map<?, ?> byName) {
+                Map<String, FieldInfo> infos = new LinkedHashMap<>();
+                ((Map<String, Map<String, Object>>) byName)
+                    .forEach((name, attributes) -> infos.put(name, FieldInfo.of(name, attributes)));
+                out.put(model, infos);
+              }
+            });
+        return out;
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot read field metadata " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.odoosidecar.rule;
+
+import io.odoosidecar.domain.Domain;
+import io.odoosidecar.domain.DomainEngine;
+import io.odoosidecar.domain.DomainExpression;
+import io.odoosidecar.domain.RecordStore;
+import io.odoosidecar.domain.Schema;
+import io.odoosidecar.domain.Tri;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Decides which rules a change fires, on which records, as Odoo's {@code base.automation} does.
+ *
+ * <p>Implementation notes: a create runs the create triggers on the records that match the filter
+ * domain afterwards (every field counts as changed); a write runs the write triggers on the records
+ * that matched the before-update domain with their old values and match the filter domain with
+ * their new ones, and, for a rule with watched fields, only where one of them was written and its
+ * value changed (recordsets compare as sets of ids, numbers by value); an unlink runs {@code
+ * on_unlink} rules on the records that match the filter domain before deletion.
+ */
+public final class RuleMatcher {
+  /** A rule fired on some records. */
+  public record Firing(Rule rule, List<Long> ids) {}
+
+  private final Schema schema;
+  private final DomainExpression.Context context;
+
+  public RuleMatcher(Schema schema, DomainExpression.Context context) {
+    this.schema = schema;
+    this.context = context;
+  }
+
+  /** The rules the change fires, in the order given, each with the records it fires on. */
+  public List<Firing> match(ChangeEvent event, Collection<Rule> rules) {
+    List<Firing> firings = new ArrayList<>();
+    for (Rule rule : rules) {
+      if (!rule.active()
+          || !rule.model().equals(event.model())
+          || !runs(rule.trigger(), event.operation())) {
+        continue;
+      }
+      List<Long> ids = new ArrayList<>();
+      for (Long id : event.ids()) {
+        if (fires(rule, event, id)) {
+          ids.add(id);
+        }
+      }
+      if (!ids.isEmpty()) {
+        firings.add(new Firing(rule, ids));
+      }
+    }
+    return firings;
+  }
+
+  private static boolean runs(Trigger trigger, ChangeEvent.Operation operation) {
+    return switch (operation) {
+      case CREATE -> trigger.onCreate();
+      case WRITE -> trigger.onWrite();
+      case UNLINK -> trigger == Trigger.ON_UNLINK;
+    };
+  }
+
+  private boolean fires(Rule rule, ChangeEvent event, Long id) {
+    Map<String, Object> before = event.before().get(id);
+    Map<String, Object> after = event.after().get(id);
+    switch (event.operation()) {
+      case CREATE:
+        return matches(rule.filterDomain(), event.model(), after);
+      case UNLINK:
+        return matches(rule.filterDomain(), event.model(), before);
+      default:
+        return matches(rule.filterPreDomain(), event.model(), before)
+            && matches(rule.filterDomain(), event.model(), after)
+            && watchedFieldChanged(rule, event, before, after);
+    }
+  }
+
+  private static boolean watchedFieldChanged(
+      Rule rule, ChangeEvent event, Map<String, Object> before, Map<String, Object> after) {
+    if (rule.triggerFields().isEmpty()) {
+      return true;
+    }
+    for (String field : rule.triggerFields()) {
+      if (event.fields().contains(field)
+          && before != null
+          && before.containsKey(field)
+          && !same(before.get(field), after.get(field))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean matches(String domain, String model, Map<String, Object> record) {
+    if (domain == null || domain.isBlank()) {
+      return true;
+    }
+    if (record == null) {
+      return false;
+    }
+    Domain parsed = DomainExpression.evaluate(domain, context);
+    RecordStore store = RecordStore.referenced(Map.of(model, Map.of(id(record), record)));
+    return new DomainEngine(schema, store).matches(model, parsed, record) == Tri.TRUE;
+  }
+
+  /** Odoo's {@code record[name] != old_vals[name]}, on wire values. */
+  static boolean same(Object a, Object b) {
+    Object x = normal(a);
+    Object y = normal(b);
+    return Objects.equals(x, y);
+  }
+
+  private static Object normal(Object value) {
+    if (value == null || Boolean.FALSE.equals(value)) {
+      return Boolean.FALSE;
+    }
+    if (value instanceof List<?> list) {
+      if (list.size() == 2 && list.get(0) instanceof Number id && list.get(1) instanceof String) {
+        return id.longValue(); // many2one [id, name]
+      }
+      if (list.isEmpty()) {
+        return Boolean.FALSE;
+      }
+      HashSet<Object> ids = new HashSet<>();
+      list.forEach(item -> ids.add(normal(item)));
+      return ids;
+    }
+    if (value instanceof Number n) {
+      double d = n.doubleValue();
+      return d == Math.rint(d) ? (Object) (long) d : (Object) d;
+    }
+    return value;
+  }
+
+  private static long id(Map<String, Object> record) {
+    Object id = record.get("id");
+    return id instanceof Number n ? n.longValue() : 0L;
+  }
+}
