@@ -1,0 +1,439 @@
+package io.odoosidecar.rule;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.odoosidecar.SidecarException;
+import io.odoosidecar.domain.Domain;
+import io.odoosidecar.domain.DomainException;
+import io.odoosidecar.domain.PyLiteral;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Reads automation rules from YAML files ({@code config/rules/*.yaml}), written with Odoo's own
+ * field names ({@code base.automation} for the rule, {@code ir.actions.server} for each action).
+ *
+ * <p>Every problem names the file, the rule and the key. A whole directory is validated before it
+ * is used, so that a broken file never replaces a working set. For the "is set" triggers the
+ * watched field and the domains are completed as Odoo computes them ({@code on_stage_set} with a
+ * {@code trg_field_ref} watches {@code stage_id} and filters on it, {@code on_tag_set} adds a
+ * before-update domain, and so on), unless the file gives them.
+ */
+public final class RuleFiles {
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
+  /** Keys of a rule: {@code base.automation}'s fields. */
+  static final Set<String> RULE_KEYS =
+      Set.of(
+          "name",
+          "model",
+          "model_name",
+          "active",
+          "description",
+          "trigger",
+          "trigger_field_ids",
+          "trigger_field_names",
+          "filter_pre_domain",
+          "filter_domain",
+          "trg_selection_field_id",
+          "trg_field_ref",
+          "trg_date_id",
+          "trg_date_range",
+          "trg_date_range_type",
+          "trg_date_range_mode",
+          "trg_date_calendar_id",
+          "record_getter",
+          "webhook_uuid",
+          "log_webhook_calls",
+          "on_change_field_ids",
+          "actions");
+
+  /** Keys of an action: {@code ir.actions.server}'s fields. */
+  static final Set<String> ACTION_KEYS =
+      Set.of(
+          "state",
+          "name",
+          "sequence",
+          "update_path",
+          "update_field_id",
+          "update_related_model_id",
+          "value",
+          "evaluation_type",
+          "update_m2m_operation",
+          "update_boolean_value",
+          "selection_value",
+          "resource_ref",
+          "crud_model_id",
+          "link_field_id",
+          "template_id",
+          "mail_post_method",
+          "mail_post_autofollow",
+          "activity_type_id",
+          "activity_summary",
+          "activity_note",
+          "activity_date_deadline_range",
+          "activity_date_deadline_range_type",
+          "activity_user_type",
+          "activity_user_id",
+          "activity_user_field_name",
+          "partner_ids",
+          "followers_type",
+          "followers_partner_field_name",
+          "code",
+          "webhook_url",
+          "webhook_field_ids",
+          "child_ids",
+          "sms_template_id",
+          "sms_method",
+          "html_value",
+          "sequence_id",
+          "groups_id",
+          "group_ids",
+          "usage");
+
+  /** The kinds of server action ({@code ir.actions.server.state}). */
+  static final Set<String> ACTION_STATES =
+      Set.of(
+          "object_write",
+          "object_create",
+          "object_copy",
+          "mail_post",
+          "followers",
+          "remove_followers",
+          "next_activity",
+          "sms",
+          "webhook",
+          "multi",
+          "code");
+
+  /** A rule file that cannot be used; the message names the file, the rule and the key. */
+  public static final class RuleFileException extends SidecarException {
+    private static final long serialVersionUID = 1L;
+
+    RuleFileException(Path file, String rule, String key, String problem) {
+      super(
+          file
+              + ": "
+              + (rule == null ? "" : "rule " + rule + ": ")
+              + (key == null ? "" : key + ": ")
+              + problem);
+    }
+  }
+
+  private RuleFiles() {}
+
+  /** Every rule of the {@code *.yaml} and {@code *.yml} files of a directory, in file order. */
+  public static List<Rule> load(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      throw new RuleFileException(directory, null, null, "not a directory of rule files");
+    }
+    List<Path> files;
+    try (Stream<Path> listing = Files.list(directory)) {
+      files =
+          listing
+              .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw new RuleFileException(directory, null, null, "cannot be listed: " + e.getMessage());
+    }
+    List<Rule> rules = new ArrayList<>();
+    Map<String, Path> names = new HashMap<>();
+    for (Path file : files) {
+      for (Rule rule : loadFile(file)) {
+        Path first = names.putIfAbsent(rule.name(), file);
+        if (first != null) {
+          throw new RuleFileException(
+              file, quote(rule.name()), "name", "already used by a rule of " + first);
+        }
+        rules.add(rule);
+      }
+    }
+    return rules;
+  }
+
+  /** The rules of one file: a mapping with a {@code rules} list. */
+  @SuppressWarnings("unchecked")
+  public static List<Rule> loadFile(Path file) {
+    Object root;
+    try {
+      root = YAML.readValue(Files.readString(file, StandardCharsets.UTF_8), Object.class);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new RuleFileException(
+          file, null, null, "not valid YAML" + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new RuleFileException(file, null, null, "cannot be read: " + e.getMessage());
+    }
+    if (root == null) {
+      return List.of();
+    }
+    if (!(root instanceof Map<?, ?> top) || !(top.get("rules") instanceof List<?> list)) {
+      throw new RuleFileException(
+          file, null, "rules", "a rule file is a mapping with a 'rules' list");
+    }
+    if (top.size() > 1) {
+      throw new RuleFileException(
+          file,
+          null,
+          top.keySet().stream()
+              .map(String::valueOf)
+              .filter(k -> !"rules".equals(k))
+              .findFirst()
+              .orElse(""),
+          "unknown key; a rule file holds 'rules' only");
+    }
+    List<Rule> rules = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?> entry)) {
+        throw new RuleFileException(
+            file, "#" + (i + 1), null, "a rule is a mapping of keys to values");
+      }
+      rules.add(rule(file, i, (Map<String, Object>) entry));
+    }
+    return rules;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Rule rule(Path file, int index, Map<String, Object> raw) {
+    String label =
+        raw.get("name") instanceof String n && !n.isBlank() ? quote(n) : "#" + (index + 1);
+    for (String key : raw.keySet()) {
+      if (!RULE_KEYS.contains(key)) {
+        throw new RuleFileException(
+            file,
+            label,
+            key,
+            "unknown key; known keys: " + String.join(", ", new TreeSet<>(RULE_KEYS)));
+      }
+    }
+    String name = text(file, label, raw, "name", true);
+    String model =
+        raw.containsKey("model")
+            ? text(file, label, raw, "model", true)
+            : text(file, label, raw, "model_name", true);
+    Trigger trigger;
+    try {
+      trigger = Trigger.of(text(file, label, raw, "trigger", true));
+    } catch (IllegalArgumentException e) {
+      throw new RuleFileException(file, label, "trigger", e.getMessage());
+    }
+    boolean active = !(raw.get("active") instanceof Boolean b) || b;
+    List<String> watched =
+        strings(
+            file,
+            label,
+            raw,
+            raw.containsKey("trigger_field_names") ? "trigger_field_names" : "trigger_field_ids");
+    String pre = domain(file, label, raw, "filter_pre_domain");
+    String post = domain(file, label, raw, "filter_domain");
+    Map<String, Object> parameters = new LinkedHashMap<>();
+    for (String key :
+        List.of(
+            "trg_selection_field_id",
+            "trg_field_ref",
+            "trg_date_id",
+            "trg_date_range",
+            "trg_date_range_type",
+            "trg_date_range_mode",
+            "trg_date_calendar_id",
+            "record_getter",
+            "webhook_uuid",
+            "log_webhook_calls",
+            "description")) {
+      if (raw.get(key) != null && !Boolean.FALSE.equals(raw.get(key))) {
+        parameters.put(key, raw.get(key));
+      }
+    }
+    // Odoo's computed trigger fields and domains for the "is set" triggers
+    String field = watched.size() == 1 ? watched.get(0) : defaultField(trigger);
+    if (watched.isEmpty() && field != null) {
+      watched = List.of(field);
+    }
+    Object ref = parameters.get("trg_field_ref");
+    Object selection = parameters.get("trg_selection_field_id");
+    if (post == null && field != null) {
+      post =
+          switch (trigger) {
+            case ON_STAGE_SET ->
+                ref == null ? null : "[('" + field + "', '=', " + refExpression(ref) + ")]";
+            case ON_TAG_SET ->
+                ref == null ? null : "[('" + field + "', 'in', [" + refExpression(ref) + "])]";
+            case ON_STATE_SET, ON_PRIORITY_SET ->
+                selection == null
+                    ? null
+                    : "[('" + field + "', '=', " + PyLiteral.repr(String.valueOf(selection)) + ")]";
+            case ON_USER_SET -> "[('" + field + "', '!=', False)]";
+            case ON_ARCHIVE -> "[('" + field + "', '=', False)]";
+            case ON_UNARCHIVE -> "[('" + field + "', '=', True)]";
+            default -> null;
+          };
+    }
+    if (pre == null && trigger == Trigger.ON_TAG_SET && ref != null && field != null) {
+      pre = "[('" + field + "', 'not in', [" + refExpression(ref) + "])]";
+    }
+    if (trigger == Trigger.ON_TIME
+        || trigger == Trigger.ON_TIME_CREATED
+        || trigger == Trigger.ON_TIME_UPDATED) {
+      if (trigger == Trigger.ON_TIME && !parameters.containsKey("trg_date_id")) {
+        throw new RuleFileException(
+            file,
+            label,
+            "trg_date_id",
+            "is required for on_time: the date field the delay counts from");
+      }
+      if (!(parameters.getOrDefault("trg_date_range", 0L) instanceof Long)) {
+        throw new RuleFileException(file, label, "trg_date_range", "must be a whole number");
+      }
+    }
+    return new Rule(
+        name,
+        model,
+        active,
+        trigger,
+        watched,
+        pre,
+        post,
+        parameters,
+        actions(file, label, raw.get("actions")));
+  }
+
+  private static String defaultField(Trigger trigger) {
+    return switch (trigger) {
+      case ON_STAGE_SET -> "stage_id";
+      case ON_TAG_SET -> "tag_ids";
+      case ON_PRIORITY_SET -> "priority";
+      case ON_STATE_SET -> "state";
+      case ON_USER_SET -> "user_id";
+      case ON_ARCHIVE, ON_UNARCHIVE -> "active";
+      default -> null;
+    };
+  }
+
+  /**
+   * An id stays a number; an external id ({@code crm.stage_lead4}) is resolved by {@code ref()}.
+   */
+  private static String refExpression(Object ref) {
+    return ref instanceof Number n ? String.valueOf(n.longValue()) : "ref('" + ref + "')";
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> actions(Path file, String label, Object raw) {
+    if (raw == null) {
+      return List.of();
+    }
+    if (!(raw instanceof List<?> list)) {
+      throw new RuleFileException(file, label, "actions", "must be a list of actions");
+    }
+    List<Map<String, Object>> actions = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String key = "actions[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> action)) {
+        throw new RuleFileException(
+            file, label, key, "an action is a mapping of ir.actions.server fields");
+      }
+      for (Object k : action.keySet()) {
+        if (!ACTION_KEYS.contains(String.valueOf(k))) {
+          throw new RuleFileException(
+              file,
+              label,
+              key + "." + k,
+              "unknown key; known keys: " + String.join(", ", new TreeSet<>(ACTION_KEYS)));
+        }
+      }
+      Object state = action.get("state");
+      if (!(state instanceof String s) || !ACTION_STATES.contains(s)) {
+        throw new RuleFileException(
+            file,
+            label,
+            key + ".state",
+            "must be one of " + String.join(", ", new TreeSet<>(ACTION_STATES)) + ", got " + state);
+      }
+      if (s.equals("object_write")
+          && !action.containsKey("update_path")
+          && !action.containsKey("update_field_id")) {
+        throw new RuleFileException(
+            file, label, key + ".update_path", "is required for object_write: the field to update");
+      }
+      if (s.equals("webhook") && !(action.get("webhook_url") instanceof String)) {
+        throw new RuleFileException(file, label, key + ".webhook_url", "is required for webhook");
+      }
+      if (s.equals("code") && !(action.get("code") instanceof String)) {
+        throw new RuleFileException(file, label, key + ".code", "is required for code");
+      }
+      actions.add((Map<String, Object>) action);
+    }
+    return actions;
+  }
+
+  private static String text(
+      Path file, String label, Map<String, Object> raw, String key, boolean required) {
+    Object value = raw.get(key);
+    if (value instanceof String s && !s.isBlank()) {
+      return s.trim();
+    }
+    if (value == null && !required) {
+      return null;
+    }
+    throw new RuleFileException(
+        file, label, key, value == null ? "is required" : "must be text, got " + value);
+  }
+
+  private static List<String> strings(
+      Path file, String label, Map<String, Object> raw, String key) {
+    Object value = raw.get(key);
+    if (value == null || Boolean.FALSE.equals(value)) {
+      return List.of();
+    }
+    if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+      return list.stream().map(String.class::cast).toList();
+    }
+    throw new RuleFileException(file, label, key, "must be a list of field names, got " + value);
+  }
+
+  /** A domain as text: checked now when literal; a dynamic one is checked when evaluated. */
+  private static String domain(Path file, String label, Map<String, Object> raw, String key) {
+    Object value = raw.get(key);
+    if (value == null || Boolean.FALSE.equals(value)) {
+      return null;
+    }
+    String text = value instanceof String s ? s : value instanceof List<?> ? toPython(value) : null;
+    if (text == null) {
+      throw new RuleFileException(
+          file, label, key, "must be a domain (text or list), got " + value);
+    }
+    try {
+      Domain.parse(text);
+    } catch (DomainException e) {
+      if (!e.getMessage().contains("dynamic domain")) {
+        throw new RuleFileException(file, label, key, e.getMessage());
+      }
+    }
+    return text;
+  }
+
+  private static String toPython(Object list) {
+    try {
+      return Domain.of((List<?>) list).toString();
+    } catch (DomainException e) {
+      return String.valueOf(list);
+    }
+  }
+
+  private static String quote(String name) {
+    return "'" + name + "'";
+  }
+}
