@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.odoosidecar.odoo.FieldInfo;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
+import io.odoosidecar.rule.Rule;
+import io.odoosidecar.rule.RuleCheck;
+import io.odoosidecar.rule.RuleFiles;
 import io.odoosidecar.rule.RuleReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,9 +32,63 @@ import picocli.CommandLine.Spec;
     name = "rules",
     mixinStandardHelpOptions = true,
     description = "Automation rules.",
-    subcommands = {RulesCommand.ReplayCommand.class})
+    subcommands = {RulesCommand.CheckCommand.class, RulesCommand.ReplayCommand.class})
 final class RulesCommand {
   @ParentCommand SidecarCommand root;
+
+  /** {@code sidecar rules check}. */
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Validate every rule file against the configured Odoo's fields_get: unknown model, field,",
+        "selection value, domain error, missing template or external id. Prints each problem with",
+        "file, rule and key; exits non-zero on any."
+      })
+  static final class CheckCommand implements Callable<Integer> {
+    @ParentCommand RulesCommand parent;
+    @Spec CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+
+    @Option(
+        names = "--rules",
+        paramLabel = "DIR",
+        defaultValue = "config/rules",
+        description = "The rules directory (default: config/rules).")
+    Path rules;
+
+    @Override
+    public Integer call() throws IOException {
+      parent.root.quietLogs();
+      PrintWriter out = spec.commandLine().getOut();
+      RuleFiles.load(rules); // the whole set must parse first (names unique, keys known)
+      List<Path> files;
+      try (var listing = Files.list(rules)) {
+        files =
+            listing
+                .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                .sorted()
+                .toList();
+      }
+      int count = 0;
+      int problems = 0;
+      try (OdooClient client = OdooClients.create(connection.settings(parent.root.loadConfig()))) {
+        RuleCheck check = new RuleCheck(client);
+        for (Path file : files) {
+          for (Rule rule : RuleFiles.loadFile(file)) {
+            count++;
+            for (String problem : check.check(file, rule)) {
+              out.println(problem);
+              problems++;
+            }
+          }
+        }
+      }
+      out.println(count + " rules checked, " + problems + " problems");
+      out.flush();
+      return problems == 0 ? ExitCodes.OK : ExitCodes.ODOO_ERROR;
+    }
+  }
 
   /** {@code sidecar rules replay}. */
   @Command(
