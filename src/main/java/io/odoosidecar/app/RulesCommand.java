@@ -8,6 +8,7 @@ import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.RuleCheck;
 import io.odoosidecar.rule.RuleFiles;
+import io.odoosidecar.rule.RuleImport;
 import io.odoosidecar.rule.RuleReplay;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -32,7 +33,11 @@ import picocli.CommandLine.Spec;
     name = "rules",
     mixinStandardHelpOptions = true,
     description = "Automation rules.",
-    subcommands = {RulesCommand.CheckCommand.class, RulesCommand.ReplayCommand.class})
+    subcommands = {
+      RulesCommand.CheckCommand.class,
+      RulesCommand.ImportCommand.class,
+      RulesCommand.ReplayCommand.class
+    })
 final class RulesCommand {
   @ParentCommand SidecarCommand root;
 
@@ -87,6 +92,43 @@ final class RulesCommand {
       out.println(count + " rules checked, " + problems + " problems");
       out.flush();
       return problems == 0 ? ExitCodes.OK : ExitCodes.ODOO_ERROR;
+    }
+  }
+
+  /** {@code sidecar rules import}. */
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Read base.automation and ir.actions.server from the configured Odoo and write the",
+        "equivalent rule file (stdout, or --output FILE)."
+      })
+  static final class ImportCommand implements Callable<Integer> {
+    @ParentCommand RulesCommand parent;
+    @Spec CommandSpec spec;
+    @Mixin ConnectionOptions connection;
+
+    @Option(
+        names = "--output",
+        paramLabel = "FILE",
+        description = "Write the rule file here instead of stdout.")
+    Path output;
+
+    @Override
+    public Integer call() throws IOException {
+      parent.root.quietLogs();
+      String yaml;
+      try (OdooClient client = OdooClients.create(connection.settings(parent.root.loadConfig()))) {
+        yaml = new RuleImport(client).yaml();
+      }
+      if (output == null) {
+        spec.commandLine().getOut().print(yaml);
+        spec.commandLine().getOut().flush();
+      } else {
+        Files.writeString(output, yaml);
+        RuleFiles.loadFile(output); // what was written must load back
+      }
+      return ExitCodes.OK;
     }
   }
 
