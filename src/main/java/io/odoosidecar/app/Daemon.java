@@ -5,6 +5,7 @@ import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooException;
 import io.odoosidecar.odoo.OdooSettings;
 import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.rule.RuleRegistry;
 import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.Status;
 import java.time.Clock;
@@ -45,6 +46,7 @@ public final class Daemon implements AutoCloseable {
   private final SidecarConfig config;
   private final Clock clock;
   private final RetryPolicy.Sleeper sleeper;
+  private final RuleRegistry rules;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Map<String, ConnectionStatus> connections = new LinkedHashMap<>();
   private final List<OdooClient> clients = new ArrayList<>();
@@ -68,11 +70,14 @@ public final class Daemon implements AutoCloseable {
    * @param config the configuration
    * @param clock the source of time for status timestamps
    * @param sleeper how the daemon waits between reconnection attempts
+   * @param rules the rules to run, watched for changes, or null for none
    */
-  public Daemon(SidecarConfig config, Clock clock, RetryPolicy.Sleeper sleeper) {
+  public Daemon(
+      SidecarConfig config, Clock clock, RetryPolicy.Sleeper sleeper, RuleRegistry rules) {
     this.config = config;
     this.clock = clock;
     this.sleeper = sleeper;
+    this.rules = rules;
   }
 
   /** Starts the HTTP server and the connections; returns once the server listens. */
@@ -80,6 +85,9 @@ public final class Daemon implements AutoCloseable {
     transition(State.NEW, State.STARTING);
     server = new HttpServer(config.server().host(), config.server().port(), this::status);
     server.start();
+    if (rules != null) {
+      rules.watch();
+    }
     for (OdooSettings settings : config.connections().values()) {
       ConnectionStatus status = new ConnectionStatus();
       status.since = clock.instant();
@@ -126,6 +134,9 @@ public final class Daemon implements AutoCloseable {
       server.stop();
     }
     clients.forEach(OdooClient::close);
+    if (rules != null) {
+      rules.close();
+    }
     transition(State.STOPPING, State.STOPPED);
     stopped.countDown();
   }
@@ -179,7 +190,14 @@ public final class Daemon implements AutoCloseable {
     boolean healthy =
         state.get() == State.RUNNING
             && out.values().stream().allMatch(c -> "connected".equals(c.get("state")));
-    return new Status(state.get().name().toLowerCase(java.util.Locale.ROOT), healthy, out);
+    Map<String, Object> ruleStatus = new LinkedHashMap<>();
+    if (rules != null) {
+      RuleRegistry.Snapshot snapshot = rules.snapshot();
+      ruleStatus.put("count", snapshot.rules().size());
+      ruleStatus.put("last_error", snapshot.lastError());
+    }
+    return new Status(
+        state.get().name().toLowerCase(java.util.Locale.ROOT), healthy, out, ruleStatus);
   }
 
   private void transition(State from, State to) {

@@ -56,6 +56,7 @@ public final class HttpServer {
     body.put("status", current.healthy() ? "up" : "degraded");
     body.put("state", current.state());
     body.put("connections", current.connections());
+    body.put("rules", current.rules());
     exchange.setStatusCode(current.healthy() ? 200 : 503);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     exchange.getResponseSender().send(JSON.writeValueAsString(body));

@@ -8,5 +8,10 @@ import java.util.Map;
  * @param state the daemon's lifecycle state
  * @param healthy whether it runs and every Odoo connection is up
  * @param connections what is known of each Odoo connection
+ * @param rules the rules in force: their count and the last reload's problem
  */
-public record Status(String state, boolean healthy, Map<String, Map<String, Object>> connections) {}
+public record Status(
+    String state,
+    boolean healthy,
+    Map<String, Map<String, Object>> connections,
+    Map<String, Object> rules) {}

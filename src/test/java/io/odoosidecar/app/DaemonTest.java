@@ -49,7 +49,8 @@ class DaemonTest {
             wait -> {
               waits.add(wait);
               Thread.sleep(5); // record the backoff, but do not spin against the stub
-            });
+            },
+            null);
     daemon.start();
     try {
       assertThat(daemon.state()).isEqualTo(Daemon.State.RUNNING);

@@ -1,0 +1,121 @@
+package io.odoosidecar.rule;
+
+import io.odoosidecar.SidecarException;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running set of rules, read from a directory of rule files and reloaded when they change.
+ *
+ * <p>A reload validates the whole directory first: a file with a problem never replaces the running
+ * set; the problem, naming the file, the rule and the key, is logged and kept for the status page
+ * until a later reload succeeds.
+ */
+public final class RuleRegistry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RuleRegistry.class);
+
+  /** The rules in force and the last reload's problem, if any. */
+  public record Snapshot(List<Rule> rules, String lastError) {}
+
+  private final Path directory;
+  private final Duration settle;
+  private final AtomicReference<Snapshot> current;
+  private WatchService watcher;
+  private Thread thread;
+
+  /**
+   * Loads the directory; a problem here is fatal, as at start nothing runs yet.
+   *
+   * @param directory the rule files' directory
+   * @param settle how long to wait after a change for the editor to finish writing
+   */
+  public RuleRegistry(Path directory, Duration settle) {
+    this.directory = directory;
+    this.settle = settle;
+    this.current = new AtomicReference<>(new Snapshot(RuleFiles.load(directory), ""));
+    LOG.info("{} rules loaded from {}", current.get().rules().size(), directory);
+  }
+
+  public Snapshot snapshot() {
+    return current.get();
+  }
+
+  public List<Rule> rules() {
+    return current.get().rules();
+  }
+
+  /** Reloads now; returns whether the new set replaced the running one. */
+  public boolean reload() {
+    try {
+      List<Rule> rules = RuleFiles.load(directory);
+      current.set(new Snapshot(rules, ""));
+      LOG.info("{} rules reloaded from {}", rules.size(), directory);
+      return true;
+    } catch (SidecarException e) {
+      current.set(new Snapshot(current.get().rules(), e.getMessage()));
+      LOG.error("rules not reloaded, the running set is kept: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  /** Watches the directory and reloads on every change, on a daemon thread. */
+  public void watch() {
+    try {
+      watcher = FileSystems.getDefault().newWatchService();
+      directory.register(
+          watcher,
+          StandardWatchEventKinds.ENTRY_CREATE,
+          StandardWatchEventKinds.ENTRY_MODIFY,
+          StandardWatchEventKinds.ENTRY_DELETE);
+    } catch (IOException e) {
+      throw new SidecarException("cannot watch " + directory + ": " + e.getMessage(), e);
+    }
+    thread = new Thread(this::loop, "rules-watch");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        WatchKey key = watcher.take();
+        // let the editor finish: drain the burst of events a save makes
+        while (key != null) {
+          key.pollEvents();
+          key.reset();
+          key = watcher.poll(settle.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        reload();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ClosedWatchServiceException e) {
+      // closed: stop watching
+    }
+  }
+
+  @Override
+  public void close() {
+    if (thread != null) {
+      thread.interrupt();
+    }
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (IOException e) {
+        LOG.debug("closing the rules watcher: {}", e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.odoosidecar.rule;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleRegistryTest {
+  @TempDir Path dir;
+
+  @Test
+  void changes_areReloaded_butABrokenFileKeepsTheRunningSet() throws Exception {
+    Files.writeString(
+        dir.resolve("a.yaml"), "rules:\n  - {name: one, model: crm.lead, trigger: on_write}\n");
+    try (RuleRegistry registry = new RuleRegistry(dir, Duration.ofMillis(100))) {
+      registry.watch();
+      assertThat(registry.rules()).extracting(Rule::name).containsExactly("one");
+
+      Files.writeString(
+          dir.resolve("b.yaml"), "rules:\n  - {name: two, model: crm.lead, trigger: on_create}\n");
+      await().atMost(Duration.ofSeconds(20)).until(() -> registry.rules().size() == 2);
+
+      Files.writeString(
+          dir.resolve("b.yaml"),
+          "rules:\n  - {name: two, model: crm.lead, trigger: on_teleport}\n");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> !registry.snapshot().lastError().isEmpty());
+      assertThat(registry.rules()).extracting(Rule::name).containsExactly("one", "two");
+      assertThat(registry.snapshot().lastError())
+          .contains("b.yaml")
+          .contains("rule 'two'")
+          .contains("trigger");
+
+      Files.writeString(
+          dir.resolve("b.yaml"),
+          "rules:\n  - {name: three, model: crm.lead, trigger: on_create}\n");
+      await().atMost(Duration.ofSeconds(20)).until(() -> registry.snapshot().lastError().isEmpty());
+      assertThat(registry.rules()).extracting(Rule::name).containsExactly("one", "three");
+    }
+  }
+
+  @Test
+  void brokenAtStart_isFatal_withFileRuleAndKey() throws Exception {
+    Files.writeString(
+        dir.resolve("a.yaml"),
+        "rules:\n  - {name: one, model: crm.lead, trigger: on_write, colour: red}\n");
+    assertThatThrownBy(() -> new RuleRegistry(dir, Duration.ofMillis(100)))
+        .hasMessageContaining("rule 'one': colour: unknown key");
+  }
+}
