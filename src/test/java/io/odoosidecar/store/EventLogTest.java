@@ -1,0 +1,156 @@
+package io.odoosidecar.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The event log's contract, on embedded H2 and on PostgreSQL. */
+class EventLogTest {
+  @TempDir static Path dir;
+  private static final Instant T0 = Instant.parse("2026-11-23T12:00:00Z");
+  private static final java.util.Set<String> CREATED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @org.junit.jupiter.api.AfterAll
+  static void dropTestDatabases() throws SQLException {
+    if (CREATED.isEmpty()) {
+      return;
+    }
+    try (Connection admin =
+            DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+        var s = admin.createStatement()) {
+      for (String db : CREATED) {
+        s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+      }
+    }
+  }
+
+  record Backend(String name, Function<String, EventLog> open) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Backend> backends() {
+    return Stream.of(
+        new Backend("h2", name -> EventLog.embedded(dir.resolve(name))),
+        new Backend("postgresql", EventLogTest::postgres));
+  }
+
+  /**
+   * A throwaway database on the machine's PostgreSQL; skipped, with a reason, when none answers.
+   */
+  private static EventLog postgres(String name) {
+    String db = "sidecar_test_" + name.replaceAll("[^a-z0-9]", "_");
+    try (Connection admin =
+        DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "")) {
+      try (var s = admin.createStatement();
+          var exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + db + "'")) {
+        if (!exists.next()) { // created once: opening again is a restart, not a new log
+          try (var create = admin.createStatement()) {
+            create.execute("CREATE DATABASE " + db);
+          }
+          CREATED.add(db);
+        }
+      }
+    } catch (SQLException e) {
+      assumeTrue(
+          false,
+          "no PostgreSQL on 127.0.0.1:5432 (" + e.getMessage() + "): PostgreSQL case skipped");
+    }
+    return EventLog.open("jdbc:postgresql://127.0.0.1:5432/" + db, "postgres", "");
+  }
+
+  private static EventLog.NewEvent event(String key, long record) {
+    return new EventLog.NewEvent(
+        "odoo", key, "crm.lead", record, "write", "{\"fields\": [\"name\"]}");
+  }
+
+  private static String name() {
+    return "log_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void duplicateDeliveries_areStoredOnce(Backend backend) {
+    try (EventLog log = backend.open().apply(name())) {
+      assertThat(log.append(List.of(event("outbox:1", 7), event("outbox:2", 7)), T0)).hasSize(2);
+      assertThat(log.append(List.of(event("outbox:2", 7), event("outbox:3", 8)), T0)).hasSize(1);
+      assertThat(log.counts()).containsEntry("pending", 3L);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void eventsOfOneRecord_comeOutInOrder_otherRecordsInParallel(Backend backend) {
+    try (EventLog log = backend.open().apply(name())) {
+      log.append(List.of(event("a1", 1), event("a2", 1), event("b1", 2), event("a3", 1)), T0);
+      List<EventLog.Event> first = log.claim(10, T0);
+      assertThat(first).extracting(EventLog.Event::dedupeKey).containsExactly("a1", "b1");
+      assertThat(log.claim(10, T0)).as("a2 waits for a1").isEmpty();
+      log.complete(first.get(0).id());
+      assertThat(log.claim(10, T0)).extracting(EventLog.Event::dedupeKey).containsExactly("a2");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void failures_areRetriedLater_thenParked_andCanBeReplayed(Backend backend) {
+    try (EventLog log = backend.open().apply(name())) {
+      log.append(List.of(event("x", 1)), T0);
+      long id = log.claim(1, T0).get(0).id();
+      log.fail(id, "Odoo unreachable", T0.plusSeconds(30), 2);
+      assertThat(log.claim(1, T0.plusSeconds(10))).as("not before its retry time").isEmpty();
+      assertThat(log.claim(1, T0.plusSeconds(31))).hasSize(1);
+      log.fail(id, "ValidationError: nope", T0.plusSeconds(90), 2);
+      assertThat(log.claim(1, T0.plus(Duration.ofHours(1)))).as("parked").isEmpty();
+      assertThat(log.deadLetters())
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.attempts()).isEqualTo(2);
+                assertThat(e.lastError()).isEqualTo("ValidationError: nope");
+              });
+      assertThat(log.replay(id, T0.plus(Duration.ofHours(2)))).isTrue();
+      assertThat(log.claim(1, T0.plus(Duration.ofHours(2))))
+          .extracting(EventLog.Event::attempts)
+          .containsExactly(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void afterACrash_runningEventsAreHandedOutAgain_andDoneActionsAreKnown(Backend backend) {
+    String name = name();
+    long id;
+    try (EventLog log = backend.open().apply(name)) {
+      log.append(List.of(event("y", 3)), T0);
+      id = log.claim(1, T0).get(0).id();
+      log.markActionDone(id, "rule 9 action 499", "written");
+      log.markActionDone(id, "rule 9 action 499", "written again"); // idempotent
+      // the process dies here, before completing the event
+    }
+    try (EventLog log = backend.open().apply(name)) {
+      assertThat(log.claim(1, T0)).as("still running until recovered").isEmpty();
+      assertThat(log.recover()).isEqualTo(1);
+      assertThat(log.claim(1, T0)).extracting(EventLog.Event::id).containsExactly(id);
+      assertThat(log.actionDone(id, "rule 9 action 499")).contains("written");
+      assertThat(log.actionDone(id, "rule 9 action 500")).isEmpty();
+    }
+  }
+}
