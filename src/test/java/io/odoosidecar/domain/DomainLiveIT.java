@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.odoosidecar.odoo.LiveOdoo;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooFaultException;
 import io.odoosidecar.odoo.OdooSettings;
 import io.odoosidecar.odoo.SearchOptions;
-import io.odoosidecar.odoo.Secret;
-import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,20 +29,7 @@ class DomainLiveIT {
   @Test
   @SuppressWarnings("unchecked")
   void recordedDomains_onALiveDatabase_agreeWithItsSearch() throws Exception {
-    String url = System.getenv("ODOO_URL");
-    assumeTrue(url != null && !url.isBlank(), "ODOO_URL is not set: live Odoo tests skipped");
-    OdooSettings settings =
-        OdooSettings.of(
-            "live",
-            URI.create(url),
-            System.getenv("ODOO_DB"),
-            System.getenv("ODOO_USER"),
-            System.getenv("ODOO_PASSWORD") == null
-                ? null
-                : Secret.of(System.getenv("ODOO_PASSWORD")),
-            System.getenv("ODOO_API_KEY") == null
-                ? null
-                : Secret.of(System.getenv("ODOO_API_KEY")));
+    OdooSettings settings = LiveOdoo.settings();
     var json = JsonMapper.builder().enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
     try (OdooClient odoo = OdooClients.create(settings)) {
       // Odoo 19 rewrote its domains (it accepts ('active', 'in', [True, False]) on a model

@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.net.URI;
 
 /** The live Odoo given by ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD (and ODOO_API_KEY). */
-final class LiveOdoo {
-  static final String SKIP =
+public final class LiveOdoo {
+  public static final String SKIP =
       "ODOO_URL is not set: live Odoo tests skipped (see README, 'Integration tests')";
 
   private LiveOdoo() {}
 
   /** Skips the calling test, with a message, when no live Odoo is configured. */
-  static OdooSettings settings() {
+  public static OdooSettings settings() {
     String url = System.getenv("ODOO_URL");
     if (url == null || url.isBlank()) {
       System.out.println(SKIP);

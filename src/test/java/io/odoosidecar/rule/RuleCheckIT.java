@@ -1,13 +1,11 @@
 package io.odoosidecar.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.odoosidecar.odoo.LiveOdoo;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooSettings;
-import io.odoosidecar.odoo.Secret;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +19,6 @@ class RuleCheckIT {
 
   @Test
   void brokenRules_reportEachProblemWithFileRuleAndKey() throws Exception {
-    String url = System.getenv("ODOO_URL");
-    assumeTrue(url != null && !url.isBlank(), "ODOO_URL is not set: live Odoo tests skipped");
     Path file =
         Files.writeString(
             dir.resolve("bad.yaml"),
@@ -33,18 +29,7 @@ class RuleCheckIT {
                 + "    actions:\n      - {state: object_write, update_path: nonexistent, value: x}\n"
                 + "      - {state: mail_post, template_id: sale.no_such_template}\n"
                 + "  - {name: fine, model: crm.lead, trigger: on_write, filter_domain: \"[('user_id', '=', uid)]\"}\n");
-    OdooSettings settings =
-        OdooSettings.of(
-            "live",
-            URI.create(url),
-            System.getenv("ODOO_DB"),
-            System.getenv("ODOO_USER"),
-            System.getenv("ODOO_PASSWORD") == null
-                ? null
-                : Secret.of(System.getenv("ODOO_PASSWORD")),
-            System.getenv("ODOO_API_KEY") == null
-                ? null
-                : Secret.of(System.getenv("ODOO_API_KEY")));
+    OdooSettings settings = LiveOdoo.settings();
     List<String> problems = new ArrayList<>();
     try (OdooClient odoo = OdooClients.create(settings)) {
       RuleCheck check = new RuleCheck(odoo);

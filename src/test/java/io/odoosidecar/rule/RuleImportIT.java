@@ -1,14 +1,12 @@
 package io.odoosidecar.rule;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.odoosidecar.odoo.Command;
+import io.odoosidecar.odoo.LiveOdoo;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooSettings;
-import io.odoosidecar.odoo.Secret;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,20 +22,7 @@ class RuleImportIT {
 
   @Test
   void ruleMadeInOdoo_importsToAFileThatLoadsBack() throws Exception {
-    String url = System.getenv("ODOO_URL");
-    assumeTrue(url != null && !url.isBlank(), "ODOO_URL is not set: live Odoo tests skipped");
-    OdooSettings settings =
-        OdooSettings.of(
-            "live",
-            URI.create(url),
-            System.getenv("ODOO_DB"),
-            System.getenv("ODOO_USER"),
-            System.getenv("ODOO_PASSWORD") == null
-                ? null
-                : Secret.of(System.getenv("ODOO_PASSWORD")),
-            System.getenv("ODOO_API_KEY") == null
-                ? null
-                : Secret.of(System.getenv("ODOO_API_KEY")));
+    OdooSettings settings = LiveOdoo.settings();
     try (OdooClient odoo = OdooClients.create(settings)) {
       long leadModel = odoo.search("ir.model", List.of(List.of("model", "=", "crm.lead"))).get(0);
       long revenue =
