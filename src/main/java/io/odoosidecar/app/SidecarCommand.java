@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
       OdooCommand.class,
       DomainCommand.class,
       RulesCommand.class,
+      DeadLettersCommand.class,
       ConfigCommand.class,
       BenchCommand.class
     })

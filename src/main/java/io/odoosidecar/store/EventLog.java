@@ -142,7 +142,7 @@ public final class EventLog implements AutoCloseable {
         insert.setString(5, event.operation());
         insert.setString(6, event.payload());
         insert.setString(7, PENDING);
-        insert.setTimestamp(8, Timestamp.from(now));
+        insert.setTimestamp(8, timestamp(now));
         insert.executeUpdate();
         try (ResultSet keys = insert.getGeneratedKeys()) {
           if (keys.next()) {
@@ -172,7 +172,7 @@ public final class EventLog implements AutoCloseable {
     List<Event> claimed = new ArrayList<>();
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, PENDING);
-      select.setTimestamp(2, Timestamp.from(now));
+      select.setTimestamp(2, timestamp(now));
       select.setString(3, PENDING);
       select.setString(4, RUNNING);
       select.setInt(5, max);
@@ -205,7 +205,7 @@ public final class EventLog implements AutoCloseable {
             + " status = CASE WHEN attempts + 1 >= ? THEN ? ELSE ? END WHERE id = ?";
     try (PreparedStatement update = connection.prepareStatement(sql)) {
       update.setString(1, error);
-      update.setTimestamp(2, Timestamp.from(retryAt));
+      update.setTimestamp(2, timestamp(retryAt));
       update.setInt(3, maxAttempts);
       update.setString(4, DEAD);
       update.setString(5, PENDING);
@@ -251,7 +251,7 @@ public final class EventLog implements AutoCloseable {
         "UPDATE sidecar_event SET status = ?, attempts = 0, next_attempt_at = ? WHERE id = ? AND status = ?";
     try (PreparedStatement update = connection.prepareStatement(sql)) {
       update.setString(1, PENDING);
-      update.setTimestamp(2, Timestamp.from(now));
+      update.setTimestamp(2, timestamp(now));
       update.setLong(3, id);
       update.setString(4, DEAD);
       return update.executeUpdate() == 1;
@@ -315,6 +315,14 @@ public final class EventLog implements AutoCloseable {
     } catch (SQLException e) {
       throw failure("set status", e);
     }
+  }
+
+  /**
+   * Times are kept to the microsecond, the precision both databases store: truncated here, so that
+   * the database never rounds a time up past the moment it is compared with.
+   */
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.from(instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
   private static Event event(ResultSet row) throws SQLException {

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,6 +91,32 @@ class CommandLineTest {
     Files.writeString(config, "odoo:\n  nonsense: 1\n");
     assertThat(run("odoo", "version")).isEqualTo(2);
     assertThat(err.toString()).contains(config + ": odoo.nonsense: unknown key");
+  }
+
+  @Test
+  void deadLetters_areListedAndReplayed() throws IOException {
+    Path data = dir.resolve("data");
+    Files.writeString(config, Files.readString(config) + "data-dir: " + data + "\n");
+    long id;
+    try (io.odoosidecar.store.EventLog log = io.odoosidecar.store.EventLog.embedded(data)) {
+      java.time.Instant now = java.time.Instant.now();
+      log.append(
+          List.of(
+              new io.odoosidecar.store.EventLog.NewEvent(
+                  "odoo", "outbox:1", "crm.lead", 7, "write", "{}")),
+          now);
+      id = log.claim(1, now).get(0).id();
+      log.fail(id, "ValidationError: nope", now, 1);
+    }
+    assertThat(run("dead-letters", "list")).isZero();
+    assertThat(out.toString())
+        .contains(id + "\todoo\twrite crm.lead #7\t1 attempts\tValidationError: nope")
+        .contains("1 dead letters");
+    assertThat(run("dead-letters", "replay", String.valueOf(id))).isZero();
+    assertThat(run("dead-letters", "replay", String.valueOf(id))).as("no longer dead").isEqualTo(2);
+    out.getBuffer().setLength(0);
+    assertThat(run("dead-letters", "list")).isZero();
+    assertThat(out.toString()).contains("0 dead letters");
   }
 
   @Test

@@ -153,4 +153,14 @@ class EventLogTest {
       assertThat(log.actionDone(id, "rule 9 action 500")).isEmpty();
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void eventAppendedNow_isClaimableNow_whateverTheClocksPrecision(Backend backend) {
+    try (EventLog log = backend.open().apply(name())) {
+      Instant now = Instant.parse("2026-11-23T12:00:00.123456789Z"); // rounds up to .123457
+      log.append(List.of(event("n", 1)), now);
+      assertThat(log.claim(1, now)).hasSize(1);
+    }
+  }
 }
