@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -66,23 +65,15 @@ final class RulesCommand {
     public Integer call() throws IOException {
       parent.root.quietLogs();
       PrintWriter out = spec.commandLine().getOut();
-      RuleFiles.load(rules); // the whole set must parse first (names unique, keys known)
-      List<Path> files;
-      try (var listing = Files.list(rules)) {
-        files =
-            listing
-                .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                .sorted()
-                .toList();
-      }
+      Map<Path, List<Rule>> bySource = RuleFiles.loadBySource(rules); // validated as a whole
       int count = 0;
       int problems = 0;
       try (OdooClient client = OdooClients.create(connection.settings(parent.root.loadConfig()))) {
         RuleCheck check = new RuleCheck(client);
-        for (Path file : files) {
-          for (Rule rule : RuleFiles.loadFile(file)) {
+        for (Map.Entry<Path, List<Rule>> file : bySource.entrySet()) {
+          for (Rule rule : file.getValue()) {
             count++;
-            for (String problem : check.check(file, rule)) {
+            for (String problem : check.check(file.getKey(), rule)) {
               out.println(problem);
               problems++;
             }
@@ -211,17 +202,7 @@ final class RulesCommand {
                 .enable(DeserializationFeature.USE_LONG_FOR_INTS)
                 .build()
                 .readValue(Files.readString(file), Map.class);
-        Map<String, Map<String, FieldInfo>> out = new HashMap<>();
-        raw.forEach(
-            (model, fields) -> {
-              if (fields instanceof Map<?, ?> byName) {
-                Map<String, FieldInfo> infos = new LinkedHashMap<>();
-                ((Map<String, Map<String, Object>>) byName)
-                    .forEach((name, attributes) -> infos.put(name, FieldInfo.of(name, attributes)));
-                out.put(model, infos);
-              }
-            });
-        return out;
+        return FieldInfo.byModel(raw);
       } catch (IOException e) {
         throw new UncheckedIOException(
             "cannot read field metadata " + file + ": " + e.getMessage(), e);

@@ -59,15 +59,9 @@ public final class Conformance {
   @SuppressWarnings("unchecked")
   public static Conformance load(Path fixtures) {
     try {
-      Map<String, Map<String, Map<String, Object>>> fields =
-          JSON.readValue(Files.readString(fixtures.resolve("fields_get.json")), Map.class);
-      Map<String, Map<String, FieldInfo>> meta = new LinkedHashMap<>();
-      fields.forEach(
-          (model, byName) -> {
-            Map<String, FieldInfo> infos = new LinkedHashMap<>();
-            byName.forEach((name, attributes) -> infos.put(name, FieldInfo.of(name, attributes)));
-            meta.put(model, infos);
-          });
+      Map<String, Map<String, FieldInfo>> meta =
+          FieldInfo.byModel(
+              JSON.readValue(Files.readString(fixtures.resolve("fields_get.json")), Map.class));
       Map<String, List<Map<String, Object>>> records =
           JSON.readValue(Files.readString(fixtures.resolve("records.json")), Map.class);
       Map<String, Map<Long, Map<String, Object>>> byModel = new LinkedHashMap<>();

@@ -70,6 +70,25 @@ public record FieldInfo(
     return attributes.get("depends") instanceof List<?> depends && !depends.isEmpty();
   }
 
+  /**
+   * Field metadata by model from {@code fields_get} answers keyed by model ({@code {model: {field:
+   * attributes}}}); entries that are not such a mapping (a comment) are skipped.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Map<String, FieldInfo>> byModel(Map<String, ?> answers) {
+    Map<String, Map<String, FieldInfo>> out = new LinkedHashMap<>();
+    answers.forEach(
+        (model, fields) -> {
+          if (fields instanceof Map<?, ?> byName) {
+            Map<String, FieldInfo> infos = new LinkedHashMap<>();
+            ((Map<String, Map<String, Object>>) byName)
+                .forEach((name, attributes) -> infos.put(name, of(name, attributes)));
+            out.put(model, infos);
+          }
+        });
+    return out;
+  }
+
   /** The selection values in Odoo's order. */
   public List<String> selectionValues() {
     return new ArrayList<>(selection.keySet());

@@ -35,19 +35,11 @@ public final class RuleFiles {
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_LONG_FOR_INTS);
 
-  /** Keys of a rule: {@code base.automation}'s fields. */
-  static final Set<String> RULE_KEYS =
-      Set.of(
-          "name",
-          "model",
-          "model_name",
-          "active",
-          "description",
-          "trigger",
-          "trigger_field_ids",
-          "trigger_field_names",
-          "filter_pre_domain",
-          "filter_domain",
+  /**
+   * The trigger's settings kept in {@link Rule#parameters()}, by {@code base.automation}'s names.
+   */
+  public static final List<String> PARAMETER_KEYS =
+      List.of(
           "trg_selection_field_id",
           "trg_field_ref",
           "trg_date_id",
@@ -58,8 +50,25 @@ public final class RuleFiles {
           "record_getter",
           "webhook_uuid",
           "log_webhook_calls",
-          "on_change_field_ids",
-          "actions");
+          "description");
+
+  /** Keys of a rule: {@code base.automation}'s fields. */
+  static final Set<String> RULE_KEYS =
+      java.util.stream.Stream.concat(
+              Stream.of(
+                  "name",
+                  "model",
+                  "model_name",
+                  "active",
+                  "trigger",
+                  "trigger_field_ids",
+                  "trigger_field_names",
+                  "filter_pre_domain",
+                  "filter_domain",
+                  "on_change_field_ids",
+                  "actions"),
+              PARAMETER_KEYS.stream())
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /** Keys of an action: {@code ir.actions.server}'s fields. */
   static final Set<String> ACTION_KEYS =
@@ -137,6 +146,16 @@ public final class RuleFiles {
 
   /** Every rule of the {@code *.yaml} and {@code *.yml} files of a directory, in file order. */
   public static List<Rule> load(Path directory) {
+    List<Rule> rules = new ArrayList<>();
+    loadBySource(directory).values().forEach(rules::addAll);
+    return rules;
+  }
+
+  /**
+   * The rules of a directory by the file they come from, in file order, validated as a whole (rule
+   * names unique across files).
+   */
+  public static Map<Path, List<Rule>> loadBySource(Path directory) {
     if (!Files.isDirectory(directory)) {
       throw new RuleFileException(directory, null, null, "not a directory of rule files");
     }
@@ -150,19 +169,20 @@ public final class RuleFiles {
     } catch (IOException e) {
       throw new RuleFileException(directory, null, null, "cannot be listed: " + e.getMessage());
     }
-    List<Rule> rules = new ArrayList<>();
+    Map<Path, List<Rule>> bySource = new LinkedHashMap<>();
     Map<String, Path> names = new HashMap<>();
     for (Path file : files) {
-      for (Rule rule : loadFile(file)) {
+      List<Rule> rules = loadFile(file);
+      for (Rule rule : rules) {
         Path first = names.putIfAbsent(rule.name(), file);
         if (first != null) {
           throw new RuleFileException(
               file, quote(rule.name()), "name", "already used by a rule of " + first);
         }
-        rules.add(rule);
       }
+      bySource.put(file, rules);
     }
-    return rules;
+    return bySource;
   }
 
   /** The rules of one file: a mapping with a {@code rules} list. */
@@ -241,19 +261,7 @@ public final class RuleFiles {
     String pre = domain(file, label, raw, "filter_pre_domain");
     String post = domain(file, label, raw, "filter_domain");
     Map<String, Object> parameters = new LinkedHashMap<>();
-    for (String key :
-        List.of(
-            "trg_selection_field_id",
-            "trg_field_ref",
-            "trg_date_id",
-            "trg_date_range",
-            "trg_date_range_type",
-            "trg_date_range_mode",
-            "trg_date_calendar_id",
-            "record_getter",
-            "webhook_uuid",
-            "log_webhook_calls",
-            "description")) {
+    for (String key : PARAMETER_KEYS) {
       if (raw.get(key) != null && !Boolean.FALSE.equals(raw.get(key))) {
         parameters.put(key, raw.get(key));
       }

@@ -24,26 +24,18 @@ import java.util.Set;
  */
 public final class RuleImport {
   private static final List<String> RULE_FIELDS =
-      List.of(
-          "name",
-          "model_name",
-          "active",
-          "description",
-          "trigger",
-          "trigger_field_ids",
-          "filter_pre_domain",
-          "filter_domain",
-          "trg_selection_field_id",
-          "trg_field_ref",
-          "trg_date_id",
-          "trg_date_range",
-          "trg_date_range_type",
-          "trg_date_range_mode",
-          "trg_date_calendar_id",
-          "record_getter",
-          "webhook_uuid",
-          "log_webhook_calls",
-          "action_server_ids");
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of(
+                  "name",
+                  "model_name",
+                  "active",
+                  "trigger",
+                  "trigger_field_ids",
+                  "filter_pre_domain",
+                  "filter_domain",
+                  "action_server_ids"),
+              RuleFiles.PARAMETER_KEYS.stream())
+          .toList();
 
   private static final List<String> ACTION_FIELDS =
       List.of(
