@@ -36,6 +36,15 @@ public final class BatchLoader {
 
   /** The records {@code ids} of {@code model} and what {@code domains} reach from them. */
   public RecordStore load(String model, Collection<Long> ids, Collection<Domain> domains) {
+    return load(model, ids, domains, Set.of());
+  }
+
+  /**
+   * The records {@code ids} of {@code model} with {@code extraFields} of their own besides what
+   * {@code domains} need, and what the domains reach from them.
+   */
+  public RecordStore load(
+      String model, Collection<Long> ids, Collection<Domain> domains, Set<String> extraFields) {
     DomainEngine planner = new DomainEngine(schema, RecordStore.of(Map.of()));
     Map<String, Set<String>> fields = new HashMap<>();
     int depth = 0;
@@ -45,6 +54,9 @@ public final class BatchLoader {
           .forEach((m, f) -> fields.computeIfAbsent(m, k -> new LinkedHashSet<>()).addAll(f));
       depth = Math.max(depth, planner.depth(model, domain));
     }
+    Set<String> own = fields.computeIfAbsent(model, k -> new LinkedHashSet<>());
+    own.add("id");
+    own.addAll(extraFields);
     Map<String, Map<Long, Map<String, Object>>> loaded = new LinkedHashMap<>();
     for (String m : fields.keySet()) {
       loaded.put(m, new LinkedHashMap<>());

@@ -10,14 +10,11 @@ import io.odoosidecar.odoo.FieldInfo;
 import io.odoosidecar.odoo.FieldType;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooException;
-import io.odoosidecar.odoo.OdooRecord;
-import io.odoosidecar.odoo.SearchOptions;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,10 +28,11 @@ import java.util.Optional;
 public final class RuleCheck {
   private final OdooClient client;
   private final Schema schema;
-  private final Map<String, Optional<Long>> externalIds = new HashMap<>();
+  private final io.odoosidecar.odoo.ExternalIds externalIds;
 
   public RuleCheck(OdooClient client) {
     this.client = client;
+    this.externalIds = new io.odoosidecar.odoo.ExternalIds(client);
     this.schema =
         Schema.lazy(
             model -> {
@@ -169,22 +167,6 @@ public final class RuleCheck {
 
   /** The record id of an external id ({@code module.name}), looked up once. */
   private Optional<Long> resolve(String xmlId) {
-    return externalIds.computeIfAbsent(
-        xmlId,
-        id -> {
-          int dot = id.indexOf('.');
-          if (dot <= 0) {
-            return Optional.empty();
-          }
-          List<OdooRecord> rows =
-              client.searchRead(
-                  "ir.model.data",
-                  List.of(
-                      List.of("module", "=", id.substring(0, dot)),
-                      List.of("name", "=", id.substring(dot + 1))),
-                  List.of("res_id"),
-                  SearchOptions.limit(1));
-          return rows.isEmpty() ? Optional.empty() : rows.get(0).integer("res_id");
-        });
+    return externalIds.resolve(xmlId);
   }
 }

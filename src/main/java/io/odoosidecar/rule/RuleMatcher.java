@@ -27,12 +27,38 @@ public final class RuleMatcher {
   /** A rule fired on some records. */
   public record Firing(Rule rule, List<Long> ids) {}
 
+  /** Asks Odoo which of some records match a domain, for what the records at hand cannot decide. */
+  @FunctionalInterface
+  public interface Oracle {
+    Collection<Long> matching(String model, Collection<Long> ids, Domain domain);
+  }
+
   private final Schema schema;
   private final DomainExpression.Context context;
+  private final RecordStore related;
+  private final Oracle oracle;
+  private final Map<String, Domain> domains = new java.util.HashMap<>();
+  private final Map<String, DomainEngine.Compiled> compiled = new java.util.HashMap<>();
 
+  /** A matcher that sees the changed records alone (their own fields). */
   public RuleMatcher(Schema schema, DomainExpression.Context context) {
+    this(schema, context, null, null);
+  }
+
+  /**
+   * A matcher for a batch: the records the domains reach through relations are looked up in {@code
+   * related} (as {@link io.odoosidecar.domain.BatchLoader} reads them); when a filter domain cannot
+   * be decided from them, {@code oracle} (Odoo, when the record's current state is the state after
+   * the change) is asked, or the match fails with {@link
+   * io.odoosidecar.domain.UndecidableException}. Dynamic domains are evaluated once per matcher, as
+   * Odoo does once per transaction.
+   */
+  public RuleMatcher(
+      Schema schema, DomainExpression.Context context, RecordStore related, Oracle oracle) {
     this.schema = schema;
     this.context = context;
+    this.related = related;
+    this.oracle = oracle;
   }
 
   /** The rules the change fires, in the order given, each with the records it fires on. */
@@ -70,12 +96,12 @@ public final class RuleMatcher {
     Map<String, Object> after = event.after().get(id);
     switch (event.operation()) {
       case CREATE:
-        return matches(rule.filterDomain(), event.model(), after);
+        return matches(rule.filterDomain(), event.model(), after, true);
       case UNLINK:
-        return matches(rule.filterDomain(), event.model(), before);
+        return matches(rule.filterDomain(), event.model(), before, false);
       default:
-        return matches(rule.filterPreDomain(), event.model(), before)
-            && matches(rule.filterDomain(), event.model(), after)
+        return matches(rule.filterPreDomain(), event.model(), before, false)
+            && matches(rule.filterDomain(), event.model(), after, true)
             && watchedFieldChanged(rule, event, before, after);
     }
   }
@@ -96,16 +122,36 @@ public final class RuleMatcher {
     return false;
   }
 
-  private boolean matches(String domain, String model, Map<String, Object> record) {
+  /**
+   * Whether a record matches a domain. {@code current} says the record's values are Odoo's current
+   * ones, so that Odoo may be asked.
+   */
+  public boolean matches(String domain, String model, Map<String, Object> record, boolean current) {
     if (domain == null || domain.isBlank()) {
       return true;
     }
     if (record == null) {
       return false;
     }
-    Domain parsed = DomainExpression.evaluate(domain, context);
-    RecordStore store = RecordStore.referenced(Map.of(model, Map.of(id(record), record)));
-    return new DomainEngine(schema, store).matches(model, parsed, record) == Tri.TRUE;
+    Domain parsed =
+        domains.computeIfAbsent(domain, text -> DomainExpression.evaluate(text, context));
+    if (related == null) {
+      RecordStore store = RecordStore.referenced(Map.of(model, Map.of(id(record), record)));
+      return new DomainEngine(schema, store).matches(model, parsed, record) == Tri.TRUE;
+    }
+    try {
+      DomainEngine.Compiled plan = compiled.get(model + "\u0000" + domain);
+      if (plan == null) {
+        plan = new DomainEngine(schema, related).compile(model, parsed);
+        compiled.put(model + "\u0000" + domain, plan);
+      }
+      return plan.test(record);
+    } catch (io.odoosidecar.domain.UndecidableException e) {
+      if (oracle == null || !current) {
+        throw e;
+      }
+      return oracle.matching(model, List.of(id(record)), parsed).contains(id(record));
+    }
   }
 
   /** Odoo's {@code record[name] != old_vals[name]}, on wire values. */

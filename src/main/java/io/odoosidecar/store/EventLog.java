@@ -41,14 +41,32 @@ public final class EventLog implements AutoCloseable {
       Instant nextAttemptAt,
       String lastError) {}
 
-  /** An event to append. */
+  /**
+   * An event to append.
+   *
+   * @param version the record's {@code write_date} after the change when known, or null: an event
+   *     with a version is dropped when the log already holds one of the same record and version (a
+   *     poll seeing what a push delivered)
+   */
   public record NewEvent(
       String database,
       String dedupeKey,
       String model,
       long recordId,
       String operation,
-      String payload) {}
+      String payload,
+      String version) {
+
+    public NewEvent(
+        String database,
+        String dedupeKey,
+        String model,
+        long recordId,
+        String operation,
+        String payload) {
+      this(database, dedupeKey, model, recordId, operation, payload, null);
+    }
+  }
 
   private static final String PENDING = "pending";
   private static final String RUNNING = "running";
@@ -83,7 +101,9 @@ public final class EventLog implements AutoCloseable {
    */
   public static EventLog embedded(java.nio.file.Path dataDir) {
     String url =
-        "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("events") + ";DB_CLOSE_ON_EXIT=FALSE";
+        "jdbc:h2:file:"
+            + dataDir.toAbsolutePath().resolve("events")
+            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     try {
       Connection connection = DriverManager.getConnection(url);
       EventLog log = new EventLog(connection);
@@ -109,6 +129,7 @@ public final class EventLog implements AutoCloseable {
               + " attempts INT NOT NULL,"
               + " next_attempt_at TIMESTAMP NOT NULL,"
               + " last_error TEXT,"
+              + " version VARCHAR(64),"
               + " CONSTRAINT sidecar_event_dedupe UNIQUE (db, dedupe_key))");
       s.execute(
           "CREATE INDEX IF NOT EXISTS sidecar_event_pending ON sidecar_event (status, next_attempt_at, id)");
@@ -120,43 +141,105 @@ public final class EventLog implements AutoCloseable {
               + " action_key VARCHAR(512) NOT NULL,"
               + " result TEXT,"
               + " PRIMARY KEY (event_id, action_key))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS sidecar_push_nonce ("
+              + " nonce VARCHAR(128) PRIMARY KEY, seen_at TIMESTAMP NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS sidecar_poll_cursor ("
+              + " db VARCHAR(255) NOT NULL, model VARCHAR(255) NOT NULL,"
+              + " write_date VARCHAR(64) NOT NULL, record_id BIGINT NOT NULL,"
+              + " PRIMARY KEY (db, model))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS sidecar_snapshot ("
+              + " db VARCHAR(255) NOT NULL, model VARCHAR(255) NOT NULL, record_id BIGINT NOT NULL,"
+              + " vals TEXT NOT NULL, PRIMARY KEY (db, model, record_id))");
     }
   }
 
   /**
-   * Appends events; a duplicate (same database and dedupe key) is dropped. Returns the ids of the
-   * events stored.
+   * Appends events in one transaction: all are stored or none. A duplicate (same database and
+   * dedupe key, or same record and version) is dropped. Returns the ids of the events stored.
    */
   public synchronized List<Long> append(List<NewEvent> events, Instant now) {
     List<Long> stored = new ArrayList<>();
     String sql =
         "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload, status,"
-            + " attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)";
-    for (NewEvent event : events) {
-      try (PreparedStatement insert =
-          connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
-        insert.setString(1, event.database());
-        insert.setString(2, event.dedupeKey());
-        insert.setString(3, event.model());
-        insert.setLong(4, event.recordId());
-        insert.setString(5, event.operation());
-        insert.setString(6, event.payload());
-        insert.setString(7, PENDING);
-        insert.setTimestamp(8, timestamp(now));
-        insert.executeUpdate();
-        try (ResultSet keys = insert.getGeneratedKeys()) {
-          if (keys.next()) {
-            stored.add(keys.getLong(1));
+            + " attempts, next_attempt_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
+    inTransaction(
+        "append",
+        () -> {
+          try (PreparedStatement insert =
+                  connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+              PreparedStatement byKey =
+                  connection.prepareStatement(
+                      "SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
+              PreparedStatement byVersion =
+                  connection.prepareStatement(
+                      "SELECT 1 FROM sidecar_event WHERE db = ? AND model = ? AND record_id = ?"
+                          + " AND version = ?")) {
+            java.util.Set<String> batch = new java.util.HashSet<>();
+            for (NewEvent event : events) {
+              if (!batch.add(event.database() + "\u0000" + event.dedupeKey())
+                  || exists(byKey, event.database(), event.dedupeKey())
+                  || (event.version() != null
+                      && exists(
+                          byVersion,
+                          event.database(),
+                          event.model(),
+                          event.recordId(),
+                          event.version()))) {
+                continue; // a duplicate delivery: already stored
+              }
+              insert.setString(1, event.database());
+              insert.setString(2, event.dedupeKey());
+              insert.setString(3, event.model());
+              insert.setLong(4, event.recordId());
+              insert.setString(5, event.operation());
+              insert.setString(6, event.payload());
+              insert.setString(7, PENDING);
+              insert.setTimestamp(8, timestamp(now));
+              insert.setString(9, event.version());
+              insert.executeUpdate();
+              try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (keys.next()) {
+                  stored.add(keys.getLong(1));
+                }
+              }
+            }
           }
-        }
-      } catch (SQLException e) {
-        if (!"23505".equals(e.getSQLState())) {
-          throw failure("append", e);
-        }
-        // a duplicate delivery: already stored
-      }
-    }
+        });
     return stored;
+  }
+
+  private static boolean exists(PreparedStatement query, Object... params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      query.setObject(i + 1, params[i]);
+    }
+    try (ResultSet rows = query.executeQuery()) {
+      return rows.next();
+    }
+  }
+
+  /** A unit of work on the connection. */
+  private interface Work {
+    void run() throws SQLException;
+  }
+
+  private void inTransaction(String what, Work work) {
+    try {
+      connection.setAutoCommit(false);
+      try {
+        work.run();
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
   }
 
   /**
@@ -181,18 +264,21 @@ public final class EventLog implements AutoCloseable {
           claimed.add(event(rows));
         }
       }
-      for (Event event : claimed) {
-        setStatus(event.id(), RUNNING);
-      }
     } catch (SQLException e) {
       throw failure("claim", e);
     }
+    setStatus(claimed.stream().map(Event::id).toList(), RUNNING);
     return claimed;
   }
 
   /** Marks an event done. */
   public synchronized void complete(long id) {
-    setStatus(id, DONE);
+    setStatus(List.of(id), DONE);
+  }
+
+  /** Marks events done, in one transaction. */
+  public synchronized void completeAll(java.util.Collection<Long> ids) {
+    setStatus(ids, DONE);
   }
 
   /**
@@ -275,6 +361,34 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
+  /** The actions recorded done for each of some events, by event id. */
+  public synchronized java.util.Map<Long, java.util.Set<String>> actionsDone(
+      java.util.Collection<Long> eventIds) {
+    java.util.Map<Long, java.util.Set<String>> out = new java.util.HashMap<>();
+    List<Long> all = new ArrayList<>(eventIds);
+    for (int i = 0; i < all.size(); i += 500) {
+      List<Long> chunk = all.subList(i, Math.min(all.size(), i + 500));
+      String sql =
+          "SELECT event_id, action_key FROM sidecar_action_done WHERE event_id IN ("
+              + String.join(",", java.util.Collections.nCopies(chunk.size(), "?"))
+              + ")";
+      try (PreparedStatement select = connection.prepareStatement(sql)) {
+        for (int j = 0; j < chunk.size(); j++) {
+          select.setLong(j + 1, chunk.get(j));
+        }
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            out.computeIfAbsent(rows.getLong(1), k -> new java.util.HashSet<>())
+                .add(rows.getString(2));
+          }
+        }
+      } catch (SQLException e) {
+        throw failure("read action completions", e);
+      }
+    }
+    return out;
+  }
+
   /** Records that one action of an event is done (idempotent). */
   public synchronized void markActionDone(long eventId, String actionKey, String result) {
     try (PreparedStatement insert =
@@ -289,6 +403,185 @@ public final class EventLog implements AutoCloseable {
         throw failure("record action completion", e);
       }
     }
+  }
+
+  /** Records that one action is done for several events, in one transaction (idempotent). */
+  public synchronized void markActionDone(
+      java.util.Collection<Long> eventIds, String actionKey, String result) {
+    inTransaction(
+        "record action completion",
+        () -> {
+          try (PreparedStatement known =
+                  connection.prepareStatement(
+                      "SELECT 1 FROM sidecar_action_done WHERE event_id = ? AND action_key = ?");
+              PreparedStatement insert =
+                  connection.prepareStatement(
+                      "INSERT INTO sidecar_action_done (event_id, action_key, result)"
+                          + " VALUES (?, ?, ?)")) {
+            for (long eventId : eventIds) {
+              if (exists(known, eventId, actionKey)) {
+                continue;
+              }
+              insert.setLong(1, eventId);
+              insert.setString(2, actionKey);
+              insert.setString(3, result);
+              insert.executeUpdate();
+            }
+          }
+        });
+  }
+
+  // ------------------------------------------------------------------ push nonces
+
+  /**
+   * Remembers a push's nonce; false when it was seen before (a replayed push). Nonces seen before
+   * {@code forgetBefore} are dropped: pushes that old are refused by their time stamp instead.
+   */
+  public synchronized boolean acceptNonce(String nonce, Instant now, Instant forgetBefore) {
+    boolean[] fresh = new boolean[1];
+    inTransaction(
+        "record a push nonce",
+        () -> {
+          try (PreparedStatement purge =
+                  connection.prepareStatement("DELETE FROM sidecar_push_nonce WHERE seen_at < ?");
+              PreparedStatement known =
+                  connection.prepareStatement("SELECT 1 FROM sidecar_push_nonce WHERE nonce = ?");
+              PreparedStatement insert =
+                  connection.prepareStatement(
+                      "INSERT INTO sidecar_push_nonce (nonce, seen_at) VALUES (?, ?)")) {
+            purge.setTimestamp(1, timestamp(forgetBefore));
+            purge.executeUpdate();
+            if (exists(known, nonce)) {
+              return;
+            }
+            insert.setString(1, nonce);
+            insert.setTimestamp(2, timestamp(now));
+            insert.executeUpdate();
+            fresh[0] = true;
+          }
+        });
+    return fresh[0];
+  }
+
+  // ------------------------------------------------------------------ poller state
+
+  /** Where the poller of a model stands: the last write date and id it has seen. */
+  public record Cursor(String writeDate, long recordId) {}
+
+  /** The poller's cursor of a model, if it has one. */
+  public synchronized Optional<Cursor> cursor(String database, String model) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT write_date, record_id FROM sidecar_poll_cursor WHERE db = ? AND model = ?")) {
+      select.setString(1, database);
+      select.setString(2, model);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next()
+            ? Optional.of(new Cursor(rows.getString(1), rows.getLong(2)))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read a poll cursor", e);
+    }
+  }
+
+  /**
+   * Moves the poller's cursor of a model and stores the snapshots it took ({@code vals} as JSON by
+   * record id) and forgets those of {@code deleted}, in one transaction.
+   */
+  public synchronized void savePoll(
+      String database,
+      String model,
+      Cursor cursor,
+      java.util.Map<Long, String> snapshots,
+      java.util.Collection<Long> deleted) {
+    inTransaction(
+        "save the poller's state",
+        () -> {
+          try (PreparedStatement delete =
+                  connection.prepareStatement(
+                      "DELETE FROM sidecar_snapshot WHERE db = ? AND model = ? AND record_id = ?");
+              PreparedStatement insert =
+                  connection.prepareStatement(
+                      "INSERT INTO sidecar_snapshot (db, model, record_id, vals) VALUES (?, ?, ?, ?)");
+              PreparedStatement dropCursor =
+                  connection.prepareStatement(
+                      "DELETE FROM sidecar_poll_cursor WHERE db = ? AND model = ?");
+              PreparedStatement putCursor =
+                  connection.prepareStatement(
+                      "INSERT INTO sidecar_poll_cursor (db, model, write_date, record_id)"
+                          + " VALUES (?, ?, ?, ?)")) {
+            java.util.Set<Long> gone = new java.util.LinkedHashSet<>(deleted);
+            gone.addAll(snapshots.keySet());
+            for (long id : gone) {
+              delete.setString(1, database);
+              delete.setString(2, model);
+              delete.setLong(3, id);
+              delete.addBatch();
+            }
+            delete.executeBatch();
+            for (java.util.Map.Entry<Long, String> e : snapshots.entrySet()) {
+              insert.setString(1, database);
+              insert.setString(2, model);
+              insert.setLong(3, e.getKey());
+              insert.setString(4, e.getValue());
+              insert.addBatch();
+            }
+            insert.executeBatch();
+            if (cursor != null) {
+              dropCursor.setString(1, database);
+              dropCursor.setString(2, model);
+              dropCursor.executeUpdate();
+              putCursor.setString(1, database);
+              putCursor.setString(2, model);
+              putCursor.setString(3, cursor.writeDate());
+              putCursor.setLong(4, cursor.recordId());
+              putCursor.executeUpdate();
+            }
+          }
+        });
+  }
+
+  /** The snapshots of a model's records (JSON values by record id), all or of {@code ids}. */
+  public synchronized java.util.Map<Long, String> snapshots(
+      String database, String model, java.util.Collection<Long> ids) {
+    java.util.Map<Long, String> out = new java.util.LinkedHashMap<>();
+    String sql = "SELECT record_id, vals FROM sidecar_snapshot WHERE db = ? AND model = ?";
+    List<List<Long>> chunks = new ArrayList<>();
+    if (ids == null) {
+      chunks.add(null);
+    } else {
+      List<Long> all = new ArrayList<>(ids);
+      for (int i = 0; i < all.size(); i += 500) {
+        chunks.add(all.subList(i, Math.min(all.size(), i + 500)));
+      }
+    }
+    for (List<Long> chunk : chunks) {
+      String query =
+          chunk == null
+              ? sql + " ORDER BY record_id"
+              : sql
+                  + " AND record_id IN ("
+                  + String.join(",", java.util.Collections.nCopies(chunk.size(), "?"))
+                  + ")";
+      try (PreparedStatement select = connection.prepareStatement(query)) {
+        select.setString(1, database);
+        select.setString(2, model);
+        if (chunk != null) {
+          for (int i = 0; i < chunk.size(); i++) {
+            select.setLong(3 + i, chunk.get(i));
+          }
+        }
+        try (ResultSet rows = select.executeQuery()) {
+          while (rows.next()) {
+            out.put(rows.getLong(1), rows.getString(2));
+          }
+        }
+      } catch (SQLException e) {
+        throw failure("read snapshots", e);
+      }
+    }
+    return out;
   }
 
   /** How many events are in each status. */
@@ -306,15 +599,23 @@ public final class EventLog implements AutoCloseable {
     return out;
   }
 
-  private void setStatus(long id, String status) {
-    try (PreparedStatement update =
-        connection.prepareStatement("UPDATE sidecar_event SET status = ? WHERE id = ?")) {
-      update.setString(1, status);
-      update.setLong(2, id);
-      update.executeUpdate();
-    } catch (SQLException e) {
-      throw failure("set status", e);
+  private void setStatus(java.util.Collection<Long> ids, String status) {
+    if (ids.isEmpty()) {
+      return;
     }
+    inTransaction(
+        "set status",
+        () -> {
+          try (PreparedStatement update =
+              connection.prepareStatement("UPDATE sidecar_event SET status = ? WHERE id = ?")) {
+            for (long id : ids) {
+              update.setString(1, status);
+              update.setLong(2, id);
+              update.addBatch();
+            }
+            update.executeBatch();
+          }
+        });
   }
 
   /**

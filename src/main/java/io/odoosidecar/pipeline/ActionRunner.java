@@ -1,0 +1,330 @@
+package io.odoosidecar.pipeline;
+
+import io.odoosidecar.SidecarException;
+import io.odoosidecar.domain.PyLiteral;
+import io.odoosidecar.odoo.Command;
+import io.odoosidecar.odoo.ExternalIds;
+import io.odoosidecar.odoo.FieldInfo;
+import io.odoosidecar.odoo.FieldType;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooRecord;
+import io.odoosidecar.odoo.ValueCodec;
+import io.odoosidecar.rule.Rule;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32;
+
+/**
+ * Runs the server actions of a rule on the records it fired on, through the Odoo client, with as
+ * few calls as the action's meaning allows.
+ *
+ * <p>Implementation notes. {@code object_write} computes its value once, as Odoo's {@code
+ * _eval_value} does, and writes it on every record with one {@code write}; a dotted {@code
+ * update_path} reads the relation once per hop and writes on the related records. {@code
+ * object_create} is Odoo's {@code name_create(value)} made idempotent: every record's creation goes
+ * through {@code load} with an external id derived from its event, rule and action ({@code
+ * sidecar_idem.e42_r1a2b3c4d_a0}), so a retry after an ambiguous failure or a crash finds the
+ * record made the first time instead of making a second; all creates of a batch share one {@code
+ * load}. {@code multi} runs its children in order.
+ */
+public final class ActionRunner {
+  /** The module name of the external ids that make creates idempotent. */
+  public static final String IDEMPOTENCY_MODULE = "sidecar_idem";
+
+  /**
+   * One action to run.
+   *
+   * @param rule the rule that fired
+   * @param index the action's position in the rule (children of a {@code multi}: dotted)
+   * @param action the action, by {@code ir.actions.server}'s field names
+   * @param model the rule's model
+   * @param ids the records it fired on
+   * @param eventOf the event of each record, for idempotency keys
+   */
+  public record Target(
+      Rule rule,
+      String index,
+      Map<String, Object> action,
+      String model,
+      List<Long> ids,
+      Map<Long, Long> eventOf) {}
+
+  /** An action kind the sidecar does not run. */
+  public static final class UnsupportedActionException extends SidecarException {
+    private static final long serialVersionUID = 1L;
+
+    UnsupportedActionException(String message) {
+      super(message);
+    }
+  }
+
+  private final OdooClient client;
+  private final ExternalIds refs;
+
+  /**
+   * @param client the client the actions call Odoo with; its context marks the writes as the
+   *     sidecar's
+   * @param refs external ids, resolved through the same Odoo
+   */
+  public ActionRunner(OdooClient client, ExternalIds refs) {
+    this.client = client;
+    this.refs = refs;
+  }
+
+  /** Runs the action; returns a short account of what it did. */
+  public String run(Target target) {
+    String state = String.valueOf(target.action().get("state"));
+    return switch (state) {
+      case "object_write" -> objectWrite(target);
+      case "object_create" -> objectCreate(target);
+      case "multi" -> multi(target);
+      default ->
+          throw new UnsupportedActionException(
+              "rule '"
+                  + target.rule().name()
+                  + "', action "
+                  + target.index()
+                  + ": the sidecar does not run '"
+                  + state
+                  + "' actions yet");
+    };
+  }
+
+  /** Whether the sidecar runs actions of this kind. */
+  public static boolean supports(String state) {
+    return Set.of("object_write", "object_create", "multi").contains(state);
+  }
+
+  // ------------------------------------------------------------------ object_write
+
+  private String objectWrite(Target target) {
+    Map<String, Object> action = target.action();
+    Object rawPath = action.getOrDefault("update_path", action.get("update_field_id"));
+    String path = String.valueOf(rawPath);
+    String[] hops = path.split("\\.");
+    String model = target.model();
+    List<Long> ids = target.ids();
+    for (int i = 0; i < hops.length - 1; i++) {
+      FieldInfo hop = field(model, hops[i]);
+      Set<Long> next = new LinkedHashSet<>();
+      for (OdooRecord record : client.read(model, ids, List.of(hop.name()))) {
+        Object value = record.values().get(hop.name());
+        if (!ValueCodec.isEmpty(value)) {
+          next.addAll(
+              hop.type() == FieldType.MANY2ONE
+                  ? List.of(ValueCodec.asMany2one(value).id())
+                  : ValueCodec.asIds(value));
+        }
+      }
+      model = hop.relatedModel().orElseThrow();
+      ids = new ArrayList<>(next);
+      if (ids.isEmpty()) {
+        return "no " + model + " to update through " + path;
+      }
+    }
+    FieldInfo field = field(model, hops[hops.length - 1]);
+    Object value = value(target, field);
+    client.write(model, ids, Map.of(field.name(), value));
+    return "wrote " + field.name() + " on " + ids.size() + " " + model;
+  }
+
+  private Object value(Target target, FieldInfo field) {
+    Map<String, Object> action = target.action();
+    Object raw = action.get("value");
+    if ("equation".equals(action.get("evaluation_type"))) {
+      try {
+        return PyLiteral.parse(String.valueOf(raw));
+      } catch (RuntimeException notLiteral) {
+        throw new UnsupportedActionException(
+            "rule '"
+                + target.rule().name()
+                + "', action "
+                + target.index()
+                + ": the expression "
+                + raw
+                + " is not a literal; Python expressions are not evaluated by the sidecar yet");
+      }
+    }
+    switch (field.type()) {
+      case MANY2MANY, ONE2MANY -> {
+        String operation = String.valueOf(action.getOrDefault("update_m2m_operation", "add"));
+        if (operation.equals("clear")) {
+          return List.of(Command.clear());
+        }
+        long id = recordId(action.getOrDefault("resource_ref", raw), field);
+        return switch (operation) {
+          case "add" -> List.of(Command.link(id));
+          case "remove" -> List.of(Command.unlink(id));
+          case "set" -> List.of(Command.set(List.of(id)));
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown update_m2m_operation '" + operation + "'");
+        };
+      }
+      case BOOLEAN -> {
+        Object flag = action.getOrDefault("update_boolean_value", raw);
+        return flag instanceof Boolean b
+            ? b
+            : List.of("true", "True", "1").contains(String.valueOf(flag));
+      }
+      case MANY2ONE -> {
+        return ValueCodec.isEmpty(raw) && !action.containsKey("resource_ref")
+            ? Boolean.FALSE
+            : recordId(action.getOrDefault("resource_ref", raw), field);
+      }
+      case INTEGER -> {
+        return raw instanceof Number n ? n.longValue() : parseLongOr(String.valueOf(raw), raw);
+      }
+      case FLOAT, MONETARY -> {
+        try {
+          return raw instanceof Number n
+              ? n.doubleValue()
+              : Double.parseDouble(String.valueOf(raw));
+        } catch (NumberFormatException e) {
+          return raw;
+        }
+      }
+      case SELECTION -> {
+        return action.getOrDefault("selection_value", raw);
+      }
+      default -> {
+        return raw == null ? Boolean.FALSE : raw;
+      }
+    }
+  }
+
+  private static Object parseLongOr(String text, Object otherwise) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  /** A record given by id, by external id, or as Odoo's reference {@code model,id}. */
+  private long recordId(Object raw, FieldInfo field) {
+    if (raw instanceof Number n) {
+      return n.longValue();
+    }
+    String text = String.valueOf(raw).trim();
+    int comma = text.indexOf(',');
+    if (comma > 0) {
+      text = text.substring(comma + 1).trim();
+    }
+    if (text.matches("\\d+")) {
+      return Long.parseLong(text);
+    }
+    if (ExternalIds.looksLikeXmlId(text)) {
+      return refs.require(text);
+    }
+    throw new IllegalArgumentException(
+        "'" + raw + "' is neither a record id nor an external id for " + field.name());
+  }
+
+  private FieldInfo field(String model, String name) {
+    FieldInfo field = client.fieldsGet(model).get(name);
+    if (field == null) {
+      throw new IllegalArgumentException("model " + model + " has no field " + name);
+    }
+    return field;
+  }
+
+  // ------------------------------------------------------------------ object_create
+
+  private String objectCreate(Target target) {
+    Map<String, Object> action = target.action();
+    String model = modelName(action.get("crud_model_id"));
+    if (!client.fieldsGet(model).containsKey("name")) {
+      throw new IllegalArgumentException(
+          "object_create on " + model + ": the model has no 'name' field to create by");
+    }
+    String name = String.valueOf(action.getOrDefault("value", ""));
+    List<Long> ids = new ArrayList<>(target.ids());
+    ids.sort(Comparator.naturalOrder());
+    List<List<Object>> rows = new ArrayList<>();
+    for (Long id : ids) {
+      rows.add(List.of(IDEMPOTENCY_MODULE + "." + key(target, id), name));
+    }
+    Map<String, Object> result =
+        ValueCodec.asMap(
+            client.executeKw(model, "load", List.of(List.of("id", "name"), rows), Map.of()));
+    List<Object> messages = ValueCodec.asList(result.getOrDefault("messages", List.of()));
+    Object created = result.get("ids");
+    if (!messages.isEmpty() || !(created instanceof List<?>)) {
+      throw new SidecarException("object_create on " + model + ": Odoo refused: " + messages);
+    }
+    List<Long> createdIds = ValueCodec.asIds(created);
+    Object link = action.get("link_field_id");
+    if (link != null && !ValueCodec.isEmpty(link)) {
+      FieldInfo field = field(target.model(), String.valueOf(link));
+      Map<Long, List<Long>> byCreated = new LinkedHashMap<>();
+      for (int i = 0; i < ids.size(); i++) {
+        byCreated.computeIfAbsent(createdIds.get(i), k -> new ArrayList<>()).add(ids.get(i));
+      }
+      for (Map.Entry<Long, List<Long>> e : byCreated.entrySet()) {
+        Object value =
+            field.type() == FieldType.MANY2MANY || field.type() == FieldType.ONE2MANY
+                ? List.of(Command.link(e.getKey()))
+                : e.getKey();
+        client.write(target.model(), e.getValue(), Map.of(field.name(), value));
+      }
+    }
+    return "created " + createdIds.size() + " " + model;
+  }
+
+  private static String modelName(Object raw) {
+    if (raw instanceof List<?> pair && pair.size() == 2) {
+      return String.valueOf(pair.get(1));
+    }
+    return String.valueOf(raw);
+  }
+
+  /**
+   * The idempotency key of one record's run of an action: its event, a checksum of the rule's name,
+   * and the action's position.
+   */
+  static String key(Target target, long recordId) {
+    Long event = target.eventOf().get(recordId);
+    CRC32 crc = new CRC32();
+    crc.update(target.rule().name().getBytes(StandardCharsets.UTF_8));
+    return "e"
+        + (event == null ? "r" + recordId : event.toString())
+        + "_r"
+        + Long.toHexString(crc.getValue())
+        + "_a"
+        + target.index().replace('.', '_');
+  }
+
+  // ------------------------------------------------------------------ multi
+
+  @SuppressWarnings("unchecked")
+  private String multi(Target target) {
+    Object children = target.action().get("child_ids");
+    if (!(children instanceof List<?> list)) {
+      return "no child actions";
+    }
+    List<String> done = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?> child)) {
+        throw new IllegalArgumentException(
+            "rule '" + target.rule().name() + "': child_ids holds a non-action: " + list.get(i));
+      }
+      done.add(
+          run(
+              new Target(
+                  target.rule(),
+                  target.index() + "." + i,
+                  (Map<String, Object>) child,
+                  target.model(),
+                  target.ids(),
+                  target.eventOf())));
+    }
+    return String.join("; ", done);
+  }
+}

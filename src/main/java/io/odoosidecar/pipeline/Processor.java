@@ -1,0 +1,481 @@
+package io.odoosidecar.pipeline;
+
+import io.odoosidecar.domain.BatchLoader;
+import io.odoosidecar.domain.Domain;
+import io.odoosidecar.domain.DomainExpression;
+import io.odoosidecar.domain.DomainMatcher;
+import io.odoosidecar.domain.RecordStore;
+import io.odoosidecar.domain.Schema;
+import io.odoosidecar.odoo.ExternalIds;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooException;
+import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.rule.ChangeEvent;
+import io.odoosidecar.rule.Rule;
+import io.odoosidecar.rule.RuleMatcher;
+import io.odoosidecar.rule.Trigger;
+import io.odoosidecar.store.EventLog;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns claimed events into rule firings and runs their actions, batch by batch; every event ends
+ * done, due again later, or parked as a dead letter.
+ *
+ * <p>Implementation notes. Events are grouped by database and model. One {@link BatchLoader} read
+ * gets the current values of every record of the group with the fields the rules' domains and
+ * watched fields need (and what the domains reach through relations). A record's values after the
+ * change are those values, overlaid with the values the event carries; its values before are those,
+ * overlaid with the event's old values. {@link RuleMatcher} decides the firings with Odoo's
+ * semantics. The firings of one rule are batched: each action runs once for all its records ({@link
+ * ActionRunner}), and its completion is recorded per event, so that a replayed event skips what is
+ * done. When a batched action fails, it is run again record by record to isolate the records that
+ * fail; only their events are retried (with capped exponential backoff) and, after the last
+ * attempt, parked with their error.
+ *
+ * <p>Loops: the sidecar's writes carry {@code sidecar_event} in their context with the chain of
+ * rules that led to them and the depth; an event that comes back with it does not fire the rules of
+ * its chain again (Odoo's per-transaction guard) and fires nothing past the depth limit.
+ */
+public final class Processor {
+  private static final Logger LOG = LoggerFactory.getLogger(Processor.class);
+
+  /** The context key that marks the sidecar's own writes. */
+  public static final String CONTEXT_KEY = "sidecar_event";
+
+  /**
+   * How events are processed.
+   *
+   * @param maxDepth the longest chain of rules firing one another
+   * @param retry attempts and backoff for events whose actions fail
+   */
+  public record Settings(int maxDepth, RetryPolicy retry) {
+    public static Settings defaults() {
+      return new Settings(5, new RetryPolicy(8, Duration.ofSeconds(2), Duration.ofMinutes(10)));
+    }
+  }
+
+  /** The Odoo connection of each database. */
+  @FunctionalInterface
+  public interface Connections {
+    /** The client for a database, or null when none is configured. */
+    OdooClient client(String database);
+  }
+
+  /** Told of every write and create the actions made, so that the poller can tell echoes. */
+  @FunctionalInterface
+  public interface EffectListener {
+    void wrote(String database, String model, Collection<Long> ids, List<String> chain, int depth);
+  }
+
+  private final EventLog log;
+  private final Connections connections;
+  private final Supplier<? extends Collection<Rule>> rules;
+  private final Settings settings;
+  private final Clock clock;
+  private final EffectListener effects;
+  private final Map<String, ExternalIds> refs = new ConcurrentHashMap<>();
+  private final Map<String, Long> uids = new ConcurrentHashMap<>();
+
+  public Processor(
+      EventLog log,
+      Connections connections,
+      Supplier<? extends Collection<Rule>> rules,
+      Settings settings,
+      Clock clock,
+      EffectListener effects) {
+    this.log = log;
+    this.connections = connections;
+    this.rules = rules;
+    this.settings = settings;
+    this.clock = clock;
+    this.effects = effects;
+  }
+
+  /** Processes claimed events. */
+  public void process(List<EventLog.Event> events) {
+    Map<String, List<EventLog.Event>> groups = new LinkedHashMap<>();
+    for (EventLog.Event event : events) {
+      groups
+          .computeIfAbsent(event.database() + "\u0000" + event.model(), k -> new ArrayList<>())
+          .add(event);
+    }
+    for (List<EventLog.Event> group : groups.values()) {
+      Outcome outcome = new Outcome();
+      try {
+        processGroup(group.get(0).database(), group.get(0).model(), group, outcome);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "{} events of {} not processed: {}", group.size(), group.get(0).model(), describe(e));
+        for (EventLog.Event event : group) {
+          outcome.failed.putIfAbsent(event.id(), describe(e));
+        }
+      }
+      settle(group, outcome);
+    }
+  }
+
+  /** What became of a group's events. */
+  private static final class Outcome {
+    final Map<Long, String> failed = new LinkedHashMap<>();
+    final Map<Long, String> poisoned = new LinkedHashMap<>();
+  }
+
+  private void settle(List<EventLog.Event> group, Outcome outcome) {
+    List<Long> done = new ArrayList<>();
+    for (EventLog.Event event : group) {
+      String poison = outcome.poisoned.get(event.id());
+      String error = outcome.failed.get(event.id());
+      if (poison != null) {
+        log.fail(event.id(), poison, clock.instant(), 1);
+        LOG.warn("event {} parked as a dead letter: {}", event.id(), poison);
+      } else if (error != null) {
+        int attempt = event.attempts() + 1;
+        Duration wait = settings.retry().backoff(attempt);
+        log.fail(event.id(), error, clock.instant().plus(wait), settings.retry().maxAttempts());
+        if (attempt >= settings.retry().maxAttempts()) {
+          LOG.warn(
+              "event {} parked as a dead letter after {} attempts: {}", event.id(), attempt, error);
+        }
+      } else {
+        done.add(event.id());
+      }
+    }
+    log.completeAll(done);
+  }
+
+  private void processGroup(
+      String database, String model, List<EventLog.Event> events, Outcome outcome) {
+    List<Rule> modelRules = new ArrayList<>();
+    for (Rule rule : rules.get()) {
+      if (rule.active() && rule.model().equals(model)) {
+        modelRules.add(rule);
+      }
+    }
+    if (modelRules.isEmpty()) {
+      return;
+    }
+    OdooClient client = connections.client(database);
+    if (client == null) {
+      throw new IllegalStateException("no Odoo connection is configured for database " + database);
+    }
+    Map<Long, ChangePayload> payloads = new LinkedHashMap<>();
+    for (EventLog.Event event : events) {
+      try {
+        payloads.put(event.id(), ChangePayload.parse(event.payload()));
+      } catch (RuntimeException e) {
+        outcome.poisoned.put(event.id(), describe(e));
+      }
+    }
+    Schema schema = Schema.lazy(client::fieldsGet);
+    ExternalIds ids = refs.computeIfAbsent(database, db -> new ExternalIds(client));
+    DomainExpression.Context context = context(database, client, ids);
+
+    Set<Long> current = new LinkedHashSet<>();
+    Set<String> extra = new LinkedHashSet<>();
+    List<Domain> domains = new ArrayList<>();
+    for (Rule rule : modelRules) {
+      extra.addAll(rule.triggerFields());
+      for (String text : new String[] {rule.filterDomain(), rule.filterPreDomain()}) {
+        if (text != null && !text.isBlank()) {
+          domains.add(DomainExpression.evaluate(text, context));
+        }
+      }
+    }
+    for (EventLog.Event event : events) {
+      ChangePayload payload = payloads.get(event.id());
+      if (payload != null && !payload.operation().equals("unlink")) {
+        current.add(event.recordId());
+        extra.addAll(payload.fields());
+      }
+    }
+    extra.retainAll(client.fieldsGet(model).keySet());
+    RecordStore store =
+        current.isEmpty()
+            ? RecordStore.referenced(Map.of())
+            : new BatchLoader(client, schema).load(model, current, domains, extra);
+    DomainMatcher remote = new DomainMatcher(client, schema);
+    RuleMatcher matcher = new RuleMatcher(schema, context, store, remote::ask);
+
+    // rule -> (chain, depth) -> record -> event
+    Map<Rule, Map<Lineage, Map<Long, Long>>> firings = new LinkedHashMap<>();
+    for (EventLog.Event event : events) {
+      ChangePayload payload = payloads.get(event.id());
+      if (payload == null) {
+        continue;
+      }
+      try {
+        for (Rule rule : fired(matcher, model, event, payload, store, modelRules)) {
+          firings
+              .computeIfAbsent(rule, r -> new LinkedHashMap<>())
+              .computeIfAbsent(
+                  new Lineage(payload.chain(), payload.depth()), l -> new LinkedHashMap<>())
+              .put(event.recordId(), event.id());
+        }
+      } catch (RuntimeException e) {
+        outcome.failed.put(event.id(), describe(e));
+      }
+    }
+    if (firings.isEmpty()) {
+      return;
+    }
+    Set<Long> eventIds = new LinkedHashSet<>();
+    firings
+        .values()
+        .forEach(byLineage -> byLineage.values().forEach(m -> eventIds.addAll(m.values())));
+    Map<Long, Set<String>> done = log.actionsDone(eventIds);
+    for (Rule rule : modelRules) {
+      Map<Lineage, Map<Long, Long>> byLineage = firings.get(rule);
+      if (byLineage == null) {
+        continue;
+      }
+      for (Map.Entry<Lineage, Map<Long, Long>> e : byLineage.entrySet()) {
+        run(database, client, ids, rule, model, e.getKey(), e.getValue(), done, outcome);
+      }
+    }
+  }
+
+  /** The chain of rules behind a change and its depth. */
+  private record Lineage(List<String> chain, int depth) {}
+
+  private List<Rule> fired(
+      RuleMatcher matcher,
+      String model,
+      EventLog.Event event,
+      ChangePayload payload,
+      RecordStore store,
+      List<Rule> modelRules) {
+    if (payload.depth() >= settings.maxDepth()) {
+      LOG.warn(
+          "{} {}: depth limit {} reached after rules {}; no rule fires",
+          model,
+          event.recordId(),
+          settings.maxDepth(),
+          payload.chain());
+      return List.of();
+    }
+    List<Rule> candidates = new ArrayList<>();
+    for (Rule rule : modelRules) {
+      if (!payload.chain().contains(rule.name())) {
+        candidates.add(rule);
+      }
+    }
+    long id = event.recordId();
+    Map<String, Object> now = store.get(model, id);
+    switch (payload.operation()) {
+      case "webhook":
+        return now == null
+            ? List.of()
+            : candidates.stream()
+                .filter(r -> r.trigger() == Trigger.ON_WEBHOOK && r.name().equals(payload.rule()))
+                .toList();
+      case "message":
+        return now == null ? List.of() : messageRules(matcher, model, payload, now, candidates);
+      case "unlink":
+        Map<String, Object> gone = new HashMap<>(payload.old());
+        gone.put("id", id);
+        return rules(
+            matcher.match(
+                new ChangeEvent(
+                    model,
+                    ChangeEvent.Operation.UNLINK,
+                    List.of(id),
+                    Set.of(),
+                    Map.of(id, gone),
+                    Map.of()),
+                candidates));
+      default:
+        if (now == null) {
+          LOG.info("{} {} no longer exists; its {} fires nothing", model, id, payload.operation());
+          return List.of();
+        }
+        Map<String, Object> after = new HashMap<>(now);
+        after.putAll(payload.values());
+        after.put("id", id);
+        boolean create = payload.operation().equals("create");
+        Map<String, Object> before = new HashMap<>(after);
+        before.putAll(payload.old());
+        return rules(
+            matcher.match(
+                new ChangeEvent(
+                    model,
+                    create ? ChangeEvent.Operation.CREATE : ChangeEvent.Operation.WRITE,
+                    List.of(id),
+                    new LinkedHashSet<>(payload.fields()),
+                    create ? Map.of() : Map.of(id, before),
+                    Map.of(id, after)),
+                candidates));
+    }
+  }
+
+  /**
+   * Odoo's {@code message_post} hook: no automation for internal messages, notifications, or
+   * messages posted while an automation runs; {@code on_message_received} when the author is a
+   * portal or public partner (or none), {@code on_message_sent} otherwise; the before-update domain
+   * filters the records.
+   */
+  private static List<Rule> messageRules(
+      RuleMatcher matcher,
+      String model,
+      ChangePayload payload,
+      Map<String, Object> record,
+      List<Rule> candidates) {
+    Map<String, Object> message = payload.message();
+    if (!payload.chain().isEmpty()
+        || Boolean.TRUE.equals(message.get("is_internal"))
+        || Boolean.TRUE.equals(message.get("subtype_internal"))
+        || List.of("notification", "auto_comment", "user_notification")
+            .contains(String.valueOf(message.get("message_type")))) {
+      return List.of();
+    }
+    Trigger trigger =
+        Boolean.FALSE.equals(message.get("author_share"))
+            ? Trigger.ON_MESSAGE_SENT
+            : Trigger.ON_MESSAGE_RECEIVED;
+    List<Rule> out = new ArrayList<>();
+    for (Rule rule : candidates) {
+      if (rule.trigger() == trigger
+          && matcher.matches(rule.filterPreDomain(), model, record, true)) {
+        out.add(rule);
+      }
+    }
+    return out;
+  }
+
+  private static List<Rule> rules(List<RuleMatcher.Firing> firings) {
+    return firings.stream().map(RuleMatcher.Firing::rule).toList();
+  }
+
+  private void run(
+      String database,
+      OdooClient client,
+      ExternalIds ids,
+      Rule rule,
+      String model,
+      Lineage lineage,
+      Map<Long, Long> eventOf,
+      Map<Long, Set<String>> done,
+      Outcome outcome) {
+    List<String> chain = new ArrayList<>(lineage.chain());
+    chain.add(rule.name());
+    int depth = lineage.depth() + 1;
+    Map<String, Object> marker = new LinkedHashMap<>();
+    marker.put("chain", chain);
+    marker.put("depth", depth);
+    ActionRunner runner = new ActionRunner(client.withContext(Map.of(CONTEXT_KEY, marker)), ids);
+    for (int i = 0; i < rule.actions().size(); i++) {
+      String key = rule.name() + "#" + i;
+      List<Long> pending = new ArrayList<>();
+      for (Map.Entry<Long, Long> e : eventOf.entrySet()) {
+        long event = e.getValue();
+        if (!outcome.failed.containsKey(event)
+            && !outcome.poisoned.containsKey(event)
+            && !done.getOrDefault(event, Set.of()).contains(key)) {
+          pending.add(e.getKey());
+        }
+      }
+      if (pending.isEmpty()) {
+        continue;
+      }
+      Map<String, Object> action = rule.actions().get(i);
+      try {
+        String result = runner.run(target(rule, i, action, model, pending, eventOf));
+        record(database, model, pending, eventOf, key, result, chain, depth);
+      } catch (RuntimeException batchFailure) {
+        if (pending.size() == 1 || !retriableAlone(batchFailure)) {
+          mark(outcome, pending, eventOf, batchFailure, rule, i);
+          continue;
+        }
+        for (Long id : pending) {
+          try {
+            String result = runner.run(target(rule, i, action, model, List.of(id), eventOf));
+            record(database, model, List.of(id), eventOf, key, result, chain, depth);
+          } catch (RuntimeException alone) {
+            mark(outcome, List.of(id), eventOf, alone, rule, i);
+          }
+        }
+      }
+    }
+  }
+
+  private static ActionRunner.Target target(
+      Rule rule,
+      int index,
+      Map<String, Object> action,
+      String model,
+      List<Long> ids,
+      Map<Long, Long> eventOf) {
+    return new ActionRunner.Target(rule, String.valueOf(index), action, model, ids, eventOf);
+  }
+
+  /** A failure that another try with fewer records may avoid (not an unsupported action). */
+  private static boolean retriableAlone(RuntimeException e) {
+    return !(e instanceof ActionRunner.UnsupportedActionException)
+        && !(e instanceof OdooException oe && oe.retriable());
+  }
+
+  private void record(
+      String database,
+      String model,
+      List<Long> ids,
+      Map<Long, Long> eventOf,
+      String key,
+      String result,
+      List<String> chain,
+      int depth) {
+    List<Long> events = ids.stream().map(eventOf::get).toList();
+    log.markActionDone(events, key, result);
+    if (effects != null) {
+      effects.wrote(database, model, ids, chain, depth);
+    }
+  }
+
+  private static void mark(
+      Outcome outcome,
+      List<Long> ids,
+      Map<Long, Long> eventOf,
+      RuntimeException e,
+      Rule rule,
+      int index) {
+    String error = "rule '" + rule.name() + "', action " + index + ": " + describe(e);
+    for (Long id : ids) {
+      Long event = eventOf.get(id);
+      if (e instanceof ActionRunner.UnsupportedActionException) {
+        outcome.poisoned.put(event, error);
+      } else {
+        outcome.failed.put(event, error);
+      }
+    }
+  }
+
+  private DomainExpression.Context context(String database, OdooClient client, ExternalIds ids) {
+    long uid = uids.computeIfAbsent(database, db -> client.authenticate());
+    return new DomainExpression.Context(
+        uid,
+        Map.of("id", uid),
+        LocalDate.now(clock.withZone(ZoneOffset.UTC)),
+        LocalDateTime.now(clock.withZone(ZoneOffset.UTC)),
+        xmlId -> ids.resolve(xmlId).orElse(null),
+        Map.of());
+  }
+
+  private static String describe(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

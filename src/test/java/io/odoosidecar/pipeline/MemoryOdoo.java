@@ -1,0 +1,365 @@
+package io.odoosidecar.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.odoosidecar.domain.Domain;
+import io.odoosidecar.domain.DomainEngine;
+import io.odoosidecar.domain.RecordStore;
+import io.odoosidecar.domain.Schema;
+import io.odoosidecar.odoo.Command;
+import io.odoosidecar.odoo.FieldInfo;
+import io.odoosidecar.odoo.FieldType;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.ServerVersion;
+import io.odoosidecar.odoo.TransportKind;
+import io.odoosidecar.odoo.ValueCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory Odoo behind the client interface, for the pipeline's tests and benchmarks: the
+ * recorded crm.lead records and their fields, plus a {@code project.task} with a name. It answers
+ * {@code search_read}, {@code search}, {@code read}, {@code write}, {@code create} and {@code load}
+ * (with external ids), counts every call by method, and remembers the context of each write. A
+ * {@link Fault} hook can fail or "kill" a call before or after it takes effect.
+ */
+public final class MemoryOdoo implements OdooClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Where a call may be made to fail. */
+  public enum Point {
+    BEFORE,
+    AFTER
+  }
+
+  /** Decides, per call, whether it fails (by throwing) before or after its effect. */
+  @FunctionalInterface
+  public interface Fault {
+    void at(Point point, String model, String method, List<?> args);
+  }
+
+  /** What the double holds, shared by its views with other contexts. */
+  static final class State {
+    final Map<String, Map<String, FieldInfo>> fields = new LinkedHashMap<>();
+    final Map<String, Map<Long, Map<String, Object>>> records = new ConcurrentHashMap<>();
+    final Map<String, Long> xmlIds = new ConcurrentHashMap<>();
+    final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    final List<Map<String, Object>> writeContexts = new ArrayList<>();
+    volatile Fault fault = (point, model, method, args) -> {};
+    long nextId = 1_000_000;
+  }
+
+  private final State state;
+  private final Map<String, Object> context;
+
+  private MemoryOdoo(State state, Map<String, Object> context) {
+    this.state = state;
+    this.context = context;
+  }
+
+  /** The recorded crm.lead (and related) records of a fixtures folder, and a project.task. */
+  @SuppressWarnings("unchecked")
+  public static MemoryOdoo fromFixtures(Path fixtures) {
+    try {
+      State state = new State();
+      Map<String, Object> meta =
+          JSON.readValue(Files.readString(fixtures.resolve("fields_get.json")), Map.class);
+      state.fields.putAll(FieldInfo.byModel(meta));
+      Map<String, List<Map<String, Object>>> records =
+          JSON.readValue(Files.readString(fixtures.resolve("records.json")), Map.class);
+      records.forEach(
+          (model, rows) -> {
+            Map<Long, Map<String, Object>> byId = new TreeMap<>();
+            for (Map<String, Object> row : rows) {
+              byId.put(((Number) row.get("id")).longValue(), new LinkedHashMap<>(row));
+            }
+            state.records.put(model, java.util.Collections.synchronizedMap(byId));
+          });
+      Map<String, FieldInfo> task = new LinkedHashMap<>();
+      task.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+      task.put("name", FieldInfo.of("name", Map.of("type", "char")));
+      state.fields.put("project.task", task);
+      state.records.put("project.task", java.util.Collections.synchronizedMap(new TreeMap<>()));
+      return new MemoryOdoo(state, Map.of());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sets the fault hook. */
+  public void fault(Fault fault) {
+    state.fault = fault;
+  }
+
+  /** How many calls of a method were answered (all methods when null). */
+  public int calls(String method) {
+    if (method == null) {
+      return state.calls.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+    AtomicInteger n = state.calls.get(method);
+    return n == null ? 0 : n.get();
+  }
+
+  /** Resets the call counts. */
+  public void resetCalls() {
+    state.calls.clear();
+  }
+
+  /** The records of a model, by id (live view). */
+  public Map<Long, Map<String, Object>> records(String model) {
+    return state.records.get(model);
+  }
+
+  /** The external ids made by {@code load}, with their record ids. */
+  public Map<String, Long> xmlIds() {
+    return state.xmlIds;
+  }
+
+  /** The contexts the writes were made with, in order. */
+  public List<Map<String, Object>> writeContexts() {
+    synchronized (state.writeContexts) {
+      return List.copyOf(state.writeContexts);
+    }
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Object executeKw(String model, String method, List<?> args, Map<String, ?> kwargs) {
+    List<?> wireArgs = (List<?>) ValueCodec.encode(args);
+    state.fault.at(Point.BEFORE, model, method, wireArgs);
+    Object result;
+    synchronized (state) {
+      result =
+          switch (method) {
+            case "search_read" ->
+                searchRead(
+                    model, (List<Object>) wireArgs.get(0), (List<String>) kwargs.get("fields"));
+            case "search" -> searchIds(model, (List<Object>) wireArgs.get(0));
+            case "read" ->
+                read(model, ValueCodec.asIds(wireArgs.get(0)), (List<String>) wireArgs.get(1));
+            case "write" ->
+                write(
+                    model,
+                    ValueCodec.asIds(wireArgs.get(0)),
+                    (Map<String, Object>) wireArgs.get(1));
+            case "create" -> create(model, (List<Map<String, Object>>) wireArgs.get(0));
+            case "load" ->
+                load(model, (List<String>) wireArgs.get(0), (List<List<Object>>) wireArgs.get(1));
+            default -> throw new IllegalArgumentException("the memory Odoo has no " + method);
+          };
+      state.calls.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
+    }
+    state.fault.at(Point.AFTER, model, method, wireArgs);
+    return result;
+  }
+
+  private List<Object> searchRead(String model, List<Object> domain, List<String> fields) {
+    List<Object> rows = new ArrayList<>();
+    for (Long id : matching(model, domain)) {
+      Map<String, Object> record = state.records.get(model).get(id);
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("id", id);
+      for (String field : fields == null || fields.isEmpty() ? record.keySet() : fields) {
+        row.put(field, record.getOrDefault(field, Boolean.FALSE));
+      }
+      rows.add(row);
+    }
+    return rows;
+  }
+
+  private List<Long> searchIds(String model, List<Object> domain) {
+    return new ArrayList<>(matching(model, domain));
+  }
+
+  private Collection<Long> matching(String model, List<Object> domain) {
+    Map<Long, Map<String, Object>> byId = state.records.get(model);
+    // the common case, id in ids, without the engine
+    if (domain.size() == 1
+        && domain.get(0) instanceof List<?> leaf
+        && "id".equals(leaf.get(0))
+        && "in".equals(leaf.get(1))) {
+      Set<Long> out = new LinkedHashSet<>();
+      for (Long id : ValueCodec.asIds(leaf.get(2))) {
+        if (byId.containsKey(id)) {
+          out.add(id);
+        }
+      }
+      return out;
+    }
+    Map<String, Map<Long, Map<String, Object>>> all = new LinkedHashMap<>(state.records);
+    boolean activeTest = !Boolean.FALSE.equals(context.get("active_test"));
+    return new DomainEngine(Schema.of(state.fields), RecordStore.of(all))
+        .search(model, Domain.of(domain), activeTest);
+  }
+
+  private List<Object> read(String model, List<Long> ids, List<String> fields) {
+    List<Object> out = new ArrayList<>();
+    for (Long id : ids) {
+      Map<String, Object> record = state.records.get(model).get(id);
+      if (record == null) {
+        continue;
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("id", id);
+      for (String field : fields) {
+        row.put(field, record.getOrDefault(field, Boolean.FALSE));
+      }
+      out.add(row);
+    }
+    return out;
+  }
+
+  private Boolean write(String model, List<Long> ids, Map<String, Object> values) {
+    synchronized (state.writeContexts) {
+      state.writeContexts.add(context);
+    }
+    for (Long id : ids) {
+      Map<String, Object> record = state.records.get(model).get(id);
+      if (record == null) {
+        throw new IllegalStateException(
+            "Record does not exist or has been deleted: " + model + " " + id);
+      }
+      apply(model, record, values);
+    }
+    return Boolean.TRUE;
+  }
+
+  private void apply(String model, Map<String, Object> record, Map<String, Object> values) {
+    Map<String, FieldInfo> meta = state.fields.get(model);
+    values.forEach(
+        (field, value) -> {
+          FieldInfo info = meta.get(field);
+          if (info == null) {
+            throw new IllegalArgumentException(
+                "Invalid field '" + field + "' on model '" + model + "'");
+          }
+          if (info.type() == FieldType.MANY2MANY || info.type() == FieldType.ONE2MANY) {
+            Set<Long> ids =
+                new LinkedHashSet<>(ValueCodec.asIds(record.getOrDefault(field, List.of())));
+            for (Object raw : (List<?>) value) {
+              Command command = Command.fromWire((List<?>) raw);
+              switch (command.code()) {
+                case Command.LINK -> ids.add(command.id());
+                case Command.UNLINK -> ids.remove(command.id());
+                case Command.CLEAR -> ids.clear();
+                case Command.SET -> {
+                  ids.clear();
+                  ids.addAll(command.ids());
+                }
+                default -> throw new IllegalArgumentException("unsupported command " + command);
+              }
+            }
+            record.put(field, new ArrayList<>(ids));
+          } else if (info.type() == FieldType.MANY2ONE && value instanceof Number id) {
+            record.put(field, List.of(id.longValue(), ""));
+          } else {
+            record.put(field, value);
+          }
+        });
+    record.put("write_date", "2026-01-01 00:00:00");
+  }
+
+  private List<Long> create(String model, List<Map<String, Object>> valuesList) {
+    List<Long> ids = new ArrayList<>();
+    for (Map<String, Object> values : valuesList) {
+      long id = ++state.nextId;
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("id", id);
+      apply(model, record, values);
+      state.records.get(model).put(id, record);
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  private Map<String, Object> load(String model, List<String> fields, List<List<Object>> rows) {
+    int idColumn = fields.indexOf("id");
+    List<Long> ids = new ArrayList<>();
+    for (List<Object> row : rows) {
+      Map<String, Object> values = new LinkedHashMap<>();
+      for (int i = 0; i < fields.size(); i++) {
+        if (i != idColumn) {
+          values.put(fields.get(i), row.get(i));
+        }
+      }
+      String xmlId = idColumn < 0 ? null : String.valueOf(row.get(idColumn));
+      Long existing = xmlId == null ? null : state.xmlIds.get(xmlId);
+      if (existing != null && state.records.get(model).containsKey(existing)) {
+        apply(model, state.records.get(model).get(existing), values);
+        ids.add(existing);
+      } else {
+        long id = create(model, List.of(values)).get(0);
+        if (xmlId != null) {
+          state.xmlIds.put(xmlId, id);
+        }
+        ids.add(id);
+      }
+    }
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("ids", ids);
+    result.put("messages", List.of());
+    return result;
+  }
+
+  @Override
+  public OdooClient withContext(Map<String, ?> extra) {
+    Map<String, Object> merged = new LinkedHashMap<>(context);
+    merged.putAll(extra);
+    return new MemoryOdoo(state, merged);
+  }
+
+  @Override
+  public String name() {
+    return "memory";
+  }
+
+  @Override
+  public String database() {
+    return "memory";
+  }
+
+  @Override
+  public TransportKind transport() {
+    return TransportKind.JSONRPC;
+  }
+
+  @Override
+  public ServerVersion version() {
+    return new ServerVersion("18.0", 18, 0, "18.0");
+  }
+
+  @Override
+  public long authenticate() {
+    return 2;
+  }
+
+  @Override
+  public Map<String, FieldInfo> fieldsGet(String model) {
+    Map<String, FieldInfo> fields = state.fields.get(model);
+    if (fields == null) {
+      throw new IllegalArgumentException("unknown model " + model);
+    }
+    return fields;
+  }
+
+  @Override
+  public void invalidateFields(String model) {
+    // nothing cached
+  }
+
+  @Override
+  public void close() {
+    // nothing to release
+  }
+}

@@ -1,0 +1,288 @@
+package io.odoosidecar.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.odoo.ValueCodec;
+import io.odoosidecar.rule.Rule;
+import io.odoosidecar.rule.Trigger;
+import io.odoosidecar.store.EventLog;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessorTest {
+  static final Path FIXTURES =
+      Path.of(System.getProperty("sidecar.shared", "../shared"), "fixtures/odoo18");
+
+  @TempDir Path dir;
+  MemoryOdoo odoo;
+  EventLog log;
+  final List<Rule> rules = new ArrayList<>();
+  final Clock clock = Clock.systemUTC();
+
+  @BeforeEach
+  void setUp() {
+    odoo = MemoryOdoo.fromFixtures(FIXTURES);
+    log = EventLog.embedded(dir);
+  }
+
+  @AfterEach
+  void tearDown() {
+    log.close();
+  }
+
+  static Rule vip(String name) {
+    return new Rule(
+        name,
+        "crm.lead",
+        true,
+        Trigger.ON_CREATE_OR_WRITE,
+        List.of("expected_revenue"),
+        null,
+        "[('expected_revenue', '>', 10000)]",
+        Map.of(),
+        List.of(Map.of("state", "object_write", "update_path", "priority", "value", "3")));
+  }
+
+  Processor processor(int attempts) {
+    return new Processor(
+        log,
+        db -> db.equals("memory") ? odoo : null,
+        () -> rules,
+        new Processor.Settings(5, new RetryPolicy(attempts, Duration.ZERO, Duration.ZERO)),
+        clock,
+        null);
+  }
+
+  List<Long> leads(int n) {
+    return new ArrayList<>(odoo.records("crm.lead").keySet()).subList(0, n);
+  }
+
+  /** A user's write of expected_revenue, as the addon would push it. */
+  void revenueChanged(long id, double before, double after, List<String> chain, int depth) {
+    odoo.records("crm.lead").get(id).put("expected_revenue", after);
+    odoo.records("crm.lead").get(id).put("priority", "0");
+    ChangePayload payload =
+        new ChangePayload(
+            "write",
+            List.of("expected_revenue"),
+            Map.of("expected_revenue", before),
+            Map.of(),
+            2,
+            null,
+            "push",
+            id,
+            chain,
+            depth,
+            Map.of(),
+            null);
+    log.append(
+        List.of(
+            new EventLog.NewEvent(
+                "memory",
+                "t" + id + "-" + System.nanoTime(),
+                "crm.lead",
+                id,
+                "write",
+                payload.toJson())),
+        clock.instant());
+  }
+
+  void drain(Processor processor) {
+    for (List<EventLog.Event> batch = log.claim(1000, clock.instant());
+        !batch.isEmpty();
+        batch = log.claim(1000, clock.instant())) {
+      processor.process(batch);
+    }
+  }
+
+  String priority(long id) {
+    return String.valueOf(odoo.records("crm.lead").get(id).get("priority"));
+  }
+
+  @Test
+  void aBatchOfWritesCostsOneReadAndOneWritePerValue() {
+    rules.add(vip("VIP"));
+    List<Long> ids = leads(3);
+    revenueChanged(ids.get(0), 5000, 20000, List.of(), 0);
+    revenueChanged(ids.get(1), 5000, 30000, List.of(), 0);
+    revenueChanged(ids.get(2), 5000, 500, List.of(), 0); // does not match the filter domain
+    odoo.resetCalls();
+
+    drain(processor(3));
+
+    assertThat(priority(ids.get(0))).isEqualTo("3");
+    assertThat(priority(ids.get(1))).isEqualTo("3");
+    assertThat(priority(ids.get(2))).isEqualTo("0");
+    assertThat(odoo.calls("search_read")).isEqualTo(1);
+    assertThat(odoo.calls("write")).isEqualTo(1);
+    assertThat(log.counts()).containsOnlyKeys("done");
+    assertThat(odoo.writeContexts().get(0))
+        .containsEntry(Processor.CONTEXT_KEY, Map.of("chain", List.of("VIP"), "depth", 1));
+  }
+
+  @Test
+  void aWatchedFieldThatDidNotChangeFiresNothing() {
+    rules.add(vip("VIP"));
+    long id = leads(1).get(0);
+    revenueChanged(id, 20000, 20000, List.of(), 0);
+
+    drain(processor(3));
+
+    assertThat(priority(id)).isEqualTo("0");
+    assertThat(odoo.calls("write")).isZero();
+  }
+
+  @Test
+  void aRuleDoesNotFireAgainOnItsOwnChangeButOthersDo() {
+    rules.add(vip("VIP"));
+    Rule other = vip("Other");
+    rules.add(
+        new Rule(
+            other.name(),
+            other.model(),
+            true,
+            other.trigger(),
+            other.triggerFields(),
+            null,
+            other.filterDomain(),
+            Map.of(),
+            List.of(Map.of("state", "object_write", "update_path", "priority", "value", "2"))));
+    long id = leads(1).get(0);
+    revenueChanged(id, 5000, 20000, List.of("VIP"), 1);
+
+    drain(processor(3));
+
+    assertThat(priority(id)).isEqualTo("2");
+    assertThat(odoo.writeContexts())
+        .containsExactly(
+            Map.of(Processor.CONTEXT_KEY, Map.of("chain", List.of("VIP", "Other"), "depth", 2)));
+  }
+
+  @Test
+  void nothingFiresPastTheDepthLimit() {
+    rules.add(vip("VIP"));
+    long id = leads(1).get(0);
+    revenueChanged(id, 5000, 20000, List.of("A", "B", "C", "D", "E"), 5);
+
+    drain(processor(3));
+
+    assertThat(priority(id)).isEqualTo("0");
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void aFailingRecordIsIsolatedRetriedAndParkedWhileTheOthersFlow() {
+    rules.add(vip("VIP"));
+    List<Long> ids = leads(3);
+    long poison = ids.get(1);
+    odoo.fault(
+        (point, model, method, args) -> {
+          if (point == MemoryOdoo.Point.BEFORE
+              && method.equals("write")
+              && ValueCodec.asIds(args.get(0)).contains(poison)) {
+            throw new IllegalStateException("constraint failed on " + poison);
+          }
+        });
+    for (long id : ids) {
+      revenueChanged(id, 5000, 20000, List.of(), 0);
+    }
+
+    Processor processor = processor(2);
+    processor.process(log.claim(1000, clock.instant())); // first attempt: the poison is due again
+    assertThat(priority(ids.get(0))).isEqualTo("3");
+    assertThat(priority(ids.get(2))).isEqualTo("3");
+    assertThat(log.deadLetters()).isEmpty();
+    processor.process(log.claim(1000, clock.instant())); // second and last attempt
+    assertThat(log.claim(1000, clock.instant())).isEmpty();
+
+    List<EventLog.Event> dead = log.deadLetters();
+    assertThat(dead).extracting(EventLog.Event::recordId).containsExactly(poison);
+    assertThat(dead.get(0).lastError())
+        .contains("rule 'VIP', action 0")
+        .contains("constraint failed");
+    assertThat(dead.get(0).attempts()).isEqualTo(2);
+    assertThat(priority(poison)).isEqualTo("0");
+  }
+
+  @Test
+  void anActionTheSidecarCannotRunIsParkedAtOnceWithItsReason() {
+    rules.add(
+        new Rule(
+            "Mail",
+            "crm.lead",
+            true,
+            Trigger.ON_WRITE,
+            List.of(),
+            null,
+            null,
+            Map.of(),
+            List.of(Map.of("state", "sms"))));
+    long id = leads(1).get(0);
+    revenueChanged(id, 5000, 20000, List.of(), 0);
+
+    drain(processor(5));
+
+    assertThat(log.deadLetters())
+        .singleElement()
+        .satisfies(e -> assertThat(e.lastError()).contains("does not run 'sms' actions"));
+  }
+
+  @Test
+  void tenThousandChangedLeadsCostAtMostThirtyCalls() {
+    rules.add(vip("VIP"));
+    Map<Long, Map<String, Object>> records = odoo.records("crm.lead");
+    Map<String, Object> template = records.values().iterator().next();
+    List<EventLog.NewEvent> events = new ArrayList<>();
+    for (long id = 100_000; id < 110_000; id++) {
+      Map<String, Object> lead = new java.util.LinkedHashMap<>(template);
+      lead.put("id", id);
+      lead.put("priority", "0");
+      double revenue = id % 2 == 0 ? 20000 : 500;
+      lead.put("expected_revenue", revenue);
+      records.put(id, lead);
+      events.add(
+          new EventLog.NewEvent(
+              "memory",
+              "big" + id,
+              "crm.lead",
+              id,
+              "write",
+              new ChangePayload(
+                      "write",
+                      List.of("expected_revenue"),
+                      Map.of("expected_revenue", 1000.0),
+                      Map.of(),
+                      2,
+                      null,
+                      "push",
+                      id,
+                      List.of(),
+                      0,
+                      Map.of(),
+                      null)
+                  .toJson()));
+    }
+    log.append(events, clock.instant());
+    odoo.resetCalls();
+
+    drain(processor(3));
+
+    long raised =
+        records.values().stream()
+            .filter(
+                r -> ((Number) r.get("id")).longValue() >= 100_000 && "3".equals(r.get("priority")))
+            .count();
+    assertThat(raised).isEqualTo(5000);
+    assertThat(odoo.calls(null)).isLessThanOrEqualTo(30);
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+}
