@@ -5,9 +5,17 @@ import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooException;
 import io.odoosidecar.odoo.OdooSettings;
 import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.pipeline.Echoes;
+import io.odoosidecar.pipeline.Pipeline;
+import io.odoosidecar.pipeline.Poller;
+import io.odoosidecar.pipeline.Processor;
+import io.odoosidecar.pipeline.PushReceiver;
+import io.odoosidecar.pipeline.WatchList;
 import io.odoosidecar.rule.RuleRegistry;
 import io.odoosidecar.server.HttpServer;
+import io.odoosidecar.server.RpcEndpoint;
 import io.odoosidecar.server.Status;
+import io.odoosidecar.store.EventLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The long-running sidecar: connects to every configured Odoo (retrying with backoff while one is
- * unreachable) and serves its HTTP endpoint.
+ * unreachable), stores the changes it learns (pushed by the addon to its RPC endpoint, or found by
+ * the poller) in the event log, and runs the rules they fire.
  *
  * <p>Its lifecycle is an explicit state machine: {@code NEW -> STARTING -> RUNNING -> STOPPING ->
  * STOPPED}, each transition made by compare-and-set and logged.
@@ -52,7 +61,19 @@ public final class Daemon implements AutoCloseable {
   private final List<OdooClient> clients = new ArrayList<>();
   private final ExecutorService connector = Executors.newCachedThreadPool(daemonThreads());
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Map<String, OdooClient> byDatabase = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ScheduledExecutorService polling =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "poller");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final Map<String, Map<String, Object>> pollStatus =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private HttpServer server;
+  private EventLog log;
+  private Pipeline pipeline;
 
   /** What the daemon knows of one Odoo connection. */
   static final class ConnectionStatus {
@@ -83,22 +104,144 @@ public final class Daemon implements AutoCloseable {
   /** Starts the HTTP server and the connections; returns once the server listens. */
   public void start() {
     transition(State.NEW, State.STARTING);
-    server = new HttpServer(config.server().host(), config.server().port(), this::status);
-    server.start();
     if (rules != null) {
       rules.watch();
     }
+    for (OdooSettings settings : config.connections().values()) {
+      OdooClient client = OdooClients.create(settings);
+      clients.add(client);
+      byDatabase.putIfAbsent(settings.database(), client);
+    }
+    log = openLog();
+    Echoes echoes = new Echoes(clock, Duration.ofMinutes(10));
+    SidecarConfig.PipelineConfig p = config.pipeline();
+    Processor processor =
+        new Processor(
+            log,
+            byDatabase::get,
+            this::currentRules,
+            new Processor.Settings(p.maxDepth(), p.retry()),
+            clock,
+            echoes);
+    pipeline =
+        new Pipeline(
+            log,
+            processor,
+            new Pipeline.Settings(
+                p.workers(), p.batchSize(), Duration.ofMillis(500), p.drainTimeout()),
+            clock);
+    pipeline.start();
+    Map<String, io.undertow.server.HttpHandler> routes = new LinkedHashMap<>();
+    SidecarConfig.PushConfig push = config.push();
+    if (push.secret().isPresent()) {
+      PushReceiver receiver =
+          new PushReceiver(
+              new PushReceiver.Settings(
+                  push.secret().get(), push.auth(), push.window(), push.maxEvents()),
+              log,
+              byDatabase.keySet(),
+              pipeline::wake,
+              clock,
+              this::watchList);
+      RpcEndpoint endpoint = new RpcEndpoint(receiver, push.maxBodyBytes());
+      routes.put("/xmlrpc/2/common", endpoint.xmlrpc("common"));
+      routes.put("/xmlrpc/2/object", endpoint.xmlrpc("object"));
+      routes.put("/jsonrpc", endpoint.jsonrpc());
+    } else {
+      LOG.info(
+          "push endpoint off: no push secret (SIDECAR_PUSH_SECRET, push.secret-env or push.secret-file)");
+    }
+    server = new HttpServer(config.server().host(), config.server().port(), this::status, routes);
+    server.start();
     for (OdooSettings settings : config.connections().values()) {
       ConnectionStatus status = new ConnectionStatus();
       status.since = clock.instant();
       synchronized (connections) {
         connections.put(settings.name(), status);
       }
-      OdooClient client = OdooClients.create(settings);
-      clients.add(client);
+      OdooClient client = byDatabase.get(settings.database());
       connector.execute(() -> connect(settings, client, status));
     }
+    SidecarConfig.PollConfig poll = config.poll();
+    if (poll.enabled()) {
+      Map<String, Poller> pollers = new LinkedHashMap<>();
+      byDatabase.forEach(
+          (db, client) ->
+              pollers.put(
+                  db,
+                  new Poller(
+                      db,
+                      client,
+                      log,
+                      this::currentRules,
+                      new Poller.Settings(
+                          poll.batchSize(), Duration.ofSeconds(60), poll.deletionInterval()),
+                      clock,
+                      echoes)));
+      polling.scheduleWithFixedDelay(
+          () -> pollOnce(pollers, poll.models()),
+          0,
+          poll.interval().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     transition(State.STARTING, State.RUNNING);
+  }
+
+  private EventLog openLog() {
+    SidecarConfig.EventLogConfig c = config.eventLog();
+    if (c.url().isPresent()) {
+      return EventLog.open(
+          c.url().get(), c.user(), c.password().map(io.odoosidecar.odoo.Secret::reveal).orElse(""));
+    }
+    try {
+      java.nio.file.Files.createDirectories(config.dataDir());
+    } catch (java.io.IOException e) {
+      throw new io.odoosidecar.SidecarException(
+          "cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
+    }
+    return EventLog.embedded(config.dataDir());
+  }
+
+  private List<io.odoosidecar.rule.Rule> currentRules() {
+    return rules == null ? List.of() : rules.snapshot().rules();
+  }
+
+  private void pollOnce(Map<String, Poller> pollers, List<String> configured) {
+    pollers.forEach(
+        (db, poller) -> {
+          java.util.Collection<String> models = configured.isEmpty() ? poller.models() : configured;
+          for (String model : models) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            try {
+              int stored = poller.poll(model);
+              s.put("last_poll", String.valueOf(clock.instant()));
+              s.put("last_events", stored);
+              s.put("last_error", "");
+              if (stored > 0) {
+                pipeline.wake();
+              }
+            } catch (RuntimeException e) {
+              s.put("last_error", e.getMessage());
+              LOG.warn(
+                  "poll of {} on {} failed, next try in the next pass: {}",
+                  model,
+                  db,
+                  e.getMessage());
+            }
+            pollStatus.merge(
+                db + "/" + model,
+                s,
+                (a, b) -> {
+                  a.putAll(b);
+                  return a;
+                });
+          }
+        });
+  }
+
+  /** What the rules need to see, for the addon: models, fields written, old values wanted. */
+  private Map<String, Object> watchList() {
+    return WatchList.of(currentRules());
   }
 
   /** The port the HTTP server listens on. */
@@ -122,6 +265,7 @@ public final class Daemon implements AutoCloseable {
       return;
     }
     LOG.info("sidecar {} -> {}", State.RUNNING, State.STOPPING);
+    polling.shutdownNow();
     connector.shutdownNow();
     try {
       if (!connector.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -131,7 +275,13 @@ public final class Daemon implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     if (server != null) {
-      server.stop();
+      server.stop(); // no new pushes
+    }
+    if (pipeline != null) {
+      pipeline.close(); // batches in flight finish; the rest waits in the log
+    }
+    if (log != null) {
+      log.close();
     }
     clients.forEach(OdooClient::close);
     if (rules != null) {
@@ -196,8 +346,19 @@ public final class Daemon implements AutoCloseable {
       ruleStatus.put("count", snapshot.rules().size());
       ruleStatus.put("last_error", snapshot.lastError());
     }
+    Map<String, Object> events = new LinkedHashMap<>();
+    if (log != null && state.get() == State.RUNNING) {
+      try {
+        events.put("by_status", log.counts());
+      } catch (RuntimeException e) {
+        events.put("error", e.getMessage());
+      }
+      events.put("processed", pipeline.processed());
+      events.put("push", config.push().secret().isPresent() ? "on" : "off");
+      events.put("poll", new java.util.TreeMap<>(pollStatus));
+    }
     return new Status(
-        state.get().name().toLowerCase(java.util.Locale.ROOT), healthy, out, ruleStatus);
+        state.get().name().toLowerCase(java.util.Locale.ROOT), healthy, out, ruleStatus, events);
   }
 
   private void transition(State from, State to) {

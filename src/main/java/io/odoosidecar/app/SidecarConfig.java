@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,18 +34,72 @@ import java.util.Set;
  * @param defaultConnection the name of the connection used when none is named
  * @param server the sidecar's own HTTP server
  * @param dataDir where the sidecar keeps its files
+ * @param eventLog where the event log lives
+ * @param push how the addon's pushes are received
+ * @param pipeline how events are processed
+ * @param poll how the poller watches Odoo
  */
 public record SidecarConfig(
     Path file,
     Map<String, OdooSettings> connections,
     String defaultConnection,
     ServerConfig server,
-    Path dataDir) {
+    Path dataDir,
+    EventLogConfig eventLog,
+    PushConfig push,
+    PipelineConfig pipeline,
+    PollConfig poll) {
 
   /** The sidecar's own HTTP server (RPC endpoint, webhooks, health). */
   public record ServerConfig(String host, int port) {}
 
-  private static final Set<String> TOP_KEYS = Set.of("odoo", "server", "data-dir");
+  /**
+   * The event log: embedded H2 under the data directory when {@code url} is empty, else a JDBC URL
+   * (PostgreSQL) with its user and password.
+   */
+  public record EventLogConfig(Optional<String> url, String user, Optional<Secret> password) {}
+
+  /**
+   * The push endpoint: off without a secret.
+   *
+   * @param secret the shared secret (from {@code secret-env} or {@code secret-file})
+   * @param auth {@code secret} (the call's password) or {@code hmac} (a signature header)
+   * @param window how far a push's time may be from the sidecar's
+   * @param maxBodyBytes the largest request body accepted
+   * @param maxEvents the most events one push may hold
+   */
+  public record PushConfig(
+      Optional<Secret> secret,
+      io.odoosidecar.pipeline.PushReceiver.Auth auth,
+      Duration window,
+      int maxBodyBytes,
+      int maxEvents) {}
+
+  /** The processing of events: workers, batches, chained firings, retries. */
+  public record PipelineConfig(
+      int workers, int batchSize, int maxDepth, RetryPolicy retry, Duration drainTimeout) {}
+
+  /**
+   * The poller: on or off, how often it looks, how many records per call, how often it looks for
+   * deletions, and which models (empty: those the rules watch).
+   */
+  public record PollConfig(
+      boolean enabled,
+      Duration interval,
+      int batchSize,
+      Duration deletionInterval,
+      List<String> models) {}
+
+  private static final Set<String> TOP_KEYS =
+      Set.of("odoo", "server", "data-dir", "event-log", "push", "pipeline", "poll");
+  private static final Set<String> EVENT_LOG_KEYS =
+      Set.of("url", "user", "password-env", "password-file");
+  private static final Set<String> PUSH_KEYS =
+      Set.of("secret-env", "secret-file", "auth", "window", "max-body-bytes", "max-events");
+  private static final Set<String> PIPELINE_KEYS =
+      Set.of("workers", "batch-size", "max-depth", "retry", "drain-timeout");
+  private static final Set<String> POLL_KEYS =
+      Set.of("enabled", "interval", "batch-size", "deletion-interval", "models");
   private static final Set<String> ODOO_KEYS = Set.of("default", "connections");
   private static final Set<String> SERVER_KEYS = Set.of("host", "port");
   private static final Set<String> RETRY_KEYS =
@@ -73,6 +128,35 @@ public record SidecarConfig(
 
   public SidecarConfig {
     connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
+  }
+
+  /** A configuration with the defaults for the log and the pipeline, no push and no poller. */
+  public SidecarConfig(
+      Path file,
+      Map<String, OdooSettings> connections,
+      String defaultConnection,
+      ServerConfig server,
+      Path dataDir) {
+    this(
+        file,
+        connections,
+        defaultConnection,
+        server,
+        dataDir,
+        new EventLogConfig(Optional.empty(), "", Optional.empty()),
+        new PushConfig(
+            Optional.empty(),
+            io.odoosidecar.pipeline.PushReceiver.Auth.SECRET,
+            Duration.ofMinutes(5),
+            16 * 1024 * 1024,
+            10_000),
+        new PipelineConfig(
+            2,
+            500,
+            5,
+            new RetryPolicy(8, Duration.ofSeconds(2), Duration.ofMinutes(10)),
+            Duration.ofSeconds(30)),
+        new PollConfig(false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()));
   }
 
   /** The connection named {@code name}, or the default one when {@code name} is null. */
@@ -133,7 +217,83 @@ public record SidecarConfig(
         new ServerConfig(
             server.string("host").orElse("127.0.0.1"), server.integer("port", 8765, 0, 65535));
     Path dataDir = Path.of(root.string("data-dir").orElse("data"));
-    return new SidecarConfig(file, connections, defaultName, serverConfig, dataDir);
+    ConfigNode log = root.child("event-log");
+    log.allowOnly(EVENT_LOG_KEYS);
+    Optional<String> logUrl = log.string("url");
+    if (logUrl.isPresent() && !logUrl.get().startsWith("jdbc:")) {
+      throw log.error(
+          "url", "must be a JDBC URL (jdbc:postgresql://host:5432/db), got " + logUrl.get());
+    }
+    EventLogConfig eventLog =
+        new EventLogConfig(
+            logUrl, log.string("user").orElse(""), secret(log, "password", null, env));
+    ConfigNode push = root.child("push");
+    push.allowOnly(PUSH_KEYS);
+    io.odoosidecar.pipeline.PushReceiver.Auth auth;
+    try {
+      auth =
+          io.odoosidecar.pipeline.PushReceiver.Auth.valueOf(
+              push.string("auth").orElse("secret").toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw push.error("auth", "must be secret or hmac");
+    }
+    PushConfig pushConfig =
+        new PushConfig(
+            secret(push, "secret", "SIDECAR_PUSH_SECRET", env),
+            auth,
+            push.duration("window", Duration.ofMinutes(5)),
+            push.integer("max-body-bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
+            push.integer("max-events", 10_000, 1, 1_000_000));
+    ConfigNode pipeline = root.child("pipeline");
+    pipeline.allowOnly(PIPELINE_KEYS);
+    ConfigNode retry = pipeline.child("retry");
+    retry.allowOnly(RETRY_KEYS);
+    RetryPolicy pipelineRetry;
+    try {
+      pipelineRetry =
+          new RetryPolicy(
+              retry.integer("max-attempts", 8, 1, 1000),
+              retry.duration("initial-backoff", Duration.ofSeconds(2)),
+              retry.duration("max-backoff", Duration.ofMinutes(10)));
+    } catch (IllegalArgumentException e) {
+      throw retry.error("", e.getMessage());
+    }
+    PipelineConfig pipelineConfig =
+        new PipelineConfig(
+            pipeline.integer("workers", 2, 1, 64),
+            pipeline.integer("batch-size", 500, 1, 100_000),
+            pipeline.integer("max-depth", 5, 1, 100),
+            pipelineRetry,
+            pipeline.duration("drain-timeout", Duration.ofSeconds(30)));
+    ConfigNode poll = root.child("poll");
+    poll.allowOnly(POLL_KEYS);
+    List<String> models = new java.util.ArrayList<>();
+    poll.string("models")
+        .ifPresent(
+            text -> {
+              for (String model : text.split("[,\\s]+")) {
+                if (!model.isBlank()) {
+                  models.add(model);
+                }
+              }
+            });
+    PollConfig pollConfig =
+        new PollConfig(
+            poll.bool("enabled", true),
+            poll.duration("interval", Duration.ofSeconds(10)),
+            poll.integer("batch-size", 500, 1, 100_000),
+            poll.duration("deletion-interval", Duration.ofMinutes(5)),
+            models);
+    return new SidecarConfig(
+        file,
+        connections,
+        defaultName,
+        serverConfig,
+        dataDir,
+        eventLog,
+        pushConfig,
+        pipelineConfig,
+        pollConfig);
   }
 
   private static OdooSettings connection(

@@ -44,7 +44,7 @@ import org.xml.sax.XMLReader;
  * milliseconds, as against Odoo) it parses a one-record answer in 0.15 ms where the JDK's parser
  * takes 0.33 ms. DTDs and external entities are off, which closes XXE.
  */
-final class XmlRpcCodec {
+public final class XmlRpcCodec {
   /** A decoded answer: a result, or a fault code and string. */
   record Answer(Object result, boolean fault, int faultCode, String faultString) {}
 
@@ -55,7 +55,7 @@ final class XmlRpcCodec {
   /** Building a parser costs far more than parsing an answer: each thread keeps its own. */
   private final ThreadLocal<XMLReader> readers = ThreadLocal.withInitial(this::newReader);
 
-  XmlRpcCodec() {
+  public XmlRpcCodec() {
     config.setEncoding("UTF-8");
     config.setEnabledForExtensions(false);
     WstxInputFactory stax = new WstxInputFactory();
@@ -103,6 +103,59 @@ final class XmlRpcCodec {
     }
     String faultString = parser.getErrorMessage() == null ? "" : parser.getErrorMessage();
     return new Answer(null, true, parser.getErrorCode(), faultString);
+  }
+
+  /** A decoded call: the method and its wire-form parameters. */
+  public record Call(String method, List<Object> params) {}
+
+  /** Decodes a call body, as a server receives it. */
+  public Call call(byte[] body) throws SAXException {
+    org.apache.xmlrpc.parser.XmlRpcRequestParser parser =
+        new org.apache.xmlrpc.parser.XmlRpcRequestParser(config, typeFactory);
+    XMLReader reader = readers.get();
+    try {
+      reader.setContentHandler(parser);
+      reader.parse(new InputSource(new ByteArrayInputStream(body)));
+    } catch (java.io.IOException e) {
+      throw new SAXException("cannot parse XML-RPC call: " + e, e);
+    } catch (SAXException | RuntimeException e) {
+      readers.remove();
+      throw e;
+    }
+    if (parser.getMethodName() == null) {
+      throw new SAXException("not an XML-RPC call: no methodName");
+    }
+    List<Object> params = new ArrayList<>();
+    if (parser.getParams() != null) {
+      for (Object param : parser.getParams()) {
+        params.add(toWire(param));
+      }
+    }
+    return new Call(parser.getMethodName(), params);
+  }
+
+  /** The body of a successful answer, as a server sends it. */
+  public byte[] result(Object wire) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try {
+      ContentHandler handler = new CharSetXmlWriterFactory().getXmlWriter(config, out);
+      new XmlRpcWriter(config, handler, typeFactory).write(config, wire);
+    } catch (XmlRpcException | SAXException e) {
+      throw new IllegalArgumentException("cannot encode XML-RPC answer: " + e, e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The body of a fault answer, as a server sends it. */
+  public byte[] fault(int code, String message) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try {
+      ContentHandler handler = new CharSetXmlWriterFactory().getXmlWriter(config, out);
+      new XmlRpcWriter(config, handler, typeFactory).write(config, code, message);
+    } catch (XmlRpcException | SAXException e) {
+      throw new IllegalArgumentException("cannot encode XML-RPC fault: " + e, e);
+    }
+    return out.toByteArray();
   }
 
   private XMLReader newReader() {

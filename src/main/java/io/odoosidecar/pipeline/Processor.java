@@ -123,7 +123,11 @@ public final class Processor {
         LOG.warn(
             "{} events of {} not processed: {}", group.size(), group.get(0).model(), describe(e));
         for (EventLog.Event event : group) {
-          outcome.failed.putIfAbsent(event.id(), describe(e));
+          if (unreachable(e)) {
+            outcome.unavailable.putIfAbsent(event.id(), describe(e));
+          } else {
+            outcome.failed.putIfAbsent(event.id(), describe(e));
+          }
         }
       }
       settle(group, outcome);
@@ -134,6 +138,18 @@ public final class Processor {
   private static final class Outcome {
     final Map<Long, String> failed = new LinkedHashMap<>();
     final Map<Long, String> poisoned = new LinkedHashMap<>();
+    final Map<Long, String> unavailable = new LinkedHashMap<>();
+
+    boolean settled(long event) {
+      return failed.containsKey(event)
+          || poisoned.containsKey(event)
+          || unavailable.containsKey(event);
+    }
+  }
+
+  /** Odoo could not be reached: the event waits without spending an attempt. */
+  private static boolean unreachable(RuntimeException e) {
+    return e instanceof OdooException oe && oe.retriable();
   }
 
   private void settle(List<EventLog.Event> group, Outcome outcome) {
@@ -141,7 +157,11 @@ public final class Processor {
     for (EventLog.Event event : group) {
       String poison = outcome.poisoned.get(event.id());
       String error = outcome.failed.get(event.id());
-      if (poison != null) {
+      String away = outcome.unavailable.get(event.id());
+      if (away != null) {
+        int step = Math.max(1, event.attempts() + 1);
+        log.postpone(event.id(), away, clock.instant().plus(settings.retry().backoff(step)));
+      } else if (poison != null) {
         log.fail(event.id(), poison, clock.instant(), 1);
         LOG.warn("event {} parked as a dead letter: {}", event.id(), poison);
       } else if (error != null) {
@@ -383,9 +403,7 @@ public final class Processor {
       List<Long> pending = new ArrayList<>();
       for (Map.Entry<Long, Long> e : eventOf.entrySet()) {
         long event = e.getValue();
-        if (!outcome.failed.containsKey(event)
-            && !outcome.poisoned.containsKey(event)
-            && !done.getOrDefault(event, Set.of()).contains(key)) {
+        if (!outcome.settled(event) && !done.getOrDefault(event, Set.of()).contains(key)) {
           pending.add(e.getKey());
         }
       }
@@ -425,8 +443,7 @@ public final class Processor {
 
   /** A failure that another try with fewer records may avoid (not an unsupported action). */
   private static boolean retriableAlone(RuntimeException e) {
-    return !(e instanceof ActionRunner.UnsupportedActionException)
-        && !(e instanceof OdooException oe && oe.retriable());
+    return !(e instanceof ActionRunner.UnsupportedActionException) && !unreachable(e);
   }
 
   private void record(
@@ -455,7 +472,9 @@ public final class Processor {
     String error = "rule '" + rule.name() + "', action " + index + ": " + describe(e);
     for (Long id : ids) {
       Long event = eventOf.get(id);
-      if (e instanceof ActionRunner.UnsupportedActionException) {
+      if (unreachable(e)) {
+        outcome.unavailable.put(event, error);
+      } else if (e instanceof ActionRunner.UnsupportedActionException) {
         outcome.poisoned.put(event, error);
       } else {
         outcome.failed.put(event, error);

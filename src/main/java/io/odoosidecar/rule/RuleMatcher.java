@@ -155,7 +155,7 @@ public final class RuleMatcher {
   }
 
   /** Odoo's {@code record[name] != old_vals[name]}, on wire values. */
-  static boolean same(Object a, Object b) {
+  public static boolean same(Object a, Object b) {
     Object x = normal(a);
     Object y = normal(b);
     return Objects.equals(x, y);

@@ -12,23 +12,45 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The sidecar's own HTTP server (Undertow): {@code GET /health} for now. */
+/**
+ * The sidecar's own HTTP server (Undertow): {@code GET /health}, and the routes the daemon adds
+ * (the RPC endpoint, webhooks).
+ */
 public final class HttpServer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String host;
   private final int port;
   private final Supplier<Status> status;
+  private final Map<String, io.undertow.server.HttpHandler> routes;
   private Undertow undertow;
 
   public HttpServer(String host, int port, Supplier<Status> status) {
+    this(host, port, status, Map.of());
+  }
+
+  /** A server with more routes: exact paths, or prefixes when they end with a slash. */
+  public HttpServer(
+      String host,
+      int port,
+      Supplier<Status> status,
+      Map<String, io.undertow.server.HttpHandler> routes) {
     this.host = host;
     this.port = port;
     this.status = status;
+    this.routes = Map.copyOf(routes);
   }
 
   public void start() {
     PathHandler paths = new PathHandler().addExactPath("/health", this::health);
+    routes.forEach(
+        (path, handler) -> {
+          if (path.endsWith("/")) {
+            paths.addPrefixPath(path, handler);
+          } else {
+            paths.addExactPath(path, handler);
+          }
+        });
     undertow = Undertow.builder().addHttpListener(port, host).setHandler(paths).build();
     undertow.start();
   }
@@ -57,6 +79,7 @@ public final class HttpServer {
     body.put("state", current.state());
     body.put("connections", current.connections());
     body.put("rules", current.rules());
+    body.put("events", current.events());
     exchange.setStatusCode(current.healthy() ? 200 : 503);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     exchange.getResponseSender().send(JSON.writeValueAsString(body));

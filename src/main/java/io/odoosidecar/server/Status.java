@@ -9,9 +9,11 @@ import java.util.Map;
  * @param healthy whether it runs and every Odoo connection is up
  * @param connections what is known of each Odoo connection
  * @param rules the rules in force: their count and the last reload's problem
+ * @param events the event log: events by status, push and poll activity
  */
 public record Status(
     String state,
     boolean healthy,
     Map<String, Map<String, Object>> connections,
-    Map<String, Object> rules) {}
+    Map<String, Object> rules,
+    Map<String, Object> events) {}

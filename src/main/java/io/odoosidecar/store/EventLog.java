@@ -302,6 +302,24 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts an event back in line for {@code retryAt} without counting an attempt: its failure was
+   * Odoo being unreachable, not the event's fault, and it waits as long as that lasts.
+   */
+  public synchronized void postpone(long id, String error, Instant retryAt) {
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE sidecar_event SET status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?")) {
+      update.setString(1, PENDING);
+      update.setString(2, error);
+      update.setTimestamp(3, timestamp(retryAt));
+      update.setLong(4, id);
+      update.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("postpone", e);
+    }
+  }
+
   /** Hands out again the events a crash left running. Returns how many. */
   public synchronized int recover() {
     try (PreparedStatement update =

@@ -57,6 +57,7 @@ public final class MemoryOdoo implements OdooClient {
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final List<Map<String, Object>> writeContexts = new ArrayList<>();
     volatile Fault fault = (point, model, method, args) -> {};
+    volatile String now = "2026-01-01 00:00:00";
     long nextId = 1_000_000;
   }
 
@@ -95,6 +96,11 @@ public final class MemoryOdoo implements OdooClient {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Sets Odoo's clock: the write_date (and create_date) of the next changes. */
+  public void now(String writeDate) {
+    state.now = writeDate;
   }
 
   /** Sets the fault hook. */
@@ -164,6 +170,15 @@ public final class MemoryOdoo implements OdooClient {
     return result;
   }
 
+  /** Results come in id order, as the pipeline's callers ask; limit applies. */
+  private static <T> List<T> limit(List<T> rows, Map<String, ?> kwargs) {
+    Object limit = kwargs.get("limit");
+    if (limit instanceof Number n && n.intValue() > 0 && rows.size() > n.intValue()) {
+      return new ArrayList<>(rows.subList(0, n.intValue()));
+    }
+    return rows;
+  }
+
   private List<Object> searchRead(String model, List<Object> domain, List<String> fields) {
     List<Object> rows = new ArrayList<>();
     for (Long id : matching(model, domain)) {
@@ -199,8 +214,9 @@ public final class MemoryOdoo implements OdooClient {
     }
     Map<String, Map<Long, Map<String, Object>>> all = new LinkedHashMap<>(state.records);
     boolean activeTest = !Boolean.FALSE.equals(context.get("active_test"));
-    return new DomainEngine(Schema.of(state.fields), RecordStore.of(all))
-        .search(model, Domain.of(domain), activeTest);
+    return new java.util.TreeSet<>(
+        new DomainEngine(Schema.of(state.fields), RecordStore.of(all))
+            .search(model, Domain.of(domain), activeTest));
   }
 
   private List<Object> read(String model, List<Long> ids, List<String> fields) {
@@ -267,7 +283,7 @@ public final class MemoryOdoo implements OdooClient {
             record.put(field, value);
           }
         });
-    record.put("write_date", "2026-01-01 00:00:00");
+    record.put("write_date", state.now);
   }
 
   private List<Long> create(String model, List<Map<String, Object>> valuesList) {
@@ -276,6 +292,7 @@ public final class MemoryOdoo implements OdooClient {
       long id = ++state.nextId;
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("id", id);
+      record.put("create_date", state.now);
       apply(model, record, values);
       state.records.get(model).put(id, record);
       ids.add(id);
