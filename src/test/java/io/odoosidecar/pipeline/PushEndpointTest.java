@@ -1,0 +1,316 @@
+package io.odoosidecar.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.odoosidecar.odoo.OdooAuthenticationException;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooClients;
+import io.odoosidecar.odoo.OdooException;
+import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.odoo.Secret;
+import io.odoosidecar.odoo.TransportKind;
+import io.odoosidecar.server.HttpServer;
+import io.odoosidecar.server.RpcEndpoint;
+import io.odoosidecar.server.Status;
+import io.odoosidecar.store.EventLog;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The push endpoint, called by Odoo RPC clients (the sidecar's own) and by hand. */
+class PushEndpointTest {
+  static final String SECRET = "s3cret-push-key";
+
+  @TempDir Path dir;
+  EventLog log;
+  HttpServer server;
+  final AtomicInteger wakes = new AtomicInteger();
+
+  void start(PushReceiver.Auth auth, int maxBody) {
+    log = EventLog.embedded(dir);
+    PushReceiver receiver =
+        new PushReceiver(
+            new PushReceiver.Settings(Secret.of(SECRET), auth, Duration.ofMinutes(5), 100),
+            log,
+            java.util.Set.of("odoo"),
+            wakes::incrementAndGet,
+            Clock.systemUTC(),
+            () -> Map.of("models", Map.of()));
+    RpcEndpoint endpoint = new RpcEndpoint(receiver, maxBody);
+    server =
+        new HttpServer(
+            "127.0.0.1",
+            0,
+            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
+            Map.of(
+                "/xmlrpc/2/common", endpoint.xmlrpc("common"),
+                "/xmlrpc/2/object", endpoint.xmlrpc("object"),
+                "/jsonrpc", endpoint.jsonrpc()));
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.stop();
+    }
+    if (log != null) {
+      log.close();
+    }
+  }
+
+  OdooClient client(TransportKind transport, String secret) {
+    return OdooClients.create(
+        OdooSettings.of(
+                "sidecar",
+                URI.create("http://127.0.0.1:" + server.port()),
+                "odoo",
+                "addon",
+                Secret.of(secret),
+                null)
+            .withTransport(transport)
+            .withRetry(RetryPolicy.NONE));
+  }
+
+  static Map<String, Object> batch(String nonce, double sentAt, List<Map<String, Object>> events) {
+    Map<String, Object> batch = new LinkedHashMap<>();
+    batch.put("nonce", nonce);
+    batch.put("sent_at", sentAt);
+    batch.put("events", events);
+    return batch;
+  }
+
+  static double now() {
+    return System.currentTimeMillis() / 1000.0;
+  }
+
+  static Map<String, Object> write(long outbox, List<Long> ids) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", outbox);
+    event.put("model", "crm.lead");
+    event.put("op", "write");
+    event.put("ids", ids);
+    event.put("fields", List.of("expected_revenue"));
+    Map<String, Object> old = new LinkedHashMap<>();
+    for (Long id : ids) {
+      old.put(id.toString(), Map.of("expected_revenue", 5000.0));
+    }
+    event.put("old", old);
+    event.put("uid", 2);
+    event.put("at", "2026-11-23 10:00:00");
+    event.put("context", Map.of("chain", List.of("VIP"), "depth", 1));
+    return event;
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> push(OdooClient client, Map<String, Object> batch) {
+    return (Map<String, Object>)
+        client.executeKw("sidecar.event", "push", List.of(batch), Map.of());
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = TransportKind.class,
+      names = {"XMLRPC", "JSONRPC"})
+  void anOdooClientPushesAndEveryRecordIsStoredOnceWithItsOldValues(TransportKind transport) {
+    start(PushReceiver.Auth.SECRET, 1 << 20);
+    OdooClient client = client(transport, SECRET);
+    assertThat(client.authenticate()).isEqualTo(1);
+
+    Map<String, Object> answer =
+        push(
+            client,
+            batch(
+                UUID.randomUUID().toString(),
+                now(),
+                List.of(write(7, List.of(11L, 12L)), write(8, List.of(13L)))));
+
+    assertThat(answer)
+        .containsEntry("accepted", 3L)
+        .containsEntry("duplicates", 0L)
+        .containsEntry("last_outbox_id", 8L);
+    assertThat(wakes).hasValue(1);
+    List<EventLog.Event> events = log.claim(10, Clock.systemUTC().instant());
+    assertThat(events).extracting(EventLog.Event::recordId).containsExactly(11L, 12L, 13L);
+    ChangePayload payload = ChangePayload.parse(events.get(1).payload());
+    assertThat(payload.old()).containsEntry("expected_revenue", 5000.0);
+    assertThat(payload.chain()).containsExactly("VIP");
+    assertThat(payload.depth()).isEqualTo(1);
+    assertThat(payload.outboxId()).isEqualTo(7);
+
+    // the addon retries after a lost answer: a new nonce, the same outbox rows
+    Map<String, Object> again =
+        push(
+            client,
+            batch(
+                UUID.randomUUID().toString(),
+                now(),
+                List.of(write(7, List.of(11L, 12L)), write(8, List.of(13L)))));
+    assertThat(again).containsEntry("accepted", 0L).containsEntry("duplicates", 3L);
+  }
+
+  @Test
+  void aReplayedOrStalePushIsRefusedAndStoresNothing() throws Exception {
+    start(PushReceiver.Auth.SECRET, 1 << 20);
+    OdooClient client = client(TransportKind.XMLRPC, SECRET);
+    String nonce = UUID.randomUUID().toString();
+    push(client, batch(nonce, now(), List.of(write(1, List.of(1L)))));
+
+    assertThatThrownBy(() -> push(client, batch(nonce, now(), List.of(write(2, List.of(2L))))))
+        .isInstanceOf(OdooException.class)
+        .hasMessageContaining("HTTP 409")
+        .hasMessageContaining("replayed pu");
+    assertThatThrownBy(
+            () ->
+                push(
+                    client,
+                    batch(
+                        UUID.randomUUID().toString(),
+                        now() - 3600,
+                        List.of(write(3, List.of(3L))))))
+        .isInstanceOf(OdooException.class)
+        .hasMessageContaining("HTTP 409");
+    HttpResponse<String> stale =
+        post(
+            "/jsonrpc",
+            "{\"jsonrpc\":\"2.0\",\"params\":{\"service\":\"object\",\"method\":\"execute_kw\","
+                + "\"args\":[\"odoo\",1,\""
+                + SECRET
+                + "\",\"sidecar.event\",\"push\",[{\"nonce\":\""
+                + UUID.randomUUID()
+                + "\",\"sent_at\":1000.0,\"events\":[]}]]}}",
+            Map.of());
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertThat(stale.body()).contains("batch.sent_at").contains("outside the window of 300 s");
+    assertThat(log.counts()).containsOnly(Map.entry("pending", 1L));
+  }
+
+  @Test
+  void aWrongSecretIsRefused() throws Exception {
+    start(PushReceiver.Auth.SECRET, 1 << 20);
+    OdooClient client = client(TransportKind.XMLRPC, "not-the-secret");
+    assertThatThrownBy(client::authenticate).isInstanceOf(OdooAuthenticationException.class);
+    assertThatThrownBy(
+            () ->
+                push(
+                    client,
+                    batch(UUID.randomUUID().toString(), now(), List.of(write(1, List.of(1L))))))
+        .isInstanceOf(OdooAuthenticationException.class)
+        .hasMessageContaining("AccessDenied");
+    HttpResponse<String> raw =
+        post(
+            "/jsonrpc",
+            "{\"jsonrpc\":\"2.0\",\"params\":{\"service\":\"object\",\"method\":\"execute_kw\","
+                + "\"args\":[\"odoo\",1,\"wrong\",\"sidecar.event\",\"push\",[{}]]}}",
+            Map.of());
+    assertThat(raw.statusCode()).isEqualTo(401);
+    assertThat(raw.body()).contains("odoo.exceptions.AccessDenied");
+    assertThat(log.counts()).isEmpty();
+  }
+
+  @Test
+  void aMalformedEventIsNamedAndTheWholeBatchIsRefused() {
+    start(PushReceiver.Auth.SECRET, 1 << 20);
+    OdooClient client = client(TransportKind.JSONRPC, SECRET);
+    Map<String, Object> broken = write(2, List.of(5L));
+    broken.put("ids", List.of());
+    assertThatThrownBy(
+            () ->
+                push(
+                    client,
+                    batch(
+                        UUID.randomUUID().toString(),
+                        now(),
+                        List.of(write(1, List.of(1L)), broken))))
+        .isInstanceOf(OdooException.class)
+        .hasMessageContaining("events[1].ids: must be a non-empty list of record ids");
+    Map<String, Object> badOp = write(3, List.of(5L));
+    badOp.put("op", "drop");
+    assertThatThrownBy(
+            () -> push(client, batch(UUID.randomUUID().toString(), now(), List.of(badOp))))
+        .hasMessageContaining("events[0].op");
+    assertThat(log.counts()).isEmpty();
+  }
+
+  @Test
+  void anOversizedBodyIsRefusedWith413() throws Exception {
+    start(PushReceiver.Auth.SECRET, 4096);
+    String body = "{\"jsonrpc\":\"2.0\",\"params\":{\"pad\":\"" + "x".repeat(10_000) + "\"}}";
+    HttpResponse<String> response = post("/jsonrpc", body, Map.of());
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(response.body()).contains("larger than the limit of 4096 bytes");
+    HttpResponse<String> garbage = post("/xmlrpc/2/object", "<methodCall><oops>", Map.of());
+    assertThat(garbage.statusCode()).isEqualTo(400);
+    assertThat(garbage.body()).contains("malformed XML-RPC call");
+    assertThat(log.counts()).isEmpty();
+  }
+
+  @Test
+  void hmacModeAcceptsASignedBodyOnlyAndNeverNeedsTheSecretOnTheWire() throws Exception {
+    start(PushReceiver.Auth.HMAC, 1 << 20);
+    String body =
+        "{\"jsonrpc\":\"2.0\",\"method\":\"call\",\"id\":1,\"params\":{\"service\":\"object\","
+            + "\"method\":\"execute_kw\",\"args\":[\"odoo\",1,\"-\",\"sidecar.event\",\"push\",[{"
+            + "\"nonce\":\""
+            + UUID.randomUUID()
+            + "\",\"sent_at\":"
+            + now()
+            + ",\"events\":[{"
+            + "\"id\":1,\"model\":\"res.partner\",\"op\":\"create\",\"ids\":[9]}]}]]}}";
+    String stamp = String.valueOf(now());
+    String signature =
+        "sha256="
+            + HexFormat.of()
+                .formatHex(
+                    PushReceiver.hmac(
+                        SECRET.getBytes(StandardCharsets.UTF_8),
+                        stamp,
+                        body.getBytes(StandardCharsets.UTF_8)));
+
+    HttpResponse<String> signed =
+        post(
+            "/jsonrpc",
+            body,
+            Map.of("X-Sidecar-Timestamp", stamp, "X-Sidecar-Signature", signature));
+    HttpResponse<String> tampered =
+        post(
+            "/jsonrpc",
+            body.replace("[9]", "[10]"),
+            Map.of("X-Sidecar-Timestamp", stamp, "X-Sidecar-Signature", signature));
+    HttpResponse<String> unsigned = post("/jsonrpc", body, Map.of());
+
+    assertThat(signed.statusCode()).isEqualTo(200);
+    assertThat(signed.body()).contains("\"accepted\":1");
+    assertThat(tampered.statusCode()).isEqualTo(401);
+    assertThat(tampered.body()).contains("bad signature");
+    assertThat(unsigned.statusCode()).isEqualTo(401);
+    assertThat(log.counts()).containsOnly(Map.entry("pending", 1L));
+  }
+
+  HttpResponse<String> post(String path, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
