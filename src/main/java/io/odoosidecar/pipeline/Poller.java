@@ -42,12 +42,13 @@ import java.util.function.Supplier;
  * later ones were seen. Each pass therefore reads every record with {@code write_date} from the
  * cursor minus an overlap (paged by {@code id}, a stable key, so records written in the same second
  * are never skipped), and tells new changes by comparing each record's {@code write_date} with the
- * snapshot the sidecar kept: equal means already seen. The snapshot (the fields the rules' watched
- * fields and domains need) gives the old values of the next change. The first pass of a model only
- * takes snapshots: it fires nothing for the past. What polling cannot see: the states between two
- * passes (two writes in one interval are one change, from the first old values to the last new
- * ones), a record created and deleted between two passes, and who made a change (the context); the
- * sidecar's own writes are recognised through {@link Echoes}.
+ * snapshot the sidecar kept: equal, with equal values, means already seen. The snapshot (the fields
+ * the rules' watched fields and domains need) gives the old values of the next change. The first
+ * pass of a model only takes snapshots: it fires nothing for the past. What polling cannot see: the
+ * states between two passes (two writes in one interval are one change, from the first old values
+ * to the last new ones), a second write within the same second as one already seen when it changes
+ * none of the snapshot's fields, a record created and deleted between two passes, and who made a
+ * change (the context); the sidecar's own writes are recognised through {@link Echoes}.
  */
 public final class Poller {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -134,7 +135,9 @@ public final class Poller {
           maxId = id;
         }
         Map<String, Object> before = known.containsKey(id) ? parse(known.get(id)) : null;
-        if (before != null && Objects.equals(before.get("write_date"), writeDate)) {
+        if (before != null
+            && Objects.equals(before.get("write_date"), writeDate)
+            && same(before, now)) {
           continue; // seen already
         }
         snapshots.put(id, now);
@@ -206,14 +209,19 @@ public final class Poller {
             echo == null ? 0 : echo.depth(),
             Map.of(),
             null);
+    // a second change within the second of one already seen gets its own key and version
+    String version =
+        before != null && writeDate.equals(before.get("write_date"))
+            ? writeDate + "#" + Integer.toHexString(values.hashCode())
+            : writeDate;
     return new EventLog.NewEvent(
         database,
-        "poll:" + model + ":" + id + ":" + writeDate,
+        "poll:" + model + ":" + id + ":" + version,
         model,
         id,
         operation,
         payload.toJson(),
-        writeDate);
+        version);
   }
 
   /** The first pass: snapshots of every record, the cursor at the newest; nothing fires. */
@@ -336,6 +344,16 @@ public final class Poller {
         time.getHour(),
         time.getMinute(),
         time.getSecond());
+  }
+
+  /** Whether two snapshots hold the same values (a change within the second shows here). */
+  private static boolean same(Map<String, Object> before, Map<String, Object> now) {
+    for (Map.Entry<String, Object> e : now.entrySet()) {
+      if (!io.odoosidecar.rule.RuleMatcher.same(before.get(e.getKey()), e.getValue())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static long id(Map<String, Object> record) {
