@@ -236,6 +236,60 @@ class ProcessorTest {
         .satisfies(e -> assertThat(e.lastError()).contains("does not run 'sms' actions"));
   }
 
+  void message(long id, Map<String, Object> message) {
+    log.append(
+        List.of(
+            new EventLog.NewEvent(
+                "memory",
+                "m" + id + "-" + System.nanoTime(),
+                "crm.lead",
+                id,
+                "message",
+                new ChangePayload(
+                        "message", List.of(), Map.of(), Map.of(), 2, null, "push", 1, List.of(), 0,
+                        message, null)
+                    .toJson())),
+        clock.instant());
+  }
+
+  @Test
+  void messagesFireReceivedOrSentRulesAsOdooDecides() {
+    for (Trigger trigger : List.of(Trigger.ON_MESSAGE_RECEIVED, Trigger.ON_MESSAGE_SENT)) {
+      rules.add(
+          new Rule(
+              trigger.odooName(),
+              "crm.lead",
+              true,
+              trigger,
+              List.of(),
+              null,
+              null,
+              Map.of(),
+              List.of(
+                  Map.of(
+                      "state",
+                      "object_write",
+                      "update_path",
+                      "priority",
+                      "value",
+                      trigger == Trigger.ON_MESSAGE_RECEIVED ? "1" : "2"))));
+    }
+    List<Long> ids = leads(4);
+    odoo.records("crm.lead").values().forEach(r -> r.put("priority", "0"));
+    message(ids.get(0), Map.of("message_type", "email", "author_share", true));
+    message(ids.get(1), Map.of("message_type", "comment", "author_share", false));
+    message(
+        ids.get(2), Map.of("message_type", "comment", "author_share", false, "is_internal", true));
+    message(ids.get(3), Map.of("message_type", "notification", "author_share", true));
+
+    drain(processor(3));
+
+    assertThat(priority(ids.get(0))).isEqualTo("1"); // from a customer: received
+    assertThat(priority(ids.get(1))).isEqualTo("2"); // from an employee: sent
+    assertThat(priority(ids.get(2))).isEqualTo("0"); // internal note: no automation
+    assertThat(priority(ids.get(3))).isEqualTo("0"); // notification: no automation
+  }
+
   @Test
   void tenThousandChangedLeadsCostAtMostThirtyCalls() {
     rules.add(vip("VIP"));
