@@ -239,6 +239,12 @@ public final class Daemon implements AutoCloseable {
         });
   }
 
+  /** Whether every poller has made at least one pass over every model it watches. */
+  public boolean polledOnce() {
+    return !pollStatus.isEmpty()
+        && pollStatus.values().stream().allMatch(s -> s.containsKey("last_poll"));
+  }
+
   /** What the rules need to see, for the addon: models, fields written, old values wanted. */
   private Map<String, Object> watchList() {
     return WatchList.of(currentRules());
