@@ -21,8 +21,9 @@ import java.util.Optional;
  * <p>Implementation notes: one row per record and change. A unique (database, dedupe key) drops
  * duplicate deliveries (the addon's outbox id, or the poller's model, id and write date). {@link
  * #claim} hands out only the oldest unfinished event of each record, so the events of one record
- * are processed in order while different records go in parallel. Claimed events that a crash left
- * running are handed out again at start ({@link #recover}); completions of single actions are
+ * are processed in order while different records go in parallel. Claimed events are held in memory
+ * by the process that claimed them, not marked in the database (a write per event saved): a crash
+ * releases them, and the next start hands them out again; completions of single actions are
  * recorded apart ({@link #markActionDone}), so that a replayed event does not apply an action
  * twice. One process consumes the log.
  */
@@ -74,6 +75,9 @@ public final class EventLog implements AutoCloseable {
   private static final String DEAD = "dead";
 
   private final Connection connection;
+
+  /** Events claimed and not yet settled, by id, with their record's key. */
+  private final java.util.Map<Long, String> claimedEvents = new java.util.HashMap<>();
 
   private EventLog(Connection connection) {
     this.connection = connection;
@@ -247,38 +251,69 @@ public final class EventLog implements AutoCloseable {
    * unfinished event of each record: they are marked running until completed or failed.
    */
   public synchronized List<Event> claim(int max, Instant now) {
-    String sql =
-        "SELECT * FROM sidecar_event e WHERE e.status = ? AND e.next_attempt_at <= ?"
-            + " AND NOT EXISTS (SELECT 1 FROM sidecar_event p WHERE p.db = e.db AND p.model = e.model"
-            + " AND p.record_id = e.record_id AND p.id < e.id AND p.status IN (?, ?))"
-            + " ORDER BY e.id LIMIT ?";
-    List<Event> claimed = new ArrayList<>();
-    try (PreparedStatement select = connection.prepareStatement(sql)) {
+    List<Event> candidates = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT * FROM sidecar_event WHERE status = ? AND next_attempt_at <= ?"
+                + " ORDER BY id LIMIT ?")) {
       select.setString(1, PENDING);
       select.setTimestamp(2, timestamp(now));
-      select.setString(3, PENDING);
-      select.setString(4, RUNNING);
-      select.setInt(5, max);
+      select.setInt(3, max);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
-          claimed.add(event(rows));
+          candidates.add(event(rows));
         }
       }
     } catch (SQLException e) {
       throw failure("claim", e);
     }
-    setStatus(claimed.stream().map(Event::id).toList(), RUNNING);
+    if (candidates.isEmpty()) {
+      return candidates;
+    }
+    // Only the oldest unfinished event of each record goes. Older due events of a record come
+    // first in id order; the others that hold a record back are few: those running, and those
+    // waiting for a retry.
+    java.util.Map<String, Long> held = new java.util.HashMap<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT db, model, record_id, MIN(id) FROM sidecar_event WHERE status = ?"
+                + " AND next_attempt_at > ? GROUP BY db, model, record_id")) {
+      select.setString(1, PENDING);
+      select.setTimestamp(2, timestamp(now));
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          held.put(
+              rows.getString(1) + "\u0000" + rows.getString(2) + "\u0000" + rows.getLong(3),
+              rows.getLong(4));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("claim", e);
+    }
+    java.util.Set<String> taken = new java.util.HashSet<>(claimedEvents.values());
+    List<Event> claimed = new ArrayList<>();
+    for (Event event : candidates) {
+      String key = event.database() + "\u0000" + event.model() + "\u0000" + event.recordId();
+      Long first = held.get(key);
+      if (!claimedEvents.containsKey(event.id())
+          && (first == null || first > event.id())
+          && taken.add(key)) {
+        claimed.add(event);
+        claimedEvents.put(event.id(), key);
+      }
+    }
     return claimed;
   }
 
   /** Marks an event done. */
   public synchronized void complete(long id) {
-    setStatus(List.of(id), DONE);
+    completeAll(List.of(id));
   }
 
   /** Marks events done, in one transaction. */
   public synchronized void completeAll(java.util.Collection<Long> ids) {
     setStatus(ids, DONE);
+    ids.forEach(claimedEvents::remove);
   }
 
   /**
@@ -297,6 +332,7 @@ public final class EventLog implements AutoCloseable {
       update.setString(5, PENDING);
       update.setLong(6, id);
       update.executeUpdate();
+      claimedEvents.remove(id);
     } catch (SQLException e) {
       throw failure("fail", e);
     }
@@ -315,18 +351,24 @@ public final class EventLog implements AutoCloseable {
       update.setTimestamp(3, timestamp(retryAt));
       update.setLong(4, id);
       update.executeUpdate();
+      claimedEvents.remove(id);
     } catch (SQLException e) {
       throw failure("postpone", e);
     }
   }
 
-  /** Hands out again the events a crash left running. Returns how many. */
+  /**
+   * Hands out again the events a crash left marked running (by an earlier version of the log, which
+   * marked claims in the database) and releases this process's claims. Returns how many events.
+   */
   public synchronized int recover() {
     try (PreparedStatement update =
         connection.prepareStatement("UPDATE sidecar_event SET status = ? WHERE status = ?")) {
       update.setString(1, PENDING);
       update.setString(2, RUNNING);
-      return update.executeUpdate();
+      int released = claimedEvents.size();
+      claimedEvents.clear();
+      return update.executeUpdate() + released;
     } catch (SQLException e) {
       throw failure("recover", e);
     }
@@ -426,6 +468,27 @@ public final class EventLog implements AutoCloseable {
   /** Records that one action is done for several events, in one transaction (idempotent). */
   public synchronized void markActionDone(
       java.util.Collection<Long> eventIds, String actionKey, String result) {
+    try {
+      inTransaction(
+          "record action completion",
+          () -> {
+            try (PreparedStatement insert =
+                connection.prepareStatement(
+                    "INSERT INTO sidecar_action_done (event_id, action_key, result)"
+                        + " VALUES (?, ?, ?)")) {
+              for (long eventId : eventIds) {
+                insert.setLong(1, eventId);
+                insert.setString(2, actionKey);
+                insert.setString(3, result);
+                insert.addBatch();
+              }
+              insert.executeBatch();
+            }
+          });
+      return;
+    } catch (SidecarException duplicate) {
+      // some were recorded before (a replay): record the others one by one below
+    }
     inTransaction(
         "record action completion",
         () -> {
@@ -621,17 +684,23 @@ public final class EventLog implements AutoCloseable {
     if (ids.isEmpty()) {
       return;
     }
+    List<Long> all = new ArrayList<>(ids);
     inTransaction(
         "set status",
         () -> {
-          try (PreparedStatement update =
-              connection.prepareStatement("UPDATE sidecar_event SET status = ? WHERE id = ?")) {
-            for (long id : ids) {
+          for (int i = 0; i < all.size(); i += 500) {
+            List<Long> chunk = all.subList(i, Math.min(all.size(), i + 500));
+            try (PreparedStatement update =
+                connection.prepareStatement(
+                    "UPDATE sidecar_event SET status = ? WHERE id IN ("
+                        + String.join(",", java.util.Collections.nCopies(chunk.size(), "?"))
+                        + ")")) {
               update.setString(1, status);
-              update.setLong(2, id);
-              update.addBatch();
+              for (int j = 0; j < chunk.size(); j++) {
+                update.setLong(2 + j, chunk.get(j));
+              }
+              update.executeUpdate();
             }
-            update.executeBatch();
           }
         });
   }

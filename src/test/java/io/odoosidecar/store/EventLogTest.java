@@ -135,7 +135,7 @@ class EventLogTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
-  void afterACrash_runningEventsAreHandedOutAgain_andDoneActionsAreKnown(Backend backend) {
+  void afterACrash_claimedEventsAreHandedOutAgain_andDoneActionsAreKnown(Backend backend) {
     String name = name();
     long id;
     try (EventLog log = backend.open().apply(name)) {
@@ -146,8 +146,9 @@ class EventLogTest {
       // the process dies here, before completing the event
     }
     try (EventLog log = backend.open().apply(name)) {
-      assertThat(log.claim(1, T0)).as("still running until recovered").isEmpty();
-      assertThat(log.recover()).isEqualTo(1);
+      assertThat(log.claim(1, T0)).extracting(EventLog.Event::id).containsExactly(id);
+      assertThat(log.claim(1, T0)).as("claimed by this process until settled").isEmpty();
+      assertThat(log.recover()).as("releases this process's claims").isEqualTo(1);
       assertThat(log.claim(1, T0)).extracting(EventLog.Event::id).containsExactly(id);
       assertThat(log.actionDone(id, "rule 9 action 499")).contains("written");
       assertThat(log.actionDone(id, "rule 9 action 500")).isEmpty();

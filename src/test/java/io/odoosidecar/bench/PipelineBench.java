@@ -1,0 +1,286 @@
+package io.odoosidecar.bench;
+
+import io.odoosidecar.odoo.LiveOdoo;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooClients;
+import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.odoo.Secret;
+import io.odoosidecar.odoo.TransportKind;
+import io.odoosidecar.pipeline.ChangePayload;
+import io.odoosidecar.pipeline.MemoryOdoo;
+import io.odoosidecar.pipeline.Pipeline;
+import io.odoosidecar.pipeline.Processor;
+import io.odoosidecar.pipeline.PushReceiver;
+import io.odoosidecar.rule.Rule;
+import io.odoosidecar.rule.Trigger;
+import io.odoosidecar.server.HttpServer;
+import io.odoosidecar.server.RpcEndpoint;
+import io.odoosidecar.server.Status;
+import io.odoosidecar.store.EventLog;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline's figures ({@code scripts/bench pipeline|push}).
+ *
+ * <ul>
+ *   <li>{@code throughput memory|live N}: N changed crm.lead records through one rule with an
+ *       object_write action; RPC calls used, events per second, and the sidecar's own time against
+ *       the time spent waiting on Odoo.
+ *   <li>{@code push N}: latency from a push's delivery to the rule's write acknowledged by a live
+ *       Odoo, N pushes of one event each, one at a time.
+ * </ul>
+ */
+public final class PipelineBench {
+  static final Rule VIP =
+      new Rule(
+          "VIP",
+          "crm.lead",
+          true,
+          Trigger.ON_CREATE_OR_WRITE,
+          List.of("expected_revenue"),
+          null,
+          "[('expected_revenue', '>', 10000)]",
+          Map.of(),
+          List.of(Map.of("state", "object_write", "update_path", "priority", "value", "3")));
+
+  public static void main(String[] args) throws Exception {
+    String mode = args.length > 0 ? args[0] : "throughput";
+    switch (mode) {
+      case "throughput" ->
+          throughput(
+              args.length > 1 ? args[1] : "memory",
+              args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
+      case "push" -> push(args.length > 1 ? Integer.parseInt(args[1]) : 200);
+      default -> throw new IllegalArgumentException("modes: throughput memory|live N, push N");
+    }
+  }
+
+  static void throughput(String target, int n) throws Exception {
+    Path dir = Files.createTempDirectory("sidecar-bench");
+    OdooClient odoo;
+    List<Long> ids = new ArrayList<>();
+    if (target.equals("memory")) {
+      MemoryOdoo memory =
+          MemoryOdoo.fromFixtures(
+              Path.of(System.getProperty("sidecar.shared", "../shared"), "fixtures/odoo18"));
+      Map<Long, Map<String, Object>> records = memory.records("crm.lead");
+      Map<String, Object> template = records.values().iterator().next();
+      for (long id = 1_000_000; id < 1_000_000 + n; id++) {
+        Map<String, Object> lead = new LinkedHashMap<>(template);
+        lead.put("id", id);
+        lead.put("priority", "0");
+        lead.put("expected_revenue", id % 2 == 0 ? 20000.0 : 500.0);
+        records.put(id, lead);
+        ids.add(id);
+      }
+      odoo = memory;
+    } else {
+      odoo = OdooClients.create(LiveOdoo.settings());
+      ids.addAll(
+          odoo.search("crm.lead", List.of(List.of("name", "=like", "sidecar bench lead %"))));
+      if (ids.size() < n) {
+        System.err.printf("# creating %d crm.lead records%n", n - ids.size());
+        for (int made = ids.size(); made < n; made += 1000) {
+          List<Map<String, Object>> batch = new ArrayList<>();
+          for (int i = made; i < Math.min(n, made + 1000); i++) {
+            batch.add(Map.of("name", "sidecar bench lead " + i, "expected_revenue", 100.0));
+          }
+          ids.addAll(odoo.createMany("crm.lead", batch));
+        }
+      }
+      ids = new ArrayList<>(ids.subList(0, n));
+      // the user's change: half above the threshold, half below (two writes)
+      odoo.write(
+          "crm.lead", ids.subList(0, n / 2), Map.of("expected_revenue", 20000.0, "priority", "0"));
+      odoo.write(
+          "crm.lead", ids.subList(n / 2, n), Map.of("expected_revenue", 500.0, "priority", "0"));
+    }
+    EventLog log = EventLog.embedded(dir);
+    List<EventLog.NewEvent> events = new ArrayList<>();
+    for (long id : ids) {
+      events.add(
+          new EventLog.NewEvent(
+              "bench",
+              "b" + id,
+              "crm.lead",
+              id,
+              "write",
+              new ChangePayload(
+                      "write",
+                      List.of("expected_revenue"),
+                      Map.of("expected_revenue", 100.0),
+                      Map.of(),
+                      2,
+                      null,
+                      "push",
+                      id,
+                      List.of(),
+                      0,
+                      Map.of(),
+                      null)
+                  .toJson()));
+    }
+    log.append(events, Clock.systemUTC().instant());
+    MeteredOdoo metered = new MeteredOdoo(odoo, method -> {});
+    Processor processor =
+        new Processor(
+            log,
+            db -> metered,
+            () -> List.of(VIP),
+            new Processor.Settings(
+                5, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1))),
+            Clock.systemUTC(),
+            null);
+    long start = System.nanoTime();
+    long claiming = 0;
+    while (true) {
+      long t = System.nanoTime();
+      List<EventLog.Event> batch = log.claim(2000, Clock.systemUTC().instant());
+      claiming += System.nanoTime() - t;
+      if (batch.isEmpty()) {
+        break;
+      }
+      processor.process(batch);
+    }
+    long wall = System.nanoTime() - start;
+    System.err.printf("# of which claiming from the event log: %.0f ms%n", claiming / 1e6);
+    long waiting = metered.nanos.get();
+    long raised =
+        odoo.search("crm.lead", List.of(List.of("id", "in", ids), List.of("priority", "=", "3")))
+            .size();
+    System.out.printf(
+        "throughput %s: %d events, %d rule firings, %d RPC calls, %.0f ms wall, %.0f events/s,"
+            + " %.0f ms waiting on Odoo, %.0f ms sidecar (%.1f%% of the waiting)%n",
+        target,
+        n,
+        raised,
+        metered.calls.get(),
+        wall / 1e6,
+        n / (wall / 1e9),
+        waiting / 1e6,
+        (wall - waiting) / 1e6,
+        100.0 * (wall - waiting) / waiting);
+    System.out.println("event log: " + log.counts());
+    log.close();
+  }
+
+  static void push(int n) throws Exception {
+    OdooSettings settings = LiveOdoo.settings();
+    Path dir = Files.createTempDirectory("sidecar-bench");
+    EventLog log = EventLog.embedded(dir);
+    SynchronousQueue<Long> acks = new SynchronousQueue<>();
+    OdooClient odoo = OdooClients.create(settings);
+    MeteredOdoo metered =
+        new MeteredOdoo(
+            odoo,
+            method -> {
+              if (method.equals("write")) {
+                acks.offer(System.nanoTime());
+              }
+            });
+    Processor processor =
+        new Processor(
+            log,
+            db -> metered,
+            () -> List.of(VIP),
+            new Processor.Settings(
+                5, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1))),
+            Clock.systemUTC(),
+            null);
+    Pipeline pipeline =
+        new Pipeline(
+            log,
+            processor,
+            new Pipeline.Settings(2, 500, Duration.ofMillis(500), Duration.ofSeconds(10)),
+            Clock.systemUTC());
+    pipeline.start();
+    PushReceiver receiver =
+        new PushReceiver(
+            new PushReceiver.Settings(
+                Secret.of("bench"), PushReceiver.Auth.SECRET, Duration.ofMinutes(5), 1000),
+            log,
+            Set.of(settings.database()),
+            pipeline::wake,
+            Clock.systemUTC(),
+            Map::of);
+    RpcEndpoint endpoint = new RpcEndpoint(receiver, 1 << 20);
+    HttpServer server =
+        new HttpServer(
+            "127.0.0.1",
+            0,
+            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
+            Map.of(
+                "/xmlrpc/2/object",
+                endpoint.xmlrpc("object"),
+                "/xmlrpc/2/common",
+                endpoint.xmlrpc("common")));
+    server.start();
+    OdooClient addon =
+        OdooClients.create(
+            OdooSettings.of(
+                    "sidecar",
+                    URI.create("http://127.0.0.1:" + server.port()),
+                    settings.database(),
+                    "addon",
+                    Secret.of("bench"),
+                    null)
+                .withTransport(TransportKind.XMLRPC));
+    long lead =
+        odoo.create("crm.lead", Map.of("name", "sidecar push bench", "expected_revenue", 100.0));
+    double[] millis = new double[n];
+    int warmup = 20;
+    for (int i = -warmup; i < n; i++) {
+      odoo.write(
+          "crm.lead",
+          List.of(lead),
+          Map.of("expected_revenue", 20000.0 + i + warmup, "priority", "0"));
+      Map<String, Object> event = new LinkedHashMap<>();
+      event.put("id", System.nanoTime() / 1000);
+      event.put("model", "crm.lead");
+      event.put("op", "write");
+      event.put("ids", List.of(lead));
+      event.put("fields", List.of("expected_revenue"));
+      event.put("old", Map.of(Long.toString(lead), Map.of("expected_revenue", 100.0)));
+      Map<String, Object> batch = new LinkedHashMap<>();
+      batch.put("nonce", UUID.randomUUID().toString());
+      batch.put("sent_at", System.currentTimeMillis() / 1000.0);
+      batch.put("events", List.of(event));
+      long sent = System.nanoTime();
+      addon.executeKw("sidecar.event", "push", List.of(batch), Map.of());
+      Long acked = acks.poll(10, TimeUnit.SECONDS);
+      if (acked == null) {
+        throw new IllegalStateException("no write within 10 s of push " + i);
+      }
+      if (i >= 0) {
+        millis[i] = (acked - sent) / 1e6;
+      }
+    }
+    Arrays.sort(millis);
+    System.out.printf(
+        "push to write acknowledged, %d pushes: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+        n,
+        millis[n / 2],
+        millis[(int) (n * 0.9)],
+        millis[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)],
+        millis[n - 1]);
+    odoo.unlink("crm.lead", List.of(lead));
+    server.stop();
+    pipeline.close();
+    log.close();
+    System.exit(0);
+  }
+}
