@@ -25,6 +25,40 @@ final class ConfigCommand implements Callable<Integer> {
     out.println("file: " + config.file());
     out.println("data-dir: " + config.dataDir());
     out.println("server: " + config.server().host() + ":" + config.server().port());
+    out.println(
+        "event-log: "
+            + config.eventLog().url().orElse("embedded H2 under " + config.dataDir())
+            + (config.eventLog().password().isPresent() ? " (password set)" : ""));
+    out.println(
+        "push: "
+            + (config.push().secret().isPresent()
+                ? "on, auth " + config.push().auth().name().toLowerCase(java.util.Locale.ROOT)
+                : "off (no secret)")
+            + ", window "
+            + config.push().window()
+            + ", max "
+            + config.push().maxEvents()
+            + " events / "
+            + config.push().maxBodyBytes()
+            + " bytes");
+    out.println(
+        "pipeline: "
+            + config.pipeline().workers()
+            + " workers, batches of "
+            + config.pipeline().batchSize()
+            + ", max depth "
+            + config.pipeline().maxDepth()
+            + ", "
+            + config.pipeline().retry());
+    out.println(
+        "poll: "
+            + (config.poll().enabled() ? "on" : "off")
+            + ", every "
+            + config.poll().interval()
+            + ", deletions every "
+            + config.poll().deletionInterval()
+            + ", models "
+            + (config.poll().models().isEmpty() ? "(those of the rules)" : config.poll().models()));
     out.println("odoo.default: " + config.defaultConnection());
     for (OdooSettings c : config.connections().values()) {
       out.println("odoo.connections." + c.name() + ":");

@@ -163,6 +163,54 @@ class SidecarConfigTest {
         .hasMessageStartingWith(file + ": not valid YAML at line");
   }
 
+  @Test
+  void pipelineSections_areRead_andTheirMistakesNamed() throws IOException {
+    Path file =
+        write(
+            """
+            event-log:
+              url: jdbc:postgresql://127.0.0.1:5432/sidecar
+              user: sidecar
+              password-env: DB_PW
+            push:
+              auth: hmac
+              window: 2m
+              max-events: 50
+            pipeline:
+              workers: 4
+              max-depth: 3
+              retry: {max-attempts: 2, initial-backoff: 1s, max-backoff: 1m}
+            poll:
+              enabled: false
+              models: crm.lead, res.partner
+            """);
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("ODOO_USER", "admin");
+    env.put("SIDECAR_PUSH_SECRET", "push-secret");
+    env.put("DB_PW", "db-secret");
+    SidecarConfig config = SidecarConfig.load(file, env);
+    assertThat(config.eventLog().url()).contains("jdbc:postgresql://127.0.0.1:5432/sidecar");
+    assertThat(config.eventLog().password().orElseThrow().reveal()).isEqualTo("db-secret");
+    assertThat(config.push().secret().orElseThrow().reveal()).isEqualTo("push-secret");
+    assertThat(config.push().auth()).isEqualTo(io.odoosidecar.pipeline.PushReceiver.Auth.HMAC);
+    assertThat(config.push().window()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.push().maxEvents()).isEqualTo(50);
+    assertThat(config.pipeline().workers()).isEqualTo(4);
+    assertThat(config.pipeline().maxDepth()).isEqualTo(3);
+    assertThat(config.pipeline().retry().maxAttempts()).isEqualTo(2);
+    assertThat(config.poll().enabled()).isFalse();
+    assertThat(config.poll().models()).containsExactly("crm.lead", "res.partner");
+
+    Path bad = write("push:\n  auth: token\n");
+    assertThatThrownBy(() -> SidecarConfig.load(bad, env))
+        .hasMessageContaining("push.auth")
+        .hasMessageContaining("must be secret or hmac");
+    Path badUrl = write("event-log:\n  url: postgres://x/y\n");
+    assertThatThrownBy(() -> SidecarConfig.load(badUrl, env))
+        .hasMessageContaining("event-log.url")
+        .hasMessageContaining("JDBC URL");
+  }
+
   private Path write(String yaml) throws IOException {
     return Files.writeString(Files.createTempFile(dir, "sidecar", ".yaml"), yaml);
   }
