@@ -117,7 +117,9 @@ public final class Pipeline implements AutoCloseable {
       lock.lock();
       try {
         if (signals == seen && running.get()) {
-          arrived.await(settings.idleWait().toMillis(), TimeUnit.MILLISECONDS);
+          if (!arrived.await(settings.idleWait().toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.trace("{} idle: looking for due retries", Thread.currentThread().getName());
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
