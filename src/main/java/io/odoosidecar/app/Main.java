@@ -19,7 +19,14 @@ public final class Main {
   }
 
   static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new SidecarCommand());
+    return commandLine(System.getenv());
+  }
+
+  /** The command line, reading its configuration with {@code environment}. */
+  static CommandLine commandLine(java.util.Map<String, String> environment) {
+    SidecarCommand root = new SidecarCommand();
+    root.environment = environment;
+    CommandLine cli = new CommandLine(root);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("error: " + e.getMessage());

@@ -38,9 +38,12 @@ public final class SidecarCommand {
       description = "Log every Odoo call (without secrets) on stderr.")
   boolean verbose;
 
+  /** The environment the configuration reads (the process's, or a test's). */
+  java.util.Map<String, String> environment = System.getenv();
+
   /** The configuration, read from the file and the environment. */
   SidecarConfig loadConfig() {
-    return SidecarConfig.load(configPath(), System.getenv());
+    return SidecarConfig.load(configPath(), environment);
   }
 
   Path configPath() {
@@ -50,7 +53,7 @@ public final class SidecarCommand {
       }
       return config;
     }
-    String fromEnv = System.getenv("SIDECAR_CONFIG");
+    String fromEnv = environment.get("SIDECAR_CONFIG");
     return Path.of(fromEnv != null && !fromEnv.isBlank() ? fromEnv : "config/sidecar.yaml");
   }
 

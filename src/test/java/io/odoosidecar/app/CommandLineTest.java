@@ -137,7 +137,10 @@ class CommandLineTest {
   }
 
   private int run(String... args) {
-    CommandLine cli = Main.commandLine();
+    // the test's own configuration file, whatever ODOO_* the machine exports for live tests
+    java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    env.keySet().removeIf(k -> k.startsWith("ODOO_") || k.equals("SIDECAR_CONFIG"));
+    CommandLine cli = Main.commandLine(env);
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     String[] all = new String[args.length + 2];

@@ -109,7 +109,11 @@ public final class PipelineBench {
       odoo.write(
           "crm.lead", ids.subList(n / 2, n), Map.of("expected_revenue", 500.0, "priority", "0"));
     }
-    EventLog log = EventLog.embedded(dir);
+    String jdbc = System.getProperty("bench.eventlog");
+    EventLog log =
+        jdbc == null
+            ? EventLog.embedded(dir)
+            : EventLog.open(jdbc, System.getProperty("bench.eventlog.user", "postgres"), "");
     List<EventLog.NewEvent> events = new ArrayList<>();
     for (long id : ids) {
       events.add(
