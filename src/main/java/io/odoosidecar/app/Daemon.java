@@ -151,6 +151,18 @@ public final class Daemon implements AutoCloseable {
       LOG.info(
           "push endpoint off: no push secret (SIDECAR_PUSH_SECRET, push.secret-env or push.secret-file)");
     }
+    OdooSettings main = config.connection(null);
+    routes.put(
+        "/web/hook/",
+        new io.odoosidecar.pipeline.WebhookReceiver(
+                this::currentRules,
+                main.database(),
+                byDatabase.get(main.database()),
+                log,
+                pipeline::wake,
+                clock,
+                push.maxBodyBytes())
+            .handler());
     server = new HttpServer(config.server().host(), config.server().port(), this::status, routes);
     server.start();
     for (OdooSettings settings : config.connections().values()) {
@@ -351,6 +363,13 @@ public final class Daemon implements AutoCloseable {
       RuleRegistry.Snapshot snapshot = rules.snapshot();
       ruleStatus.put("count", snapshot.rules().size());
       ruleStatus.put("last_error", snapshot.lastError());
+      Map<String, String> hooks = new java.util.TreeMap<>();
+      for (io.odoosidecar.rule.Rule rule : snapshot.rules()) {
+        if (rule.trigger() == io.odoosidecar.rule.Trigger.ON_WEBHOOK) {
+          hooks.put(rule.name(), "/web/hook/" + io.odoosidecar.pipeline.WebhookReceiver.uuid(rule));
+        }
+      }
+      ruleStatus.put("webhooks", hooks);
     }
     Map<String, Object> events = new LinkedHashMap<>();
     if (log != null && state.get() == State.RUNNING) {

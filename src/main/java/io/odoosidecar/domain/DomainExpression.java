@@ -49,6 +49,26 @@ public final class DomainExpression {
       Function<String, Long> ref,
       Map<String, Object> context) {}
 
+  /**
+   * An object of the host that an expression may use beyond the domain context (a model, a
+   * recordset): attributes, method calls and subscripts are answered by it, nothing else.
+   */
+  public interface Host {
+    /** Whether {@code name} is a method (called) rather than a value. */
+    boolean isMethod(String name);
+
+    /** The value of attribute {@code name}. */
+    Object attribute(String name);
+
+    /** Calls method {@code name}. */
+    Object call(String name, List<Object> args, Map<String, Object> kwargs);
+
+    /** {@code host[key]}. */
+    default Object item(Object key) {
+      throw new DomainException("'" + getClass().getSimpleName() + "' is not subscriptable");
+    }
+  }
+
   /** A timedelta: days and seconds, as Python keeps it. */
   record TimeDelta(Duration duration) {}
 
@@ -75,11 +95,31 @@ public final class DomainExpression {
 
   private final String text;
   private final Context context;
+  private final Map<String, Object> names;
   private int pos;
 
   private DomainExpression(String text, Context context) {
+    this(text, context, Map.of());
+  }
+
+  private DomainExpression(String text, Context context, Map<String, Object> names) {
     this.text = text;
     this.context = context;
+    this.names = names;
+  }
+
+  /**
+   * Evaluates any expression of the same small language, with more names (host objects, payloads)
+   * besides the domain context's: for {@code base.automation}'s {@code record_getter}.
+   */
+  public static Object evaluateValue(String text, Context context, Map<String, Object> names) {
+    DomainExpression expression = new DomainExpression(text, context, names);
+    Object value = expression.expression();
+    expression.skipSpace();
+    if (expression.pos != text.length()) {
+      throw expression.error("unexpected text");
+    }
+    return value;
   }
 
   /**
@@ -319,8 +359,16 @@ public final class DomainExpression {
       case "relativedelta":
       case "context_today":
       case "ref":
+      case "int":
+      case "str":
+      case "float":
+      case "bool":
+      case "len":
         return new Namespace(name);
       default:
+        if (names.containsKey(name)) {
+          return names.get(name);
+        }
         throw error("name '" + name + "' is not defined");
     }
   }
@@ -379,6 +427,9 @@ public final class DomainExpression {
         default:
           return new Method(value, name);
       }
+    }
+    if (value instanceof Host host) {
+      return host.isMethod(name) ? new Method(value, name) : host.attribute(name);
     }
     if (value instanceof RecordProxy record) {
       if (name.equals("id")) {
@@ -441,6 +492,44 @@ public final class DomainExpression {
       switch (ns.name()) {
         case "context_today":
           return context.today();
+        case "int":
+          Object n = args.get(0);
+          if (n instanceof String text) {
+            try {
+              return Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+              throw new DomainException(
+                  "ValueError: invalid literal for int() with base 10: " + PyLiteral.repr(text));
+            }
+          }
+          if (n instanceof Number number) {
+            return number.longValue();
+          }
+          if (n instanceof Boolean b) {
+            return b ? 1L : 0L;
+          }
+          throw new DomainException(
+              "TypeError: int() argument must be a string or a number, not '" + typeName(n) + "'");
+        case "str":
+          return args.get(0) instanceof String text ? text : PyLiteral.repr(args.get(0));
+        case "float":
+          return args.get(0) instanceof Number number
+              ? number.doubleValue()
+              : Double.parseDouble(String.valueOf(args.get(0)).trim());
+        case "bool":
+          return truthy(args.get(0));
+        case "len":
+          if (args.get(0) instanceof java.util.Collection<?> items) {
+            return (long) items.size();
+          }
+          if (args.get(0) instanceof Map<?, ?> map) {
+            return (long) map.size();
+          }
+          if (args.get(0) instanceof String text) {
+            return (long) text.length();
+          }
+          throw new DomainException(
+              "TypeError: object of type '" + typeName(args.get(0)) + "' has no len()");
         case "ref":
           String xmlId = (String) args.get(0);
           Long id = context.ref().apply(xmlId);
@@ -490,6 +579,9 @@ public final class DomainExpression {
       }
     }
     if (callee instanceof Method m) {
+      if (m.receiver() instanceof Host host) {
+        return host.call(m.name(), args, kwargs);
+      }
       return method(m.receiver(), m.name(), args);
     }
     throw error("'" + typeName(callee) + "' is not callable");
@@ -553,6 +645,9 @@ public final class DomainExpression {
   }
 
   private Object subscript(Object value, Object index) {
+    if (value instanceof Host host) {
+      return host.item(index);
+    }
     if (value instanceof List<?> list) {
       int i = integer(index);
       return list.get(i < 0 ? list.size() + i : i);
