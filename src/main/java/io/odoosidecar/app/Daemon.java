@@ -174,6 +174,31 @@ public final class Daemon implements AutoCloseable {
       OdooClient client = byDatabase.get(settings.database());
       connector.execute(() -> connect(settings, client, status));
     }
+    Map<String, io.odoosidecar.pipeline.TimedRules> timers = new LinkedHashMap<>();
+    byDatabase.forEach(
+        (db, client) ->
+            timers.put(
+                db,
+                new io.odoosidecar.pipeline.TimedRules(
+                    db, client, log, this::currentRules, clock)));
+    polling.scheduleWithFixedDelay(
+        () ->
+            timers.forEach(
+                (db, timer) -> {
+                  try {
+                    if (timer.run() > 0) {
+                      pipeline.wake();
+                    }
+                  } catch (RuntimeException e) {
+                    LOG.warn(
+                        "timed rules on {} failed, next try in the next pass: {}",
+                        db,
+                        e.getMessage());
+                  }
+                }),
+        config.pipeline().timedInterval().toMillis(),
+        config.pipeline().timedInterval().toMillis(),
+        TimeUnit.MILLISECONDS);
     SidecarConfig.PollConfig poll = config.poll();
     if (poll.enabled()) {
       Map<String, Poller> pollers = new LinkedHashMap<>();

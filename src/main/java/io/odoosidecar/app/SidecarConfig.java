@@ -75,9 +75,14 @@ public record SidecarConfig(
       int maxBodyBytes,
       int maxEvents) {}
 
-  /** The processing of events: workers, batches, chained firings, retries. */
+  /** The processing of events: workers, batches, chained firings, retries, timed rules. */
   public record PipelineConfig(
-      int workers, int batchSize, int maxDepth, RetryPolicy retry, Duration drainTimeout) {}
+      int workers,
+      int batchSize,
+      int maxDepth,
+      RetryPolicy retry,
+      Duration drainTimeout,
+      Duration timedInterval) {}
 
   /**
    * The poller: on or off, how often it looks, how many records per call, how often it looks for
@@ -97,7 +102,7 @@ public record SidecarConfig(
   private static final Set<String> PUSH_KEYS =
       Set.of("secret-env", "secret-file", "auth", "window", "max-body-bytes", "max-events");
   private static final Set<String> PIPELINE_KEYS =
-      Set.of("workers", "batch-size", "max-depth", "retry", "drain-timeout");
+      Set.of("workers", "batch-size", "max-depth", "retry", "drain-timeout", "timed-interval");
   private static final Set<String> POLL_KEYS =
       Set.of("enabled", "interval", "batch-size", "deletion-interval", "models");
   private static final Set<String> ODOO_KEYS = Set.of("default", "connections");
@@ -155,7 +160,8 @@ public record SidecarConfig(
             500,
             5,
             new RetryPolicy(8, Duration.ofSeconds(2), Duration.ofMinutes(10)),
-            Duration.ofSeconds(30)),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(1)),
         new PollConfig(false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()));
   }
 
@@ -264,7 +270,8 @@ public record SidecarConfig(
             pipeline.integer("batch-size", 500, 1, 100_000),
             pipeline.integer("max-depth", 5, 1, 100),
             pipelineRetry,
-            pipeline.duration("drain-timeout", Duration.ofSeconds(30)));
+            pipeline.duration("drain-timeout", Duration.ofSeconds(30)),
+            pipeline.duration("timed-interval", Duration.ofMinutes(1)));
     ConfigNode poll = root.child("poll");
     poll.allowOnly(POLL_KEYS);
     List<String> models = new java.util.ArrayList<>();

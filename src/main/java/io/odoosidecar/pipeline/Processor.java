@@ -304,6 +304,12 @@ public final class Processor {
             : candidates.stream()
                 .filter(r -> r.trigger() == Trigger.ON_WEBHOOK && r.name().equals(payload.rule()))
                 .toList();
+      case "timed":
+        return now == null
+            ? List.of()
+            : candidates.stream()
+                .filter(r -> TimedRules.timed(r.trigger()) && r.name().equals(payload.rule()))
+                .toList();
       case "message":
         return now == null ? List.of() : messageRules(matcher, model, payload, now, candidates);
       case "unlink":

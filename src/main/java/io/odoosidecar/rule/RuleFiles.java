@@ -47,6 +47,7 @@ public final class RuleFiles {
           "trg_date_range_type",
           "trg_date_range_mode",
           "trg_date_calendar_id",
+          "last_run",
           "record_getter",
           "webhook_uuid",
           "log_webhook_calls",

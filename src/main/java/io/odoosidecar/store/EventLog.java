@@ -154,6 +154,10 @@ public final class EventLog implements AutoCloseable {
               + " write_date VARCHAR(64) NOT NULL, record_id BIGINT NOT NULL,"
               + " PRIMARY KEY (db, model))");
       s.execute(
+          "CREATE TABLE IF NOT EXISTS sidecar_timer ("
+              + " db VARCHAR(255) NOT NULL, rule_name VARCHAR(512) NOT NULL,"
+              + " last_run TIMESTAMP NOT NULL, PRIMARY KEY (db, rule_name))");
+      s.execute(
           "CREATE TABLE IF NOT EXISTS sidecar_snapshot ("
               + " db VARCHAR(255) NOT NULL, model VARCHAR(255) NOT NULL, record_id BIGINT NOT NULL,"
               + " vals TEXT NOT NULL, PRIMARY KEY (db, model, record_id))");
@@ -542,6 +546,45 @@ public final class EventLog implements AutoCloseable {
           }
         });
     return fresh[0];
+  }
+
+  // ------------------------------------------------------------------ timed rules
+
+  /** When a timed rule last ran on a database, if it did. */
+  public synchronized Optional<Instant> lastRun(String database, String rule) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT last_run FROM sidecar_timer WHERE db = ? AND rule_name = ?")) {
+      select.setString(1, database);
+      select.setString(2, rule);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getTimestamp(1).toInstant()) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read a timed rule's last run", e);
+    }
+  }
+
+  /** Records when a timed rule ran. */
+  public synchronized void saveLastRun(String database, String rule, Instant when) {
+    inTransaction(
+        "save a timed rule's last run",
+        () -> {
+          try (PreparedStatement delete =
+                  connection.prepareStatement(
+                      "DELETE FROM sidecar_timer WHERE db = ? AND rule_name = ?");
+              PreparedStatement insert =
+                  connection.prepareStatement(
+                      "INSERT INTO sidecar_timer (db, rule_name, last_run) VALUES (?, ?, ?)")) {
+            delete.setString(1, database);
+            delete.setString(2, rule);
+            delete.executeUpdate();
+            insert.setString(1, database);
+            insert.setString(2, rule);
+            insert.setTimestamp(3, timestamp(when));
+            insert.executeUpdate();
+          }
+        });
   }
 
   // ------------------------------------------------------------------ poller state
