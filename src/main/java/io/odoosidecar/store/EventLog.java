@@ -258,7 +258,9 @@ public final class EventLog implements AutoCloseable {
     List<Event> candidates = new ArrayList<>();
     try (PreparedStatement select =
         connection.prepareStatement(
-            "SELECT * FROM sidecar_event WHERE status = ? AND next_attempt_at <= ?"
+            "SELECT "
+                + COLUMNS
+                + " FROM sidecar_event WHERE status = ? AND next_attempt_at <= ?"
                 + " ORDER BY id LIMIT ?")) {
       select.setString(1, PENDING);
       select.setTimestamp(2, timestamp(now));
@@ -382,7 +384,8 @@ public final class EventLog implements AutoCloseable {
   public synchronized List<Event> deadLetters() {
     List<Event> out = new ArrayList<>();
     try (PreparedStatement select =
-        connection.prepareStatement("SELECT * FROM sidecar_event WHERE status = ? ORDER BY id")) {
+        connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM sidecar_event WHERE status = ? ORDER BY id")) {
       select.setString(1, DEAD);
       try (ResultSet rows = select.executeQuery()) {
         while (rows.next()) {
@@ -727,23 +730,17 @@ public final class EventLog implements AutoCloseable {
     if (ids.isEmpty()) {
       return;
     }
-    List<Long> all = new ArrayList<>(ids);
     inTransaction(
         "set status",
         () -> {
-          for (int i = 0; i < all.size(); i += 500) {
-            List<Long> chunk = all.subList(i, Math.min(all.size(), i + 500));
-            try (PreparedStatement update =
-                connection.prepareStatement(
-                    "UPDATE sidecar_event SET status = ? WHERE id IN ("
-                        + String.join(",", java.util.Collections.nCopies(chunk.size(), "?"))
-                        + ")")) {
+          try (PreparedStatement update =
+              connection.prepareStatement("UPDATE sidecar_event SET status = ? WHERE id = ?")) {
+            for (long id : ids) {
               update.setString(1, status);
-              for (int j = 0; j < chunk.size(); j++) {
-                update.setLong(2 + j, chunk.get(j));
-              }
-              update.executeUpdate();
+              update.setLong(2, id);
+              update.addBatch();
             }
+            update.executeBatch();
           }
         });
   }
@@ -756,19 +753,24 @@ public final class EventLog implements AutoCloseable {
     return Timestamp.from(instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
+  /** The columns {@link #event} reads, in its order. */
+  private static final String COLUMNS =
+      "id, db, dedupe_key, model, record_id, operation, payload, status, attempts,"
+          + " next_attempt_at, last_error";
+
   private static Event event(ResultSet row) throws SQLException {
     return new Event(
-        row.getLong("id"),
-        row.getString("db"),
-        row.getString("dedupe_key"),
-        row.getString("model"),
-        row.getLong("record_id"),
-        row.getString("operation"),
-        row.getString("payload"),
-        row.getString("status"),
-        row.getInt("attempts"),
-        row.getTimestamp("next_attempt_at").toInstant(),
-        row.getString("last_error"));
+        row.getLong(1),
+        row.getString(2),
+        row.getString(3),
+        row.getString(4),
+        row.getLong(5),
+        row.getString(6),
+        row.getString(7),
+        row.getString(8),
+        row.getInt(9),
+        row.getTimestamp(10).toInstant(),
+        row.getString(11));
   }
 
   private static SidecarException failure(String what, SQLException e) {

@@ -39,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code throughput memory|live N}: N changed crm.lead records through one rule with an
  *       object_write action; RPC calls used, events per second, and the sidecar's own time against
- *       the time spent waiting on Odoo.
+ *       the time spent waiting on Odoo. {@code -Dbench.workers=0} runs batches one after the other
+ *       on one thread (the default: the daemon's 2 workers); {@code -Dbench.batch} sets their size
+ *       (2000).
  *   <li>{@code push N}: latency from a push's delivery to the rule's write acknowledged by a live
  *       Odoo, N pushes of one event each, one at a time.
  * </ul>
@@ -149,27 +151,40 @@ public final class PipelineBench {
                 5, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1))),
             Clock.systemUTC(),
             null);
+    int workers = Integer.getInteger("bench.workers", 2);
+    int batch = Integer.getInteger("bench.batch", 2000);
     long start = System.nanoTime();
-    long claiming = 0;
-    while (true) {
-      long t = System.nanoTime();
-      List<EventLog.Event> batch = log.claim(2000, Clock.systemUTC().instant());
-      claiming += System.nanoTime() - t;
-      if (batch.isEmpty()) {
-        break;
+    if (workers == 0) { // one thread, batch after batch
+      for (List<EventLog.Event> claimed = log.claim(batch, Clock.systemUTC().instant());
+          !claimed.isEmpty();
+          claimed = log.claim(batch, Clock.systemUTC().instant())) {
+        processor.process(claimed);
       }
-      processor.process(batch);
+    } else { // the daemon's workers
+      Pipeline pipeline =
+          new Pipeline(
+              log,
+              processor,
+              new Pipeline.Settings(workers, batch, Duration.ofMillis(50), Duration.ofSeconds(60)),
+              Clock.systemUTC());
+      pipeline.start();
+      while (pipeline.processed() < n) {
+        Thread.sleep(2);
+      }
+      pipeline.close();
     }
     long wall = System.nanoTime() - start;
-    System.err.printf("# of which claiming from the event log: %.0f ms%n", claiming / 1e6);
     long waiting = metered.nanos.get();
     long raised =
         odoo.search("crm.lead", List.of(List.of("id", "in", ids), List.of("priority", "=", "3")))
             .size();
     System.out.printf(
-        "throughput %s: %d events, %d rule firings, %d RPC calls, %.0f ms wall, %.0f events/s,"
-            + " %.0f ms waiting on Odoo, %.0f ms sidecar (%.1f%% of the waiting)%n",
+        "throughput %s (%s): %d events, %d rule firings, %d RPC calls, %.0f ms wall, %.0f"
+            + " events/s, %.0f ms waiting on Odoo, %.0f ms sidecar (%.1f%% of the waiting)%n",
         target,
+        workers == 0
+            ? "one thread, batches of " + batch
+            : workers + " workers, batches of " + batch,
         n,
         raised,
         metered.calls.get(),
