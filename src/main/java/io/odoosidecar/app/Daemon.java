@@ -199,6 +199,21 @@ public final class Daemon implements AutoCloseable {
         config.pipeline().timedInterval().toMillis(),
         config.pipeline().timedInterval().toMillis(),
         TimeUnit.MILLISECONDS);
+    Duration retention = config.eventLog().retention();
+    polling.scheduleWithFixedDelay(
+        () -> {
+          try {
+            int purged = log.purge(clock.instant().minus(retention));
+            if (purged > 0) {
+              LOG.info("event log: {} done events older than {} forgotten", purged, retention);
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("event log purge failed, next try in an hour: {}", e.getMessage());
+          }
+        },
+        1,
+        60,
+        TimeUnit.MINUTES);
     SidecarConfig.PollConfig poll = config.poll();
     if (poll.enabled()) {
       Map<String, Poller> pollers = new LinkedHashMap<>();

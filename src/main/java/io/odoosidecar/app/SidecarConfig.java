@@ -57,7 +57,8 @@ public record SidecarConfig(
    * The event log: embedded H2 under the data directory when {@code url} is empty, else a JDBC URL
    * (PostgreSQL) with its user and password.
    */
-  public record EventLogConfig(Optional<String> url, String user, Optional<Secret> password) {}
+  public record EventLogConfig(
+      Optional<String> url, String user, Optional<Secret> password, Duration retention) {}
 
   /**
    * The push endpoint: off without a secret.
@@ -98,7 +99,7 @@ public record SidecarConfig(
   private static final Set<String> TOP_KEYS =
       Set.of("odoo", "server", "data-dir", "event-log", "push", "pipeline", "poll");
   private static final Set<String> EVENT_LOG_KEYS =
-      Set.of("url", "user", "password-env", "password-file");
+      Set.of("url", "user", "password-env", "password-file", "retention");
   private static final Set<String> PUSH_KEYS =
       Set.of("secret-env", "secret-file", "auth", "window", "max-body-bytes", "max-events");
   private static final Set<String> PIPELINE_KEYS =
@@ -148,7 +149,7 @@ public record SidecarConfig(
         defaultConnection,
         server,
         dataDir,
-        new EventLogConfig(Optional.empty(), "", Optional.empty()),
+        new EventLogConfig(Optional.empty(), "", Optional.empty(), Duration.ofDays(7)),
         new PushConfig(
             Optional.empty(),
             io.odoosidecar.pipeline.PushReceiver.Auth.SECRET,
@@ -232,7 +233,10 @@ public record SidecarConfig(
     }
     EventLogConfig eventLog =
         new EventLogConfig(
-            logUrl, log.string("user").orElse(""), secret(log, "password", null, env));
+            logUrl,
+            log.string("user").orElse(""),
+            secret(log, "password", null, env),
+            log.duration("retention", Duration.ofDays(7)));
     ConfigNode push = root.child("push");
     push.allowOnly(PUSH_KEYS);
     io.odoosidecar.pipeline.PushReceiver.Auth auth;

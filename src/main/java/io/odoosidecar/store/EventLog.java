@@ -711,6 +711,34 @@ public final class EventLog implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Forgets done events stored before {@code before}, with their action records, and the poll
+   * nonces of that age. Their dedupe keys go with them: a delivery repeated later than the
+   * retention is taken for a new one. Returns how many events were forgotten.
+   */
+  public synchronized int purge(Instant before) {
+    int[] purged = new int[1];
+    inTransaction(
+        "purge",
+        () -> {
+          try (PreparedStatement marks =
+                  connection.prepareStatement(
+                      "DELETE FROM sidecar_action_done WHERE event_id IN (SELECT id FROM"
+                          + " sidecar_event WHERE status = ? AND next_attempt_at < ?)");
+              PreparedStatement events =
+                  connection.prepareStatement(
+                      "DELETE FROM sidecar_event WHERE status = ? AND next_attempt_at < ?")) {
+            marks.setString(1, DONE);
+            marks.setTimestamp(2, timestamp(before));
+            marks.executeUpdate();
+            events.setString(1, DONE);
+            events.setTimestamp(2, timestamp(before));
+            purged[0] = events.executeUpdate();
+          }
+        });
+    return purged[0];
+  }
+
   /** How many events are in each status. */
   public synchronized java.util.Map<String, Long> counts() {
     java.util.Map<String, Long> out = new java.util.TreeMap<>();

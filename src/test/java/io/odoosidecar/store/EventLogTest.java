@@ -164,4 +164,29 @@ class EventLogTest {
       assertThat(log.claim(1, now)).hasSize(1);
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void purge_forgetsOldDoneEventsOnly(Backend backend) {
+    try (EventLog log = backend.open().apply(name())) {
+      log.append(List.of(event("old", 1), event("pending", 2)), T0);
+      long old = log.claim(1, T0).get(0).id();
+      log.markActionDone(old, "rule 1 action 0", "ok");
+      log.complete(old);
+      log.append(List.of(event("recent", 3)), T0.plus(Duration.ofDays(8)));
+      long recent =
+          log.claim(5, T0.plus(Duration.ofDays(8))).stream()
+              .filter(e -> e.dedupeKey().equals("recent"))
+              .findFirst()
+              .orElseThrow()
+              .id();
+      log.complete(recent);
+
+      assertThat(log.purge(T0.plus(Duration.ofDays(7)))).isEqualTo(1);
+      assertThat(log.actionDone(old, "rule 1 action 0")).isEmpty();
+      assertThat(log.counts()).containsEntry("done", 1L).containsEntry("pending", 1L);
+      // its dedupe key went with it: the same delivery now counts as new
+      assertThat(log.append(List.of(event("old", 1)), T0.plus(Duration.ofDays(9)))).hasSize(1);
+    }
+  }
 }
