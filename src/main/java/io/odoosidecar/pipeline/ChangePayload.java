@@ -47,6 +47,16 @@ public record ChangePayload(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * The payloads this process encoded, by the identity of their JSON text: an event appended here
+   * and processed here is not parsed again. Weak keys: an entry lives as long as its text.
+   */
+  private static final com.github.benmanes.caffeine.cache.Cache<String, ChangePayload> ENCODED =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .weakKeys()
+          .maximumSize(200_000)
+          .build();
+
   public ChangePayload {
     fields = fields == null ? List.of() : List.copyOf(fields);
     old =
@@ -64,10 +74,17 @@ public record ChangePayload(
             : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(message));
   }
 
+  /** The fields written, as a set. */
+  public java.util.Set<String> fieldSet() {
+    return fields.size() == 1 ? java.util.Set.of(fields.get(0)) : new java.util.HashSet<>(fields);
+  }
+
   /** The payload as stored. */
   public String toJson() {
     try {
-      return JSON.writeValueAsString(this);
+      String json = JSON.writeValueAsString(this);
+      ENCODED.put(json, this);
+      return json;
     } catch (JsonProcessingException e) {
       throw new SidecarException("cannot encode an event: " + e.getMessage(), e);
     }
@@ -75,6 +92,10 @@ public record ChangePayload(
 
   /** A stored payload. */
   public static ChangePayload parse(String json) {
+    ChangePayload known = ENCODED.getIfPresent(json);
+    if (known != null) {
+      return known;
+    }
     try {
       return JSON.readValue(json, ChangePayload.class);
     } catch (JsonProcessingException e) {

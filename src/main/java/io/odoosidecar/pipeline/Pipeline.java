@@ -46,6 +46,8 @@ public final class Pipeline implements AutoCloseable {
   private final Condition arrived = lock.newCondition();
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong processed = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger busy =
+      new java.util.concurrent.atomic.AtomicInteger();
   private long signals;
 
   public Pipeline(EventLog log, Processor processor, Settings settings, Clock clock) {
@@ -105,14 +107,26 @@ public final class Pipeline implements AutoCloseable {
         batch = List.of();
       }
       if (!batch.isEmpty()) {
+        busy.incrementAndGet();
         try {
           processor.process(batch);
         } catch (RuntimeException e) {
           // the processor settles every event itself; this is a bug or the log failing
           LOG.error("batch of {} events failed: {}", batch.size(), e.toString(), e);
+        } finally {
+          busy.decrementAndGet();
         }
         processed.addAndGet(batch.size());
         continue;
+      }
+      try {
+        // idle: fold the completions' batch records into the events, a little at a time and
+        // only while no batch is in flight, so that the log's lock is never held long
+        if (busy.get() == 0 && log.compactSome(1)) {
+          continue;
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("cannot compact the event log: {}", e.getMessage());
       }
       lock.lock();
       try {

@@ -233,7 +233,8 @@ public final class Processor {
     RuleMatcher matcher = new RuleMatcher(schema, context, store, remote::ask);
 
     // rule -> (chain, depth) -> record -> event
-    Map<Rule, Map<Lineage, Map<Long, Long>>> firings = new LinkedHashMap<>();
+    // rules by identity: a rule's own hash walks its actions and parameters
+    Map<Rule, Map<Lineage, Map<Long, Long>>> firings = new java.util.IdentityHashMap<>();
     for (EventLog.Event event : events) {
       ChangePayload payload = payloads.get(event.id());
       if (payload == null) {
@@ -244,7 +245,10 @@ public final class Processor {
           firings
               .computeIfAbsent(rule, r -> new LinkedHashMap<>())
               .computeIfAbsent(
-                  new Lineage(payload.chain(), payload.depth()), l -> new LinkedHashMap<>())
+                  payload.chain().isEmpty() && payload.depth() == 0
+                      ? Lineage.USER
+                      : new Lineage(payload.chain(), payload.depth()),
+                  l -> new LinkedHashMap<>())
               .put(event.recordId(), event.id());
         }
       } catch (RuntimeException e) {
@@ -271,7 +275,10 @@ public final class Processor {
   }
 
   /** The chain of rules behind a change and its depth. */
-  private record Lineage(List<String> chain, int depth) {}
+  private record Lineage(List<String> chain, int depth) {
+    /** A user's change. */
+    static final Lineage USER = new Lineage(List.of(), 0);
+  }
 
   private List<Rule> fired(
       RuleMatcher matcher,
@@ -289,10 +296,13 @@ public final class Processor {
           payload.chain());
       return List.of();
     }
-    List<Rule> candidates = new ArrayList<>();
-    for (Rule rule : modelRules) {
-      if (!payload.chain().contains(rule.name())) {
-        candidates.add(rule);
+    List<Rule> candidates = modelRules;
+    if (!payload.chain().isEmpty()) {
+      candidates = new ArrayList<>();
+      for (Rule rule : modelRules) {
+        if (!payload.chain().contains(rule.name())) {
+          candidates.add(rule);
+        }
       }
     }
     long id = event.recordId();
@@ -330,23 +340,34 @@ public final class Processor {
           LOG.info("{} {} no longer exists; its {} fires nothing", model, id, payload.operation());
           return List.of();
         }
-        Map<String, Object> after = new HashMap<>(now);
-        after.putAll(payload.values());
-        after.put("id", id);
+        Map<String, Object> after = overlay(now, payload.values(), id);
         boolean create = payload.operation().equals("create");
-        Map<String, Object> before = new HashMap<>(after);
-        before.putAll(payload.old());
+        Map<String, Object> before = create ? after : overlay(after, payload.old(), id);
         return rules(
             matcher.match(
                 new ChangeEvent(
                     model,
                     create ? ChangeEvent.Operation.CREATE : ChangeEvent.Operation.WRITE,
                     List.of(id),
-                    new LinkedHashSet<>(payload.fields()),
+                    payload.fieldSet(),
                     create ? Map.of() : Map.of(id, before),
                     Map.of(id, after)),
                 candidates));
     }
+  }
+
+  /**
+   * {@code base} with {@code top}'s values over it (a copy only when there is something over it).
+   */
+  private static Map<String, Object> overlay(
+      Map<String, Object> base, Map<String, Object> top, long id) {
+    if (top.isEmpty() && base.containsKey("id")) {
+      return base;
+    }
+    Map<String, Object> out = new HashMap<>(base);
+    out.putAll(top);
+    out.put("id", id);
+    return out;
   }
 
   /**
@@ -384,7 +405,14 @@ public final class Processor {
   }
 
   private static List<Rule> rules(List<RuleMatcher.Firing> firings) {
-    return firings.stream().map(RuleMatcher.Firing::rule).toList();
+    if (firings.isEmpty()) {
+      return List.of();
+    }
+    List<Rule> out = new ArrayList<>(firings.size());
+    for (RuleMatcher.Firing firing : firings) {
+      out.add(firing.rule());
+    }
+    return out;
   }
 
   private void run(

@@ -38,7 +38,8 @@ public final class RuleMatcher {
   private final RecordStore related;
   private final Oracle oracle;
   private final Map<String, Domain> domains = new java.util.HashMap<>();
-  private final Map<String, DomainEngine.Compiled> compiled = new java.util.HashMap<>();
+  private final Map<String, Map<String, DomainEngine.Compiled>> compiled =
+      new java.util.HashMap<>();
 
   /** A matcher that sees the changed records alone (their own fields). */
   public RuleMatcher(Schema schema, DomainExpression.Context context) {
@@ -140,10 +141,12 @@ public final class RuleMatcher {
       return new DomainEngine(schema, store).matches(model, parsed, record) == Tri.TRUE;
     }
     try {
-      DomainEngine.Compiled plan = compiled.get(model + "\u0000" + domain);
+      Map<String, DomainEngine.Compiled> byDomain =
+          compiled.computeIfAbsent(model, m -> new java.util.HashMap<>());
+      DomainEngine.Compiled plan = byDomain.get(domain);
       if (plan == null) {
         plan = new DomainEngine(schema, related).compile(model, parsed);
-        compiled.put(model + "\u0000" + domain, plan);
+        byDomain.put(domain, plan);
       }
       return plan.test(record);
     } catch (io.odoosidecar.domain.UndecidableException e) {

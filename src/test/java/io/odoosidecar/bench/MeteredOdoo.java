@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 final class MeteredOdoo implements OdooClient {
   final AtomicLong calls;
   final AtomicLong nanos;
+  static final java.util.Map<String, AtomicLong> BY_METHOD = new ConcurrentHashMap<>();
   private final Set<String> fieldModels;
   private final OdooClient delegate;
   private final Consumer<String> listener;
@@ -43,6 +44,7 @@ final class MeteredOdoo implements OdooClient {
       return delegate.executeKw(model, method, args, kwargs);
     } finally {
       nanos.addAndGet(System.nanoTime() - start);
+      BY_METHOD.computeIfAbsent(method, k -> new AtomicLong()).addAndGet(System.nanoTime() - start);
       calls.incrementAndGet();
       listener.accept(method);
     }
