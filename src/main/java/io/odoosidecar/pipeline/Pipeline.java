@@ -48,6 +48,7 @@ public final class Pipeline implements AutoCloseable {
   private final AtomicLong processed = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicInteger busy =
       new java.util.concurrent.atomic.AtomicInteger();
+  private volatile long lastRefresh = System.nanoTime();
   private long signals;
 
   public Pipeline(EventLog log, Processor processor, Settings settings, Clock clock) {
@@ -124,6 +125,12 @@ public final class Pipeline implements AutoCloseable {
         // only while no batch is in flight, so that the log's lock is never held long
         if (busy.get() == 0 && log.compactSome(1)) {
           continue;
+        }
+        if (busy.get() == 0 && System.nanoTime() - lastRefresh > 30_000_000_000L) {
+          lastRefresh = System.nanoTime();
+          if (log.refresh() > 0) {
+            continue; // events another process put back in line
+          }
         }
       } catch (RuntimeException e) {
         LOG.warn("cannot compact the event log: {}", e.getMessage());

@@ -264,6 +264,32 @@ public final class EventLog implements AutoCloseable {
   }
 
   /**
+   * Takes in the pending events that another process put in the log (a dead letter replayed by
+   * {@code sidecar dead-letters replay} against a shared PostgreSQL log). Returns how many.
+   */
+  public synchronized int refresh() {
+    compact();
+    int found = 0;
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM sidecar_event WHERE status = ? ORDER BY id")) {
+      select.setString(1, PENDING);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          long id = rows.getLong(1);
+          if (!pending.containsKey(id)) {
+            pending.put(id, event(rows));
+            found++;
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("refresh", e);
+    }
+    return found;
+  }
+
+  /**
    * Folds at most {@code maxRecords} batch records; returns whether some are left. The pipeline
    * calls it between batches while idle, so that the log's lock is never held long.
    */

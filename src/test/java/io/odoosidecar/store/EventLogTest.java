@@ -189,4 +189,27 @@ class EventLogTest {
       assertThat(log.append(List.of(event("old", 1)), T0.plus(Duration.ofDays(9)))).hasSize(1);
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void refresh_takesInWhatAnotherProcessReplayed(Backend backend) {
+    String name = name();
+    try (EventLog daemon = backend.open().apply(name)) {
+      daemon.append(List.of(event("z", 4)), T0);
+      long id = daemon.claim(1, T0).get(0).id();
+      daemon.fail(id, "boom", T0, 1); // parked at once
+      assertThat(daemon.claim(1, T0)).isEmpty();
+      if (backend.name().equals("h2")) {
+        // an embedded file has one user at a time: the replay comes from this process
+        assertThat(daemon.replay(id, T0)).isTrue();
+      } else {
+        try (EventLog cli = backend.open().apply(name)) {
+          assertThat(cli.replay(id, T0)).isTrue();
+        }
+        assertThat(daemon.claim(1, T0)).as("not seen until refreshed").isEmpty();
+        assertThat(daemon.refresh()).isEqualTo(1);
+      }
+      assertThat(daemon.claim(1, T0)).extracting(EventLog.Event::id).containsExactly(id);
+    }
+  }
 }
