@@ -188,7 +188,7 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** Folds the batch records into the events, then reads the unfinished events and their marks. */
-  private void load() throws SQLException {
+  private synchronized void load() throws SQLException {
     dirty = true;
     compactDone(Integer.MAX_VALUE);
     try (PreparedStatement select =
