@@ -76,6 +76,9 @@ final class JsonRpcProtocol implements Protocol {
       throw Faults.ofJson(ValueCodec.asMap(error.get("data")), message, code);
     }
     if (!answer.containsKey("result")) {
+      if ("2.0".equals(answer.get("jsonrpc")) && answer.containsKey("id")) {
+        return null; // Odoo leaves "result" out when the method returned None
+      }
       throw Protocol.unexpected(where, response);
     }
     return answer.get("result");

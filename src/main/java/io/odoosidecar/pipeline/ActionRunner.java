@@ -66,6 +66,7 @@ public final class ActionRunner {
 
   private final OdooClient client;
   private final ExternalIds refs;
+  private java.time.Clock clock = java.time.Clock.systemUTC();
 
   /**
    * @param client the client the actions call Odoo with; its context marks the writes as the
@@ -77,6 +78,12 @@ public final class ActionRunner {
     this.refs = refs;
   }
 
+  /** The clock giving today, for activity deadlines (UTC). */
+  public ActionRunner withClock(java.time.Clock clock) {
+    this.clock = clock;
+    return this;
+  }
+
   /** Runs the action; returns a short account of what it did. */
   public String run(Target target) {
     String state = String.valueOf(target.action().get("state"));
@@ -84,6 +91,9 @@ public final class ActionRunner {
       case "object_write" -> objectWrite(target);
       case "object_create" -> objectCreate(target);
       case "multi" -> multi(target);
+      case "followers" -> followers(target, "message_subscribe");
+      case "remove_followers" -> followers(target, "message_unsubscribe");
+      case "next_activity" -> nextActivity(target);
       default ->
           throw new UnsupportedActionException(
               "rule '"
@@ -98,7 +108,14 @@ public final class ActionRunner {
 
   /** Whether the sidecar runs actions of this kind. */
   public static boolean supports(String state) {
-    return Set.of("object_write", "object_create", "multi").contains(state);
+    return Set.of(
+            "object_write",
+            "object_create",
+            "multi",
+            "followers",
+            "remove_followers",
+            "next_activity")
+        .contains(state);
   }
 
   // ------------------------------------------------------------------ object_write
@@ -299,6 +316,173 @@ public final class ActionRunner {
         + Long.toHexString(crc.getValue())
         + "_a"
         + target.index().replace('.', '_');
+  }
+
+  // ------------------------------------------------------------------ followers
+
+  /**
+   * {@code message_subscribe} / {@code message_unsubscribe} of the action's partners on all the
+   * records in one call; both are idempotent.
+   */
+  private String followers(Target target, String method) {
+    List<Long> partners = new ArrayList<>();
+    Object raw = target.action().get("partner_ids");
+    if (raw instanceof List<?> list) {
+      for (Object partner : list) {
+        partners.add(reference(partner, "partner_ids"));
+      }
+    } else if (raw != null && !ValueCodec.isEmpty(raw)) {
+      partners.add(reference(raw, "partner_ids"));
+    }
+    if (partners.isEmpty()) {
+      return "no partners";
+    }
+    client.executeKw(
+        target.model(), method, List.of(target.ids()), Map.of("partner_ids", partners));
+    return method + " " + partners.size() + " partners on " + target.ids().size() + " records";
+  }
+
+  /** A record given by id or external id. */
+  private long reference(Object raw, String key) {
+    if (raw instanceof Number n) {
+      return n.longValue();
+    }
+    String text = String.valueOf(raw).trim();
+    if (text.matches("\\d+")) {
+      return Long.parseLong(text);
+    }
+    if (ExternalIds.looksLikeXmlId(text)) {
+      return refs.require(text);
+    }
+    throw new IllegalArgumentException(
+        key + ": '" + raw + "' is neither a record id nor an external id");
+  }
+
+  // ------------------------------------------------------------------ next_activity
+
+  /**
+   * Odoo's {@code activity_schedule} as the action calls it, with the activity created through
+   * {@code load} and an external id per event, rule and action, so that a retry never schedules a
+   * second one ({@code activity_schedule} itself answers a recordset, which XML-RPC cannot carry
+   * back: the call fails after its commit). Summary, note and user default to the activity type's;
+   * the deadline is today (UTC) plus the action's delay, or today.
+   */
+  private String nextActivity(Target target) {
+    Map<String, Object> action = target.action();
+    Object typeRaw = action.get("activity_type_id");
+    if (typeRaw == null || ValueCodec.isEmpty(typeRaw)) {
+      return "no activity type";
+    }
+    long type = reference(typeRaw, "activity_type_id");
+    Map<String, Object> typeValues =
+        client
+            .read(
+                "mail.activity.type",
+                List.of(type),
+                List.of("summary", "default_note", "default_user_id"))
+            .get(0)
+            .values();
+    long modelId =
+        client.search("ir.model", List.of(List.of("model", "=", target.model()))).stream()
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no ir.model for " + target.model()));
+    java.time.LocalDate deadline = java.time.LocalDate.now(clock);
+    long range = ValueCodec.asLong(action.getOrDefault("activity_date_deadline_range", 0L));
+    if (range > 0) {
+      String unit =
+          String.valueOf(action.getOrDefault("activity_date_deadline_range_type", "days"));
+      deadline =
+          switch (unit) {
+            case "weeks" -> deadline.plusWeeks(range);
+            case "months" -> deadline.plusMonths(range);
+            default -> deadline.plusDays(range);
+          };
+    }
+    String summary = text(action.get("activity_summary"), typeValues.get("summary"));
+    String note = text(action.get("activity_note"), typeValues.get("default_note"));
+    Map<Long, Long> users = activityUsers(target);
+    Object defaultUser = typeValues.get("default_user_id");
+    long fallbackUser =
+        ValueCodec.isEmpty(defaultUser)
+            ? client.authenticate()
+            : ValueCodec.asMany2one(defaultUser).id();
+    List<Long> ids = new ArrayList<>(target.ids());
+    ids.sort(Comparator.naturalOrder());
+    List<List<Object>> rows = new ArrayList<>();
+    for (Long id : ids) {
+      rows.add(
+          List.of(
+              IDEMPOTENCY_MODULE + "." + key(target, id),
+              Long.toString(modelId),
+              Long.toString(id),
+              Long.toString(type),
+              summary,
+              note,
+              deadline.toString(),
+              Long.toString(users.getOrDefault(id, fallbackUser)),
+              "True"));
+    }
+    Map<String, Object> result =
+        ValueCodec.asMap(
+            client.executeKw(
+                "mail.activity",
+                "load",
+                List.of(
+                    List.of(
+                        "id",
+                        "res_model_id/.id",
+                        "res_id",
+                        "activity_type_id/.id",
+                        "summary",
+                        "note",
+                        "date_deadline",
+                        "user_id/.id",
+                        "automated"),
+                    rows),
+                Map.of()));
+    List<Object> messages = ValueCodec.asList(result.getOrDefault("messages", List.of()));
+    if (!messages.isEmpty() || !(result.get("ids") instanceof List<?>)) {
+      throw new SidecarException("next_activity: Odoo refused: " + messages);
+    }
+    return "scheduled " + ids.size() + " activities";
+  }
+
+  /**
+   * The responsible user per record: fixed ({@code specific}) or read from a field ({@code
+   * generic}).
+   */
+  private Map<Long, Long> activityUsers(Target target) {
+    Map<String, Object> action = target.action();
+    Map<Long, Long> users = new LinkedHashMap<>();
+    String kind = String.valueOf(action.getOrDefault("activity_user_type", "specific"));
+    if (kind.equals("generic")) {
+      Object field = action.get("activity_user_field_name");
+      if (field instanceof String name
+          && !name.isBlank()
+          && client.fieldsGet(target.model()).containsKey(name)) {
+        for (OdooRecord record : client.read(target.model(), target.ids(), List.of(name))) {
+          Object user = record.values().get(name);
+          if (!ValueCodec.isEmpty(user)) {
+            users.put(
+                ValueCodec.asLong(record.values().get("id")), ValueCodec.asMany2one(user).id());
+          }
+        }
+      }
+    } else {
+      Object user = action.get("activity_user_id");
+      if (user != null && !ValueCodec.isEmpty(user)) {
+        long id = reference(user, "activity_user_id");
+        target.ids().forEach(record -> users.put(record, id));
+      }
+    }
+    return users;
+  }
+
+  private static String text(Object given, Object fallback) {
+    if (given instanceof String s && !s.isEmpty()) {
+      return s;
+    }
+    return fallback instanceof String s ? s : "";
   }
 
   // ------------------------------------------------------------------ multi

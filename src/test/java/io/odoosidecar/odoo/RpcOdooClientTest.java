@@ -50,6 +50,25 @@ class RpcOdooClientTest {
   }
 
   @Test
+  void aMethodReturningNone_isAnsweredWithoutResult_andReadAsNull() {
+    // Odoo leaves "result" out of a JSON-RPC answer when the method returned None
+    // (message_unsubscribe does, in Odoo 18)
+    stubExecute(
+        "message_unsubscribe",
+        Scenario.STARTED,
+        Scenario.STARTED,
+        json("{\"jsonrpc\": \"2.0\", \"id\": 1}"));
+    assertThat(
+            client(1)
+                .executeKw(
+                    "crm.lead",
+                    "message_unsubscribe",
+                    List.of(List.of(1)),
+                    Map.of("partner_ids", List.of(3))))
+        .isNull();
+  }
+
+  @Test
   void readOnlyCall_gatewayErrorsThenSuccess_isRetriedWithBackoff() {
     stubExecute("search_count", Scenario.STARTED, "second", aResponse().withStatus(502));
     stubExecute("search_count", "second", "third", aResponse().withStatus(503));

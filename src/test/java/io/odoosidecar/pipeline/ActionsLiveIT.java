@@ -1,0 +1,110 @@
+package io.odoosidecar.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.odoosidecar.odoo.ExternalIds;
+import io.odoosidecar.odoo.LiveOdoo;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooClients;
+import io.odoosidecar.rule.Rule;
+import io.odoosidecar.rule.Trigger;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Action kinds run on a live Odoo: their effects, and that running one twice changes nothing. */
+class ActionsLiveIT {
+  static Rule rule(String name, Map<String, Object> action) {
+    return new Rule(
+        name, "crm.lead", true, Trigger.ON_WRITE, List.of(), null, null, Map.of(), List.of(action));
+  }
+
+  @Test
+  void followersAndActivitiesLandOnceWhateverTheRetries() {
+    try (OdooClient odoo = OdooClients.create(LiveOdoo.settings())) {
+      long lead = odoo.create("crm.lead", Map.of("name", "sidecar IT actions"));
+      long partner = odoo.create("res.partner", Map.of("name", "sidecar IT follower"));
+      ActionRunner runner = new ActionRunner(odoo, new ExternalIds(odoo));
+      long event = System.nanoTime() / 1000;
+      try {
+        Rule follow =
+            rule("IT follow", Map.of("state", "followers", "partner_ids", List.of(partner)));
+        ActionRunner.Target subscribe =
+            new ActionRunner.Target(
+                follow,
+                "0",
+                follow.actions().get(0),
+                "crm.lead",
+                List.of(lead),
+                Map.of(lead, event));
+        runner.run(subscribe);
+        runner.run(subscribe);
+        assertThat(followers(odoo, lead)).containsOnlyOnce(partner);
+
+        Rule activity =
+            rule(
+                "IT activity",
+                Map.of(
+                    "state", "next_activity",
+                    "activity_type_id", "mail.mail_activity_data_call",
+                    "activity_summary", "Kick-off call",
+                    "activity_date_deadline_range", 2L,
+                    "activity_date_deadline_range_type", "days"));
+        ActionRunner.Target schedule =
+            new ActionRunner.Target(
+                activity,
+                "0",
+                activity.actions().get(0),
+                "crm.lead",
+                List.of(lead),
+                Map.of(lead, event));
+        runner.run(schedule);
+        runner.run(schedule); // a retry after an ambiguous failure
+        List<Long> activities =
+            odoo.search(
+                "mail.activity",
+                List.of(List.of("res_model", "=", "crm.lead"), List.of("res_id", "=", lead)));
+        assertThat(activities).hasSize(1);
+        Map<String, Object> values =
+            odoo.read(
+                    "mail.activity",
+                    activities,
+                    List.of("summary", "date_deadline", "activity_type_id"))
+                .get(0)
+                .values();
+        assertThat(values.get("summary")).isEqualTo("Kick-off call");
+        assertThat(String.valueOf(values.get("date_deadline")))
+            .isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(2).toString());
+
+        Rule unfollow =
+            rule(
+                "IT unfollow",
+                Map.of("state", "remove_followers", "partner_ids", List.of(partner)));
+        runner.run(
+            new ActionRunner.Target(
+                unfollow,
+                "0",
+                unfollow.actions().get(0),
+                "crm.lead",
+                List.of(lead),
+                Map.of(lead, event)));
+        assertThat(followers(odoo, lead)).doesNotContain(partner);
+      } finally {
+        odoo.unlink("crm.lead", List.of(lead));
+        odoo.unlink("res.partner", List.of(partner));
+      }
+    }
+  }
+
+  static List<Long> followers(OdooClient odoo, long lead) {
+    return odoo
+        .searchRead(
+            "mail.followers",
+            List.of(List.of("res_model", "=", "crm.lead"), List.of("res_id", "=", lead)),
+            List.of("partner_id"),
+            io.odoosidecar.odoo.SearchOptions.ALL)
+        .stream()
+        .map(r -> io.odoosidecar.odoo.ValueCodec.asMany2one(r.values().get("partner_id")).id())
+        .toList();
+  }
+}
