@@ -11,6 +11,7 @@ import io.odoosidecar.odoo.OdooRecord;
 import io.odoosidecar.odoo.ValueCodec;
 import io.odoosidecar.rule.Rule;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -55,6 +56,37 @@ public final class ActionRunner {
       List<Long> ids,
       Map<Long, Long> eventOf) {}
 
+  /** An action that succeeded on some records and failed on others. */
+  public static final class PartialFailureException extends SidecarException {
+    private static final long serialVersionUID = 1L;
+
+    private final List<Long> done;
+    private final Map<Long, String> failed;
+
+    PartialFailureException(List<Long> done, Map<Long, String> failed) {
+      super("failed on " + failed.size() + " records: " + failed.values().iterator().next());
+      this.done = List.copyOf(done);
+      this.failed = Map.copyOf(failed);
+    }
+
+    /** The records the action was applied to. */
+    public List<Long> done() {
+      return done;
+    }
+
+    /** The records it failed on, with the reason. */
+    public Map<Long, String> failed() {
+      return failed;
+    }
+  }
+
+  /** Where webhook attempts are recorded. */
+  @FunctionalInterface
+  public interface AttemptLog {
+    void attempt(
+        String rule, String url, long recordId, int attempt, int status, long millis, String error);
+  }
+
   /** An action kind the sidecar does not run. */
   public static final class UnsupportedActionException extends SidecarException {
     private static final long serialVersionUID = 1L;
@@ -67,6 +99,13 @@ public final class ActionRunner {
   private final OdooClient client;
   private final ExternalIds refs;
   private java.time.Clock clock = java.time.Clock.systemUTC();
+  private AttemptLog attempts = (rule, url, id, attempt, status, millis, error) -> {};
+  private java.net.http.HttpClient http;
+  private Duration webhookTimeout = Duration.ofSeconds(10);
+  private io.odoosidecar.odoo.RetryPolicy webhookRetry =
+      new io.odoosidecar.odoo.RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5));
+  private io.odoosidecar.odoo.RetryPolicy.Sleeper sleeper =
+      io.odoosidecar.odoo.RetryPolicy.Sleeper.system();
 
   /**
    * @param client the client the actions call Odoo with; its context marks the writes as the
@@ -84,6 +123,19 @@ public final class ActionRunner {
     return this;
   }
 
+  /** How webhooks are sent: time-out per attempt, retries, the log of attempts, the sleeper. */
+  public ActionRunner withWebhooks(
+      Duration timeout,
+      io.odoosidecar.odoo.RetryPolicy retry,
+      io.odoosidecar.odoo.RetryPolicy.Sleeper sleeper,
+      AttemptLog log) {
+    this.webhookTimeout = timeout;
+    this.webhookRetry = retry;
+    this.sleeper = sleeper;
+    this.attempts = log;
+    return this;
+  }
+
   /** Runs the action; returns a short account of what it did. */
   public String run(Target target) {
     String state = String.valueOf(target.action().get("state"));
@@ -94,6 +146,7 @@ public final class ActionRunner {
       case "followers" -> followers(target, "message_subscribe");
       case "remove_followers" -> followers(target, "message_unsubscribe");
       case "next_activity" -> nextActivity(target);
+      case "webhook" -> webhook(target);
       default ->
           throw new UnsupportedActionException(
               "rule '"
@@ -114,7 +167,8 @@ public final class ActionRunner {
             "multi",
             "followers",
             "remove_followers",
-            "next_activity")
+            "next_activity",
+            "webhook")
         .contains(state);
   }
 
@@ -483,6 +537,145 @@ public final class ActionRunner {
       return s;
     }
     return fallback instanceof String s ? s : "";
+  }
+
+  // ------------------------------------------------------------------ webhook
+
+  /**
+   * Odoo's webhook action: for each record, a POST of {@code {"_model", "_id", "_action"}} and the
+   * chosen fields as {@code read(load=None)} gives them (many2one as an id), as JSON with sorted
+   * keys, dates as text. Unlike Odoo's single try of one second, each POST has a time-out, is
+   * retried with backoff on a network error or a 5xx/429 answer, carries an {@code Idempotency-Key}
+   * (its event, rule and action) so a receiver can drop repeats, and every attempt is logged.
+   * Records whose POST finally failed fail the action for them alone.
+   */
+  private String webhook(Target target) {
+    Map<String, Object> action = target.action();
+    String url = String.valueOf(action.get("webhook_url"));
+    List<String> fields = new ArrayList<>();
+    if (action.get("webhook_field_ids") instanceof List<?> list) {
+      list.forEach(f -> fields.add(String.valueOf(f)));
+    }
+    Map<Long, Map<String, Object>> values = new LinkedHashMap<>();
+    if (!fields.isEmpty()) {
+      Object rows =
+          client.executeKw(
+              target.model(),
+              "read",
+              List.of(target.ids(), fields),
+              java.util.Collections.singletonMap("load", null));
+      for (Object row : ValueCodec.asList(rows)) {
+        Map<String, Object> record = ValueCodec.asMap(row);
+        values.put(ValueCodec.asLong(record.get("id")), record);
+      }
+    }
+    String actionName =
+        String.valueOf(action.getOrDefault("name", target.rule().name()))
+            + "(#"
+            + target.index()
+            + ")";
+    List<Long> done = new ArrayList<>();
+    Map<Long, String> failed = new LinkedHashMap<>();
+    for (Long id : target.ids()) {
+      if (!fields.isEmpty() && !values.containsKey(id)) {
+        continue; // deleted since: Odoo sends nothing for a missing record
+      }
+      java.util.TreeMap<String, Object> body = new java.util.TreeMap<>();
+      body.putAll(values.getOrDefault(id, Map.of()));
+      body.put("_model", target.model());
+      body.put("_id", id);
+      body.put("_action", actionName);
+      String error = post(target, url, id, json(body));
+      if (error == null) {
+        done.add(id);
+      } else {
+        failed.put(id, error);
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new PartialFailureException(done, failed);
+    }
+    return "posted " + done.size() + " records to " + url;
+  }
+
+  private String json(Map<String, Object> body) {
+    try {
+      return WEBHOOK_JSON.writeValueAsString(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new SidecarException("cannot encode a webhook body: " + e.getMessage(), e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper WEBHOOK_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** POSTs with retries; returns null on success or the last error. */
+  private String post(Target target, String url, long id, String body) {
+    if (http == null) {
+      http = java.net.http.HttpClient.newBuilder().connectTimeout(webhookTimeout).build();
+    }
+    String lastError = null;
+    for (int attempt = 1; attempt <= webhookRetry.maxAttempts(); attempt++) {
+      long start = System.nanoTime();
+      int status = 0;
+      try {
+        java.net.http.HttpResponse<String> response =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .timeout(webhookTimeout)
+                    .header("Content-Type", "application/json")
+                    .header("Idempotency-Key", IDEMPOTENCY_MODULE + "." + key(target, id))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        status = response.statusCode();
+        if (status < 400) {
+          attempts.attempt(
+              target.rule().name(),
+              url,
+              id,
+              attempt,
+              status,
+              (System.nanoTime() - start) / 1_000_000,
+              null);
+          return null;
+        }
+        lastError = "HTTP " + status + " from " + url;
+        attempts.attempt(
+            target.rule().name(),
+            url,
+            id,
+            attempt,
+            status,
+            (System.nanoTime() - start) / 1_000_000,
+            lastError);
+        if (status < 500 && status != 429) {
+          return lastError; // the receiver refused the content: no point in sending it again
+        }
+      } catch (java.io.IOException e) {
+        lastError = e.getClass().getSimpleName() + " calling " + url + ": " + e.getMessage();
+        attempts.attempt(
+            target.rule().name(),
+            url,
+            id,
+            attempt,
+            0,
+            (System.nanoTime() - start) / 1_000_000,
+            lastError);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted calling " + url;
+      }
+      if (attempt < webhookRetry.maxAttempts()) {
+        try {
+          sleeper.sleep(webhookRetry.backoff(attempt));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return lastError;
+        }
+      }
+    }
+    return lastError;
   }
 
   // ------------------------------------------------------------------ multi

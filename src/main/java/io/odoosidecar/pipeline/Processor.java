@@ -431,7 +431,14 @@ public final class Processor {
     Map<String, Object> marker = new LinkedHashMap<>();
     marker.put("chain", chain);
     marker.put("depth", depth);
-    ActionRunner runner = new ActionRunner(client.withContext(Map.of(CONTEXT_KEY, marker)), ids);
+    ActionRunner runner =
+        new ActionRunner(client.withContext(Map.of(CONTEXT_KEY, marker)), ids)
+            .withClock(clock)
+            .withWebhooks(
+                Duration.ofSeconds(10),
+                new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),
+                RetryPolicy.Sleeper.system(),
+                log::recordWebhookAttempt);
     for (int i = 0; i < rule.actions().size(); i++) {
       String key = rule.name() + "#" + i;
       List<Long> pending = new ArrayList<>();
@@ -448,6 +455,16 @@ public final class Processor {
       try {
         String result = runner.run(target(rule, i, action, model, pending, eventOf));
         record(database, model, pending, eventOf, key, result, chain, depth);
+      } catch (ActionRunner.PartialFailureException partial) {
+        // the action ran record by record: keep what it did, fail only the rest
+        if (!partial.done().isEmpty()) {
+          record(database, model, partial.done(), eventOf, key, "done", chain, depth);
+        }
+        for (Map.Entry<Long, String> failure : partial.failed().entrySet()) {
+          outcome.failed.put(
+              eventOf.get(failure.getKey()),
+              "rule '" + rule.name() + "', action " + i + ": " + failure.getValue());
+        }
       } catch (RuntimeException batchFailure) {
         if (pending.size() == 1 || !retriableAlone(batchFailure)) {
           mark(outcome, pending, eventOf, batchFailure, rule, i);
@@ -457,6 +474,8 @@ public final class Processor {
           try {
             String result = runner.run(target(rule, i, action, model, List.of(id), eventOf));
             record(database, model, List.of(id), eventOf, key, result, chain, depth);
+          } catch (ActionRunner.PartialFailureException alone) {
+            mark(outcome, List.of(id), eventOf, alone, rule, i);
           } catch (RuntimeException alone) {
             mark(outcome, List.of(id), eventOf, alone, rule, i);
           }
