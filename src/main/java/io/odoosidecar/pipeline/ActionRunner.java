@@ -147,6 +147,7 @@ public final class ActionRunner {
       case "remove_followers" -> followers(target, "message_unsubscribe");
       case "next_activity" -> nextActivity(target);
       case "webhook" -> webhook(target);
+      case "mail_post" -> mailPost(target);
       default ->
           throw new UnsupportedActionException(
               "rule '"
@@ -168,7 +169,8 @@ public final class ActionRunner {
             "followers",
             "remove_followers",
             "next_activity",
-            "webhook")
+            "webhook",
+            "mail_post")
         .contains(state);
   }
 
@@ -537,6 +539,53 @@ public final class ActionRunner {
       return s;
     }
     return fallback instanceof String s ? s : "";
+  }
+
+  // ------------------------------------------------------------------ mail_post
+
+  /**
+   * Odoo's "send email" action. {@code mail_post_method: email} (the default): the template's
+   * {@code send_mail} per record, queued ({@code force_send=False}), which answers the mail's id.
+   * {@code comment} or {@code note}: a message posted on all the records at once through {@code
+   * mail.compose.message} in comment mode with the template and the subtype {@code mail.mt_comment}
+   * or {@code mail.mt_note}, as {@code message_post_with_source} does ({@code
+   * message_post_with_source} itself answers a recordset, which XML-RPC cannot carry back: the call
+   * would fail after its commit). Templates are rendered by Odoo.
+   */
+  private String mailPost(Target target) {
+    Map<String, Object> action = target.action();
+    Object templateRaw = action.get("template_id");
+    if (templateRaw == null || ValueCodec.isEmpty(templateRaw)) {
+      return "no template";
+    }
+    long template = reference(templateRaw, "template_id");
+    String method = String.valueOf(action.getOrDefault("mail_post_method", "email"));
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("mail_create_nosubscribe", true);
+    context.put("mail_post_autofollow", Boolean.TRUE.equals(action.get("mail_post_autofollow")));
+    context.put("mail_notify_force_send", false);
+    OdooClient mail = client.withContext(context);
+    if (method.equals("comment") || method.equals("note")) {
+      long subtype = refs.require(method.equals("comment") ? "mail.mt_comment" : "mail.mt_note");
+      Map<String, Object> values = new LinkedHashMap<>();
+      values.put("composition_mode", "comment");
+      values.put("model", target.model());
+      values.put("res_ids", target.ids().toString());
+      values.put("template_id", template);
+      values.put("subtype_id", subtype);
+      long composer = mail.create("mail.compose.message", values);
+      mail.executeKw(
+          "mail.compose.message", "action_send_mail", List.of(List.of(composer)), Map.of());
+      return "posted a " + method + " on " + target.ids().size() + " records";
+    }
+    for (Long id : target.ids()) {
+      mail.executeKw(
+          "mail.template",
+          "send_mail",
+          List.of(List.of(template), id),
+          Map.of("force_send", false));
+    }
+    return "queued " + target.ids().size() + " emails";
   }
 
   // ------------------------------------------------------------------ webhook

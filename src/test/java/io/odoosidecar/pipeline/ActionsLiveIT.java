@@ -96,6 +96,48 @@ class ActionsLiveIT {
     }
   }
 
+  @Test
+  void mailPostQueuesAnEmailOrPostsANoteRenderedByOdoo() {
+    try (OdooClient odoo = OdooClients.create(LiveOdoo.settings())) {
+      long lead =
+          odoo.create(
+              "crm.lead",
+              Map.of(
+                  "name", "sidecar IT mail", "email_from", "it@example.com", "contact_name", "IT"));
+      ActionRunner runner = new ActionRunner(odoo, new ExternalIds(odoo));
+      try {
+        for (String method : List.of("email", "note")) {
+          Rule rule =
+              rule(
+                  "IT mail " + method,
+                  Map.of(
+                      "state", "mail_post",
+                      "template_id", "crm.mail_template_demo_crm_lead",
+                      "mail_post_method", method));
+          runner.run(
+              new ActionRunner.Target(
+                  rule, "0", rule.actions().get(0), "crm.lead", List.of(lead), Map.of(lead, 1L)));
+        }
+        List<Long> mails =
+            odoo.search(
+                "mail.mail",
+                List.of(List.of("model", "=", "crm.lead"), List.of("res_id", "=", lead)));
+        assertThat(mails).as("the email, queued").isNotEmpty();
+        long note =
+            odoo.searchCount(
+                "mail.message",
+                List.of(
+                    List.of("model", "=", "crm.lead"),
+                    List.of("res_id", "=", lead),
+                    List.of("message_type", "=", "comment"),
+                    List.of("subtype_id", "=", new ExternalIds(odoo).require("mail.mt_note"))));
+        assertThat(note).isEqualTo(1);
+      } finally {
+        odoo.unlink("crm.lead", List.of(lead));
+      }
+    }
+  }
+
   static List<Long> followers(OdooClient odoo, long lead) {
     return odoo
         .searchRead(
