@@ -148,6 +148,7 @@ public final class ActionRunner {
       case "next_activity" -> nextActivity(target);
       case "webhook" -> webhook(target);
       case "mail_post" -> mailPost(target);
+      case "sms" -> sms(target);
       default ->
           throw new UnsupportedActionException(
               "rule '"
@@ -170,7 +171,8 @@ public final class ActionRunner {
             "remove_followers",
             "next_activity",
             "webhook",
-            "mail_post")
+            "mail_post",
+            "sms")
         .contains(state);
   }
 
@@ -586,6 +588,33 @@ public final class ActionRunner {
           Map.of("force_send", false));
     }
     return "queued " + target.ids().size() + " emails";
+  }
+
+  // ------------------------------------------------------------------ sms
+
+  /**
+   * Odoo's SMS action: an {@code sms.composer} for all the records with the template, in comment
+   * mode ({@code sms_method: comment}, posted as a message) or mass mode (queued SMS; {@code note}
+   * also logs a note), then {@code action_send_sms}, as the server action does.
+   */
+  private String sms(Target target) {
+    Map<String, Object> action = target.action();
+    Object templateRaw = action.get("sms_template_id");
+    if (templateRaw == null || ValueCodec.isEmpty(templateRaw)) {
+      return "no SMS template";
+    }
+    long template = reference(templateRaw, "sms_template_id");
+    String method = String.valueOf(action.getOrDefault("sms_method", "sms"));
+    Map<String, Object> context = new LinkedHashMap<>();
+    context.put("default_res_model", target.model());
+    context.put("default_res_ids", target.ids());
+    context.put("default_composition_mode", method.equals("comment") ? "comment" : "mass");
+    context.put("default_template_id", template);
+    context.put("default_mass_keep_log", method.equals("note"));
+    OdooClient composer = client.withContext(context);
+    long id = composer.create("sms.composer", Map.of());
+    composer.executeKw("sms.composer", "action_send_sms", List.of(List.of(id)), Map.of());
+    return "sent SMS (" + method + ") to " + target.ids().size() + " records";
   }
 
   // ------------------------------------------------------------------ webhook

@@ -24,8 +24,8 @@ class ActionKindsTest {
   record Call(
       String model,
       String method,
-      List<?> args,
-      Map<String, ?> kwargs,
+      List<Object> args,
+      Map<String, Object> kwargs,
       Map<String, Object> context) {}
 
   /** Answers what the actions ask and records every call. */
@@ -40,7 +40,8 @@ class ActionKindsTest {
 
     @Override
     public Object executeKw(String model, String method, List<?> args, Map<String, ?> kwargs) {
-      calls.add(new Call(model, method, args, kwargs, context));
+      calls.add(
+          new Call(model, method, new ArrayList<>(args), new LinkedHashMap<>(kwargs), context));
       return switch (model + "." + method) {
         case "ir.model.data.search_read" -> List.of(Map.of("id", 1L, "res_id", 77L));
         case "ir.model.search" -> List.of(301L);
@@ -168,17 +169,10 @@ class ActionKindsTest {
     assertThat(load.model()).isEqualTo("mail.activity");
     assertThat(load.method()).isEqualTo("load");
     List<?> rows = (List<?>) load.args().get(1);
-    assertThat((List<?>) rows.get(0))
+    List<Object> first = new ArrayList<>((List<?>) rows.get(0));
+    assertThat(first)
         .containsExactly(
-            ((List<?>) rows.get(0)).get(0),
-            "301",
-            "4",
-            "77",
-            "Call",
-            "<p>Prepare</p>",
-            "2026-12-07",
-            "6",
-            "True");
+            first.get(0), "301", "4", "77", "Call", "<p>Prepare</p>", "2026-12-07", "6", "True");
     assertThat(String.valueOf(((List<?>) rows.get(0)).get(0)))
         .matches("sidecar_idem\\.e1004_r[0-9a-f]+_a0");
   }
@@ -203,16 +197,17 @@ class ActionKindsTest {
         .containsSubsequence(
             org.assertj.core.groups.Tuple.tuple("mail.compose.message", "create"),
             org.assertj.core.groups.Tuple.tuple("mail.compose.message", "action_send_mail"));
-    Map<?, ?> values =
-        (Map<?, ?>)
-            ((List<?>)
-                    calls.stream()
-                        .filter(c -> c.method().equals("create"))
-                        .findFirst()
-                        .orElseThrow()
-                        .args()
-                        .get(0))
-                .get(0);
+    Map<Object, Object> values =
+        new LinkedHashMap<Object, Object>(
+            (Map<?, ?>)
+                ((List<?>)
+                        calls.stream()
+                            .filter(c -> c.method().equals("create"))
+                            .findFirst()
+                            .orElseThrow()
+                            .args()
+                            .get(0))
+                    .get(0));
     assertThat(values)
         .containsEntry("composition_mode", "comment")
         .containsEntry("res_ids", "[1, 2]")

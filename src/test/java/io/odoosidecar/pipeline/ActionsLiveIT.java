@@ -138,6 +138,47 @@ class ActionsLiveIT {
     }
   }
 
+  @Test
+  void smsIsQueuedFromItsTemplate() {
+    try (OdooClient odoo = OdooClients.create(LiveOdoo.settings())) {
+      long partner =
+          odoo.create("res.partner", Map.of("name", "sidecar IT sms", "phone", "+32 470 12 34 56"));
+      long model = odoo.search("ir.model", List.of(List.of("model", "=", "res.partner"))).get(0);
+      long template =
+          odoo.create(
+              "sms.template",
+              Map.of("name", "sidecar IT", "model_id", model, "body", "Hello {{ object.name }}"));
+      try {
+        Rule rule =
+            new Rule(
+                "IT sms",
+                "res.partner",
+                true,
+                Trigger.ON_WRITE,
+                List.of(),
+                null,
+                null,
+                Map.of(),
+                List.of(Map.of("state", "sms", "sms_template_id", template)));
+        new ActionRunner(odoo, new ExternalIds(odoo))
+            .run(
+                new ActionRunner.Target(
+                    rule, "0", rule.actions().get(0), "res.partner", List.of(partner), Map.of()));
+        List<io.odoosidecar.odoo.OdooRecord> sms =
+            odoo.searchRead(
+                "sms.sms",
+                List.of(List.of("partner_id", "=", partner)),
+                List.of("body", "number"),
+                io.odoosidecar.odoo.SearchOptions.ALL);
+        assertThat(sms).hasSize(1);
+        assertThat(sms.get(0).values().get("body")).isEqualTo("Hello sidecar IT sms");
+      } finally {
+        odoo.unlink("sms.template", List.of(template));
+        odoo.unlink("res.partner", List.of(partner));
+      }
+    }
+  }
+
   static List<Long> followers(OdooClient odoo, long lead) {
     return odoo
         .searchRead(

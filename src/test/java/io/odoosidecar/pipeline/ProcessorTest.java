@@ -225,7 +225,7 @@ class ProcessorTest {
             null,
             null,
             Map.of(),
-            List.of(Map.of("state", "sms"))));
+            List.of(Map.of("state", "object_copy"))));
     long id = leads(1).get(0);
     revenueChanged(id, 5000, 20000, List.of(), 0);
 
@@ -233,7 +233,7 @@ class ProcessorTest {
 
     assertThat(log.deadLetters())
         .singleElement()
-        .satisfies(e -> assertThat(e.lastError()).contains("does not run 'sms' actions"));
+        .satisfies(e -> assertThat(e.lastError()).contains("does not run 'object_copy' actions"));
   }
 
   void message(long id, Map<String, Object> message) {
