@@ -74,6 +74,7 @@ public final class Daemon implements AutoCloseable {
   private HttpServer server;
   private EventLog log;
   private Pipeline pipeline;
+  private io.odoosidecar.script.PythonEngine python;
 
   /** What the daemon knows of one Odoo connection. */
   static final class ConnectionStatus {
@@ -123,6 +124,16 @@ public final class Daemon implements AutoCloseable {
             new Processor.Settings(p.maxDepth(), p.retry()),
             clock,
             echoes);
+    python = new io.odoosidecar.script.PythonEngine(p.workers(), 2_000_000, Duration.ofSeconds(30));
+    processor.withPython(python);
+    connector.execute(
+        () -> {
+          try {
+            python.warmUp(); // the first Python context takes seconds: not on an event's path
+          } catch (RuntimeException e) {
+            LOG.warn("Python engine unavailable: {}", e.getMessage());
+          }
+        });
     pipeline =
         new Pipeline(
             log,
@@ -340,6 +351,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (log != null) {
       log.close();
+    }
+    if (python != null) {
+      python.close();
     }
     clients.forEach(OdooClient::close);
     if (rules != null) {

@@ -100,6 +100,7 @@ public final class ActionRunner {
   private final ExternalIds refs;
   private java.time.Clock clock = java.time.Clock.systemUTC();
   private AttemptLog attempts = (rule, url, id, attempt, status, millis, error) -> {};
+  private io.odoosidecar.script.PythonEngine python;
   private java.net.http.HttpClient http;
   private Duration webhookTimeout = Duration.ofSeconds(10);
   private io.odoosidecar.odoo.RetryPolicy webhookRetry =
@@ -136,6 +137,12 @@ public final class ActionRunner {
     return this;
   }
 
+  /** The Python engine for code actions and expressions. */
+  public ActionRunner withPython(io.odoosidecar.script.PythonEngine python) {
+    this.python = python;
+    return this;
+  }
+
   /** Runs the action; returns a short account of what it did. */
   public String run(Target target) {
     String state = String.valueOf(target.action().get("state"));
@@ -149,6 +156,7 @@ public final class ActionRunner {
       case "webhook" -> webhook(target);
       case "mail_post" -> mailPost(target);
       case "sms" -> sms(target);
+      case "code" -> code(target);
       default ->
           throw new UnsupportedActionException(
               "rule '"
@@ -172,7 +180,8 @@ public final class ActionRunner {
             "next_activity",
             "webhook",
             "mail_post",
-            "sms")
+            "sms",
+            "code")
         .contains(state);
   }
 
@@ -204,9 +213,74 @@ public final class ActionRunner {
       }
     }
     FieldInfo field = field(model, hops[hops.length - 1]);
+    if (hops.length == 1 && isExpression(action)) {
+      // a Python expression, per record: one write per distinct value
+      Map<Long, Object> values =
+          python()
+              .evaluate(
+                  String.valueOf(action.get("value")), client, client.authenticate(), model, ids);
+      Map<String, List<Long>> byValue = new LinkedHashMap<>();
+      Map<String, Object> decoded = new LinkedHashMap<>();
+      values.forEach(
+          (id, v) -> {
+            String key = String.valueOf(v);
+            byValue.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
+            decoded.putIfAbsent(key, v == null ? Boolean.FALSE : v);
+          });
+      byValue.forEach(
+          (key, group) ->
+              client.write(target.model(), group, Map.of(field.name(), decoded.get(key))));
+      return "wrote "
+          + field.name()
+          + " on "
+          + ids.size()
+          + " "
+          + model
+          + " ("
+          + byValue.size()
+          + " values)";
+    }
     Object value = value(target, field);
     client.write(model, ids, Map.of(field.name(), value));
     return "wrote " + field.name() + " on " + ids.size() + " " + model;
+  }
+
+  /** An equation that is not a plain literal: Python evaluates it per record. */
+  private static boolean isExpression(Map<String, Object> action) {
+    if (!"equation".equals(action.get("evaluation_type"))) {
+      return false;
+    }
+    try {
+      PyLiteral.parse(String.valueOf(action.get("value")));
+      return false;
+    } catch (RuntimeException notLiteral) {
+      return true;
+    }
+  }
+
+  private io.odoosidecar.script.PythonEngine python() {
+    if (python == null) {
+      throw new UnsupportedActionException("Python code needs the Python engine, which is off");
+    }
+    return python;
+  }
+
+  // ------------------------------------------------------------------ code
+
+  /** Odoo's "execute code" action on all the records at once ({@code records}). */
+  private String code(Target target) {
+    String code = String.valueOf(target.action().get("code"));
+    try {
+      io.odoosidecar.script.PythonEngine.Result result =
+          python().run(code, client, client.authenticate(), target.model(), target.ids());
+      return "ran code on "
+          + target.ids().size()
+          + " records"
+          + (result.logs().isEmpty() ? "" : ", logged: " + String.join(" | ", result.logs()));
+    } catch (io.odoosidecar.script.PythonEngine.ScriptException e) {
+      throw new io.odoosidecar.script.PythonEngine.ScriptException(
+          "on " + target.model() + " " + target.ids() + ": " + e.getMessage(), e.line());
+    }
   }
 
   private Object value(Target target, FieldInfo field) {
@@ -223,7 +297,9 @@ public final class ActionRunner {
                 + target.index()
                 + ": the expression "
                 + raw
-                + " is not a literal; Python expressions are not evaluated by the sidecar yet");
+                + " on the dotted path "
+                + action.getOrDefault("update_path", "")
+                + " is not a literal; expressions are evaluated on the rule's own records only");
       }
     }
     switch (field.type()) {

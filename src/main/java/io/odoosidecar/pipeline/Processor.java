@@ -90,6 +90,7 @@ public final class Processor {
   private final Clock clock;
   private final EffectListener effects;
   private final Map<String, ExternalIds> refs = new ConcurrentHashMap<>();
+  private volatile io.odoosidecar.script.PythonEngine python;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
 
   public Processor(
@@ -105,6 +106,12 @@ public final class Processor {
     this.settings = settings;
     this.clock = clock;
     this.effects = effects;
+  }
+
+  /** The Python engine code actions and expressions run on (none: such actions are parked). */
+  public Processor withPython(io.odoosidecar.script.PythonEngine engine) {
+    this.python = engine;
+    return this;
   }
 
   /** Processes claimed events. */
@@ -434,6 +441,7 @@ public final class Processor {
     ActionRunner runner =
         new ActionRunner(client.withContext(Map.of(CONTEXT_KEY, marker)), ids)
             .withClock(clock)
+            .withPython(python)
             .withWebhooks(
                 Duration.ofSeconds(10),
                 new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),

@@ -153,7 +153,11 @@ public final class MemoryOdoo implements OdooClient {
                     model, (List<Object>) wireArgs.get(0), (List<String>) kwargs.get("fields"));
             case "search" -> searchIds(model, (List<Object>) wireArgs.get(0));
             case "read" ->
-                read(model, ValueCodec.asIds(wireArgs.get(0)), (List<String>) wireArgs.get(1));
+                read(
+                    model,
+                    ValueCodec.asIds(wireArgs.get(0)),
+                    (List<String>) wireArgs.get(1),
+                    kwargs.containsKey("load") && kwargs.get("load") == null);
             case "write" ->
                 write(
                     model,
@@ -162,6 +166,7 @@ public final class MemoryOdoo implements OdooClient {
             case "create" -> create(model, (List<Map<String, Object>>) wireArgs.get(0));
             case "load" ->
                 load(model, (List<String>) wireArgs.get(0), (List<List<Object>>) wireArgs.get(1));
+            case "fields_get" -> fieldsGetAnswer(model);
             default -> throw new IllegalArgumentException("the memory Odoo has no " + method);
           };
       state.calls.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
@@ -177,6 +182,24 @@ public final class MemoryOdoo implements OdooClient {
       return new ArrayList<>(rows.subList(0, n.intValue()));
     }
     return rows;
+  }
+
+  private Map<String, Object> fieldsGetAnswer(String model) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    state
+        .fields
+        .get(model)
+        .forEach(
+            (name, info) -> {
+              Map<String, Object> attributes = new LinkedHashMap<>();
+              attributes.put("type", info.type().name().toLowerCase(java.util.Locale.ROOT));
+              if (info.relation() != null) {
+                attributes.put("relation", info.relation());
+              }
+              attributes.put("store", info.store());
+              out.put(name, attributes);
+            });
+    return out;
   }
 
   private List<Object> searchRead(String model, List<Object> domain, List<String> fields) {
@@ -219,7 +242,7 @@ public final class MemoryOdoo implements OdooClient {
             .search(model, Domain.of(domain), activeTest));
   }
 
-  private List<Object> read(String model, List<Long> ids, List<String> fields) {
+  private List<Object> read(String model, List<Long> ids, List<String> fields, boolean idsOnly) {
     List<Object> out = new ArrayList<>();
     for (Long id : ids) {
       Map<String, Object> record = state.records.get(model).get(id);
@@ -229,7 +252,14 @@ public final class MemoryOdoo implements OdooClient {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("id", id);
       for (String field : fields) {
-        row.put(field, record.getOrDefault(field, Boolean.FALSE));
+        Object value = record.getOrDefault(field, Boolean.FALSE);
+        if (idsOnly
+            && value instanceof List<?> pair
+            && pair.size() == 2
+            && pair.get(1) instanceof String) {
+          value = pair.get(0); // load=None: many2one as an id
+        }
+        row.put(field, value);
       }
       out.add(row);
     }

@@ -291,6 +291,51 @@ class ProcessorTest {
   }
 
   @Test
+  void codeActionsAndExpressionsRunOnPython() {
+    try (io.odoosidecar.script.PythonEngine python =
+        new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30))) {
+      rules.add(
+          new Rule(
+              "Code",
+              "crm.lead",
+              true,
+              Trigger.ON_WRITE,
+              List.of("expected_revenue"),
+              null,
+              null,
+              Map.of(),
+              List.of(
+                  Map.of(
+                      "state",
+                      "code",
+                      "code",
+                      "for rec in records:\n    rec.write({'color': 5 if rec.expected_revenue > 10000 else 1})"),
+                  Map.of(
+                      "state",
+                      "object_write",
+                      "update_path",
+                      "priority",
+                      "evaluation_type",
+                      "equation",
+                      "value",
+                      "'3' if record.expected_revenue > 10000 else '1'"))));
+      List<Long> ids = leads(3);
+      revenueChanged(ids.get(0), 5000, 20000, List.of(), 0);
+      revenueChanged(ids.get(1), 5000, 30000, List.of(), 0);
+      revenueChanged(ids.get(2), 5000, 500, List.of(), 0);
+
+      processor(3).withPython(python).process(log.claim(100, clock.instant()));
+
+      assertThat(log.counts()).containsOnlyKeys("done");
+      assertThat(odoo.records("crm.lead").get(ids.get(0)).get("color")).isEqualTo(5L);
+      assertThat(odoo.records("crm.lead").get(ids.get(2)).get("color")).isEqualTo(1L);
+      assertThat(priority(ids.get(0))).isEqualTo("3");
+      assertThat(priority(ids.get(1))).isEqualTo("3");
+      assertThat(priority(ids.get(2))).isEqualTo("1");
+    }
+  }
+
+  @Test
   void tenThousandChangedLeadsCostAtMostThirtyCalls() {
     rules.add(vip("VIP"));
     Map<Long, Map<String, Object>> records = odoo.records("crm.lead");

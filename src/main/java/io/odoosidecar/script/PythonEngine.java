@@ -1,0 +1,338 @@
+package io.odoosidecar.script;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.odoosidecar.SidecarException;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooFaultException;
+import io.odoosidecar.odoo.ValueCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.ResourceLimits;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Odoo code actions on GraalPy (Python 3) with the evaluation context Odoo gives them ({@code
+ * env}, {@code record}, {@code records}, {@code log}, {@code datetime}, ...), their ORM calls
+ * carried out over the sidecar's RPC client.
+ *
+ * <p>Implementation notes. One polyglot engine, shared; a small pool of Python contexts, each
+ * loaded once with {@code odoo_env.py} (the RPC-backed recordsets, with Odoo's prefetching: the
+ * first field read on a record reads every stored field of every record fetched with it, in one
+ * {@code read}). An execution takes a context from the pool, runs the code in a fresh namespace and
+ * gives the context back: the first context costs seconds, later executions a fraction of a
+ * millisecond. The sandbox: no host access, no class lookup, no I/O, no threads, no processes, no
+ * native access, no environment; the code is checked before it runs (no import, no dunder name, no
+ * global) and sees only a list of safe builtins; a statement limit and a wall-clock time-out stop
+ * runaway code, and the context that ran it is thrown away.
+ */
+public final class PythonEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(PythonEngine.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What an execution gave: the client action it set, and what it logged. */
+  public record Result(Object action, List<String> logs) {}
+
+  /** Code that failed: its message, with the Python traceback and the line in the action's code. */
+  public static final class ScriptException extends SidecarException {
+    private static final long serialVersionUID = 1L;
+    private final int line;
+
+    public ScriptException(String message, int line) {
+      super(message);
+      this.line = line;
+    }
+
+    /** The line of the action's code where it failed, or 0. */
+    public int line() {
+      return line;
+    }
+  }
+
+  private final Engine engine;
+  private final BlockingQueue<Context> idle;
+  private final int size;
+  private final long statementLimit;
+  private final Duration timeout;
+  private final ScheduledExecutorService watchdog;
+  private final String bootstrap;
+  private int created;
+
+  /**
+   * @param poolSize the most executions at once
+   * @param statementLimit the most Python statements one execution may run
+   * @param timeout the longest one execution may take
+   */
+  public PythonEngine(int poolSize, long statementLimit, Duration timeout) {
+    this.engine = Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build();
+    this.size = poolSize;
+    this.idle = new ArrayBlockingQueue<>(poolSize);
+    this.statementLimit = statementLimit;
+    this.timeout = timeout;
+    this.watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "python-watchdog");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try (InputStream in = PythonEngine.class.getResourceAsStream("odoo_env.py")) {
+      if (in == null) {
+        throw new IllegalStateException("odoo_env.py is missing from the classpath");
+      }
+      this.bootstrap = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read odoo_env.py", e);
+    }
+  }
+
+  /** Creates one context ahead, so that the first execution does not pay for it. */
+  public void warmUp() {
+    Context context = take();
+    release(context, false);
+  }
+
+  /**
+   * Runs {@code code} on the records {@code ids} of {@code model}.
+   *
+   * @param client the client the ORM calls go through (with the sidecar's context)
+   * @param uid the Odoo user
+   */
+  public Result run(String code, OdooClient client, long uid, String model, List<Long> ids) {
+    Context context = take();
+    boolean broken = false;
+    List<String> logs = new ArrayList<>();
+    ScheduledFuture<?> alarm =
+        watchdog.schedule(
+            () -> {
+              try {
+                context.interrupt(Duration.ofSeconds(2));
+              } catch (TimeoutException | RuntimeException e) {
+                context.close(true);
+              }
+            },
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
+    try {
+      context.resetLimits();
+      Value run = context.getBindings("python").getMember("run");
+      ProxyExecutable rpc = arguments -> call(client, arguments[0].asString());
+      ProxyExecutable sink =
+          arguments -> {
+            String entry = arguments[0].asString() + ": " + arguments[1].asString();
+            logs.add(entry);
+            LOG.info("code action log {}", entry);
+            return null;
+          };
+      Value action = run.execute(code, rpc, uid, "{}", model, JSON.writeValueAsString(ids), sink);
+      Object decoded = JSON.readValue(action.asString(), Object.class);
+      return new Result(decoded, logs);
+    } catch (PolyglotException e) {
+      broken =
+          e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
+      throw failure(e);
+    } catch (JsonProcessingException e) {
+      throw new SidecarException("code action: cannot decode its result: " + e.getMessage(), e);
+    } finally {
+      alarm.cancel(false);
+      release(context, broken);
+    }
+  }
+
+  /** Evaluates an expression for each record (an update's {@code equation}): values by id. */
+  @SuppressWarnings("unchecked")
+  public Map<Long, Object> evaluate(
+      String expression, OdooClient client, long uid, String model, List<Long> ids) {
+    Context context = take();
+    boolean broken = false;
+    ScheduledFuture<?> alarm =
+        watchdog.schedule(
+            () -> {
+              try {
+                context.interrupt(Duration.ofSeconds(2));
+              } catch (TimeoutException | RuntimeException e) {
+                context.close(true);
+              }
+            },
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
+    try {
+      context.resetLimits();
+      Value evaluate = context.getBindings("python").getMember("evaluate");
+      ProxyExecutable rpc = arguments -> call(client, arguments[0].asString());
+      Value out = evaluate.execute(expression, rpc, uid, "{}", model, JSON.writeValueAsString(ids));
+      Map<String, Object> byId = JSON.readValue(out.asString(), Map.class);
+      Map<Long, Object> values = new LinkedHashMap<>();
+      byId.forEach((id, value) -> values.put(Long.parseLong(id), value));
+      return values;
+    } catch (PolyglotException e) {
+      broken =
+          e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
+      throw failure(e);
+    } catch (JsonProcessingException e) {
+      throw new SidecarException("expression: cannot decode its result: " + e.getMessage(), e);
+    } finally {
+      alarm.cancel(false);
+      release(context, broken);
+    }
+  }
+
+  /** A call of the ORM proxy: {@code [model, method, args, kwargs]} in JSON, the result in JSON. */
+  private static Object call(OdooClient client, String request) {
+    try {
+      List<?> parts = JSON.readValue(request, List.class);
+      String model = String.valueOf(parts.get(0));
+      String method = String.valueOf(parts.get(1));
+      List<Object> args = new ArrayList<>(ValueCodec.asList(parts.get(2)));
+      Map<String, Object> kwargs = new LinkedHashMap<>(ValueCodec.asMap(parts.get(3)));
+      OdooClient target = client;
+      Object context = kwargs.remove("context");
+      if (context instanceof Map<?, ?> map && !map.isEmpty()) {
+        target = client.withContext(ValueCodec.asMap(map));
+      }
+      if ("read".equals(method) && "".equals(kwargs.get("load"))) {
+        kwargs.put("load", null); // many2one as ids, as the ORM proxy wants them
+      }
+      Object result;
+      try {
+        result = target.executeKw(model, method, args, kwargs);
+      } catch (OdooFaultException e) {
+        if (answersARecordset(method, e)) {
+          result = Boolean.TRUE; // done, then Odoo could not send a recordset back
+        } else {
+          throw e;
+        }
+      }
+      return JSON.writeValueAsString(result);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("bad ORM call from a code action: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether a fault is Odoo failing to send back the recordset a method answered, after the
+   * method's work was committed (message_post and activity_schedule answer records).
+   */
+  static boolean answersARecordset(String method, OdooFaultException e) {
+    String message = String.valueOf(e.getMessage());
+    return List.of("message_post", "activity_schedule", "message_post_with_source").contains(method)
+        && (message.contains("cannot marshal") || message.contains("not JSON serializable"));
+  }
+
+  private static ScriptException failure(PolyglotException e) {
+    int line = 0;
+    StringBuilder trace = new StringBuilder();
+    for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+      if (frame.isGuestFrame()
+          && frame.getSourceLocation() != null
+          && "<action>".equals(frame.getSourceLocation().getSource().getName())) {
+        int at = frame.getSourceLocation().getStartLine();
+        if (line == 0) {
+          line = at;
+        }
+        trace.append("\n  line ").append(at).append(", in ").append(frame.getRootName());
+      }
+    }
+    String kind =
+        e.isResourceExhausted()
+            ? "statement limit reached"
+            : e.isInterrupted() || e.isCancelled() ? "time-out" : "error";
+    String message =
+        "code action "
+            + kind
+            + (line > 0 ? " at line " + line : "")
+            + ": "
+            + e.getMessage()
+            + (trace.length() > 0 ? "\nTraceback (most recent call last):" + trace : "");
+    return new ScriptException(message, line);
+  }
+
+  private Context take() {
+    Context context = idle.poll();
+    if (context != null) {
+      return context;
+    }
+    synchronized (this) {
+      if (created < size) {
+        created++;
+        return create();
+      }
+    }
+    try {
+      return idle.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SidecarException("interrupted while waiting for a Python context", e);
+    }
+  }
+
+  private void release(Context context, boolean broken) {
+    if (broken) {
+      try {
+        context.close(true);
+      } catch (RuntimeException e) {
+        LOG.debug("closing a broken Python context: {}", e.getMessage());
+      }
+      synchronized (this) {
+        created--;
+      }
+      return;
+    }
+    if (!idle.offer(context)) {
+      context.close();
+    }
+  }
+
+  private Context create() {
+    long start = System.nanoTime();
+    Context context =
+        Context.newBuilder("python")
+            .engine(engine)
+            .allowHostAccess(HostAccess.NONE)
+            .allowHostClassLookup(name -> false)
+            .allowIO(IOAccess.NONE)
+            .allowCreateThread(false)
+            .allowCreateProcess(false)
+            .allowNativeAccess(false)
+            .allowEnvironmentAccess(org.graalvm.polyglot.EnvironmentAccess.NONE)
+            .resourceLimits(
+                ResourceLimits.newBuilder().statementLimit(statementLimit, null).build())
+            .build();
+    context.eval(Source.create("python", bootstrap));
+    context.resetLimits();
+    LOG.info("Python context ready in {} ms", (System.nanoTime() - start) / 1_000_000);
+    return context;
+  }
+
+  @Override
+  public void close() {
+    watchdog.shutdownNow();
+    Context context;
+    while ((context = idle.poll()) != null) {
+      context.close(true);
+    }
+    engine.close(true); // a context still being created (warm-up) is cancelled
+  }
+}

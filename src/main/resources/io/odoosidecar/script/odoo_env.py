@@ -1,0 +1,562 @@
+# The evaluation context of Odoo code actions, backed by the sidecar's RPC client.
+# Loaded once per Python context; every execution gets a fresh namespace (see PythonEngine).
+import ast as _ast
+import base64 as _base64
+import datetime as _datetime
+import json as _json
+import math as _math
+import time as _time
+
+
+class UserError(Exception):
+    pass
+
+
+class Warning(Exception):  # noqa: A001 - Odoo's name
+    pass
+
+
+class ValidationError(UserError):
+    pass
+
+
+# ------------------------------------------------------------------ dateutil's relativedelta
+
+class relativedelta:
+    def __init__(self, dt1=None, dt2=None, years=0, months=0, days=0, weeks=0, hours=0, minutes=0,
+                 seconds=0, microseconds=0, year=None, month=None, day=None, weekday=None,
+                 hour=None, minute=None, second=None, microsecond=None):
+        self.years, self.months = years, months
+        self.days = days + weeks * 7
+        self.hours, self.minutes, self.seconds, self.microseconds = hours, minutes, seconds, microseconds
+        self.year, self.month, self.day = year, month, day
+        self.hour, self.minute, self.second, self.microsecond = hour, minute, second, microsecond
+
+    def _apply(self, other):
+        year = (self.year or other.year) + self.years
+        month = self.month or other.month
+        total = year * 12 + (month - 1) + self.months
+        year, month = divmod(total, 12)
+        month += 1
+        import calendar as _calendar
+        day = min(_calendar.monthrange(year, month)[1], self.day or other.day)
+        repl = {'year': year, 'month': month, 'day': day}
+        if isinstance(other, _datetime.datetime):
+            for name in ('hour', 'minute', 'second', 'microsecond'):
+                if getattr(self, name) is not None:
+                    repl[name] = getattr(self, name)
+        result = other.replace(**repl)
+        return result + _datetime.timedelta(days=self.days, hours=self.hours, minutes=self.minutes,
+                                            seconds=self.seconds, microseconds=self.microseconds)
+
+    def __add__(self, other):
+        if isinstance(other, (_datetime.date, _datetime.datetime)):
+            return self._apply(other)
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __rsub__(self, other):
+        return relativedelta(years=-self.years, months=-self.months, days=-self.days,
+                             hours=-self.hours, minutes=-self.minutes, seconds=-self.seconds,
+                             microseconds=-self.microseconds)._apply(other)
+
+    def __neg__(self):
+        return relativedelta(years=-self.years, months=-self.months, days=-self.days,
+                             hours=-self.hours, minutes=-self.minutes, seconds=-self.seconds)
+
+
+class _Namespace:
+    def __init__(self, **names):
+        for key, value in names.items():
+            setattr(self, key, value)
+
+
+dateutil = _Namespace(relativedelta=_Namespace(relativedelta=relativedelta))
+
+
+def float_compare(value1, value2, precision_digits=None, precision_rounding=None):
+    rounding = precision_rounding or (10 ** -(precision_digits if precision_digits is not None else 2))
+    delta = round((value1 - value2) / rounding) * rounding
+    if abs(delta) < rounding / 2:
+        return 0
+    return -1 if delta < 0 else 1
+
+
+def timezone(name):
+    if name in ('UTC', 'utc', 'Etc/UTC', 'GMT'):
+        return _datetime.timezone.utc
+    raise UserError("only UTC is available to code actions run by the sidecar, not %s" % name)
+
+
+class Command:
+    CREATE, UPDATE, DELETE, UNLINK, LINK, CLEAR, SET = range(7)
+
+    @staticmethod
+    def create(values):
+        return (0, 0, values)
+
+    @staticmethod
+    def update(id, values):
+        return (1, id, values)
+
+    @staticmethod
+    def delete(id):
+        return (2, id, 0)
+
+    @staticmethod
+    def unlink(id):
+        return (3, id, 0)
+
+    @staticmethod
+    def link(id):
+        return (4, id, 0)
+
+    @staticmethod
+    def clear():
+        return (5, 0, 0)
+
+    @staticmethod
+    def set(ids):
+        return (6, 0, list(ids))
+
+
+# ------------------------------------------------------------------ the RPC-backed ORM
+
+def _encode(value):
+    if isinstance(value, BaseModel):
+        return value.ids if len(value._ids) != 1 else value._ids[0]
+    if isinstance(value, _datetime.datetime):
+        return value.strftime('%Y-%m-%d %H:%M:%S')
+    if isinstance(value, _datetime.date):
+        return value.strftime('%Y-%m-%d')
+    if isinstance(value, (list, tuple)):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _encode(v) for k, v in value.items()}
+    return value
+
+
+class Environment:
+    def __init__(self, rpc, uid, context, cache=None, fields=None, refs=None, calls=None):
+        self._rpc_call = rpc
+        self.uid = uid
+        self.context = dict(context or {})
+        self._cache = cache if cache is not None else {}
+        self._fields = fields if fields is not None else {}
+        self._refs = refs if refs is not None else {}
+
+    def _rpc(self, model, method, args, kwargs=None):
+        kwargs = dict(kwargs or {})
+        if self.context:
+            kwargs['context'] = dict(self.context, **kwargs.get('context', {}))
+        request = _json.dumps([model, method, _encode(list(args)), _encode(kwargs)])
+        return _json.loads(self._rpc_call(request))
+
+    def __getitem__(self, model):
+        return BaseModel(self, model, ())
+
+    def __call__(self, context=None):
+        return Environment(self._rpc_call, self.uid, context if context is not None else self.context,
+                           self._cache, self._fields, self._refs)
+
+    def fields_of(self, model):
+        if model not in self._fields:
+            self._fields[model] = self._rpc(model, 'fields_get', [], {'attributes': ['type', 'relation', 'store']})
+        return self._fields[model]
+
+    def ref(self, xml_id, raise_if_not_found=True):
+        if xml_id not in self._refs:
+            module, _, name = xml_id.partition('.')
+            rows = self._rpc('ir.model.data', 'search_read', [[('module', '=', module), ('name', '=', name)]],
+                             {'fields': ['model', 'res_id'], 'limit': 1})
+            self._refs[xml_id] = (rows[0]['model'], rows[0]['res_id']) if rows else None
+        found = self._refs[xml_id]
+        if found is None:
+            if raise_if_not_found:
+                raise ValueError('External ID not found in the system: %s' % xml_id)
+            return None
+        return BaseModel(self, found[0], (found[1],))
+
+    @property
+    def user(self):
+        return BaseModel(self, 'res.users', (self.uid,))
+
+    @property
+    def company(self):
+        return self.user.company_id
+
+    @property
+    def companies(self):
+        return self.user.company_ids
+
+
+_PREFETCH_SKIP = ('one2many', 'many2many', 'binary')
+
+
+def _ids_of(kind, value):
+    if not value:
+        return []
+    if kind == 'many2one':
+        return [value[0] if isinstance(value, list) else value]
+    return list(value)
+
+
+class BaseModel:
+    def __init__(self, env, model, ids, prefetch=None):
+        self.env = env
+        self._name = model
+        self._ids = tuple(ids)
+        self._prefetch = prefetch if prefetch is not None else self._ids
+
+    # --------------------------------------------------------------- recordset basics
+    @property
+    def ids(self):
+        return list(self._ids)
+
+    @property
+    def id(self):
+        if not self._ids:
+            return False
+        self.ensure_one()
+        return self._ids[0]
+
+    def __iter__(self):
+        for id_ in self._ids:
+            yield BaseModel(self.env, self._name, (id_,), self._prefetch)
+
+    def __len__(self):
+        return len(self._ids)
+
+    def __bool__(self):
+        return bool(self._ids)
+
+    def __eq__(self, other):
+        return isinstance(other, BaseModel) and other._name == self._name and set(other._ids) == set(self._ids)
+
+    def __hash__(self):
+        return hash((self._name, frozenset(self._ids)))
+
+    def __contains__(self, item):
+        return isinstance(item, BaseModel) and item._name == self._name and set(item._ids) <= set(self._ids)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            return getattr(self, key)
+        if isinstance(key, slice):
+            return BaseModel(self.env, self._name, self._ids[key], self._prefetch)
+        return BaseModel(self.env, self._name, (self._ids[key],), self._prefetch)
+
+    def __or__(self, other):
+        return self.browse(list(dict.fromkeys(self._ids + other._ids)))
+
+    def __and__(self, other):
+        return self.browse([i for i in self._ids if i in other._ids])
+
+    def __sub__(self, other):
+        return self.browse([i for i in self._ids if i not in other._ids])
+
+    def __repr__(self):
+        return '%s%r' % (self._name, self._ids)
+
+    def ensure_one(self):
+        if len(self._ids) != 1:
+            raise ValueError('Expected singleton: %r' % (self,))
+        return self
+
+    def browse(self, ids=()):
+        if isinstance(ids, int):
+            ids = (ids,)
+        return BaseModel(self.env, self._name, tuple(ids or ()))
+
+    def sudo(self, flag=True):
+        return self  # the sidecar acts with its own Odoo user's rights
+
+    def with_context(self, *args, **kwargs):
+        context = dict(args[0]) if args else dict(self.env.context)
+        context.update(kwargs)
+        return BaseModel(self.env(context), self._name, self._ids, self._prefetch)
+
+    def with_user(self, user):
+        return self
+
+    def with_company(self, company):
+        return self
+
+    # --------------------------------------------------------------- reading
+    def _field(self, name):
+        fields = self.env.fields_of(self._name)
+        if name not in fields:
+            raise AttributeError("'%s' object has no attribute '%s'" % (self._name, name))
+        return fields[name]
+
+    def _values(self, name):
+        cache = self.env._cache.setdefault(self._name, {})
+        missing = [i for i in self._ids if name not in cache.get(i, {})]
+        if missing:
+            field = self._field(name)
+            fields = self.env.fields_of(self._name)
+            wanted = [name]
+            if field.get('type') not in _PREFETCH_SKIP:
+                wanted = [f for f, meta in fields.items()
+                          if meta.get('store') and meta.get('type') not in _PREFETCH_SKIP]
+            ids = [i for i in dict.fromkeys(tuple(self._prefetch) + tuple(missing))
+                   if any(f not in cache.get(i, {}) for f in wanted)]
+            for row in self.env._rpc(self._name, 'read', [ids, wanted], {'load': ''}):
+                cache.setdefault(row['id'], {}).update(row)
+        return cache
+
+    def __getattr__(self, name):
+        if name.startswith('_'):
+            raise AttributeError(name)
+        fields = self.env.fields_of(self._name)
+        if name not in fields:
+            raise AttributeError("'%s' object has no attribute '%s'" % (self._name, name))
+        field = fields[name]
+        cache = self._values(name)
+        kind = field.get('type')
+        if kind in ('many2one', 'one2many', 'many2many'):
+            every = []
+            for i in self._prefetch:
+                every.extend(_ids_of(kind, cache.get(i, {}).get(name)))
+            mine = []
+            for i in self._ids:
+                mine.extend(_ids_of(kind, cache.get(i, {}).get(name)))
+            prefetch = tuple(dict.fromkeys(every))
+            return BaseModel(self.env, field['relation'], tuple(dict.fromkeys(mine)), prefetch)
+        if not self._ids:
+            return False
+        self.ensure_one()
+        value = cache[self._ids[0]][name]
+        if value is False or value is None:
+            return False
+        if kind == 'date':
+            return _datetime.date.fromisoformat(value)
+        if kind == 'datetime':
+            return _datetime.datetime.strptime(value[:19], '%Y-%m-%d %H:%M:%S')
+        return value
+
+    def __setattr__(self, name, value):
+        if name in ('env', '_name', '_ids', '_prefetch'):
+            object.__setattr__(self, name, value)
+        else:
+            self.write({name: value})
+
+    def read(self, fields=None, load='_classic_read'):
+        return self.env._rpc(self._name, 'read', [list(self._ids), list(fields or [])], {'load': load})
+
+    def mapped(self, path):
+        if callable(path):
+            return [path(r) for r in self]
+        current = self
+        for name in path.split('.'):
+            if isinstance(current, BaseModel):
+                field = current._field(name)
+                if field.get('type') in ('many2one', 'one2many', 'many2many'):
+                    current = getattr(current, name)
+                else:
+                    current = [getattr(r, name) for r in current]
+        return current
+
+    def filtered(self, func):
+        if isinstance(func, str):
+            path = func
+            func = lambda r: any(r.mapped(path)) if '.' in path else getattr(r, path)
+        return self.browse([r._ids[0] for r in self if func(r)])
+
+    def filtered_domain(self, domain):
+        if not self._ids:
+            return self
+        found = set(self.env._rpc(self._name, 'search', [[('id', 'in', list(self._ids))] + list(domain)],
+                                  {'context': {'active_test': False}}))
+        return self.browse([i for i in self._ids if i in found])
+
+    def sorted(self, key=None, reverse=False):
+        if key is None:
+            ids = sorted(self._ids, reverse=reverse)
+            return self.browse(ids)
+        if isinstance(key, str):
+            name = key
+            key = lambda r: getattr(r, name)
+        return self.browse([r._ids[0] for r in sorted(self, key=key, reverse=reverse)])
+
+    def exists(self):
+        if not self._ids:
+            return self
+        found = set(self.env._rpc(self._name, 'search', [[('id', 'in', list(self._ids))]],
+                                  {'context': {'active_test': False}}))
+        return self.browse([i for i in self._ids if i in found])
+
+    # --------------------------------------------------------------- searching and writing
+    def search(self, domain, offset=0, limit=None, order=None):
+        kwargs = {'offset': offset}
+        if limit:
+            kwargs['limit'] = limit
+        if order:
+            kwargs['order'] = order
+        return self.browse(self.env._rpc(self._name, 'search', [list(domain)], kwargs))
+
+    def search_count(self, domain, limit=None):
+        return self.env._rpc(self._name, 'search_count', [list(domain)])
+
+    def search_read(self, domain=None, fields=None, offset=0, limit=None, order=None):
+        kwargs = {'fields': list(fields or []), 'offset': offset}
+        if limit:
+            kwargs['limit'] = limit
+        if order:
+            kwargs['order'] = order
+        return self.env._rpc(self._name, 'search_read', [list(domain or [])], kwargs)
+
+    def create(self, values):
+        many = isinstance(values, list)
+        ids = self.env._rpc(self._name, 'create', [values if many else [values]])
+        return self.browse(ids if isinstance(ids, list) else [ids])
+
+    def write(self, values):
+        if self._ids:
+            self.env._rpc(self._name, 'write', [list(self._ids), values])
+            cache = self.env._cache.get(self._name, {})
+            for i in self._ids:
+                cache.pop(i, None)
+        return True
+
+    def unlink(self):
+        if self._ids:
+            self.env._rpc(self._name, 'unlink', [list(self._ids)])
+        return True
+
+    def copy(self, default=None):
+        return self.browse(self.env._rpc(self._name, 'copy', [list(self._ids)], {'default': default or {}}))
+
+    def message_post(self, **kwargs):
+        self.env._rpc(self._name, 'message_post', [list(self._ids)], kwargs)
+        return True
+
+    def message_subscribe(self, partner_ids=None, **kwargs):
+        self.env._rpc(self._name, 'message_subscribe', [list(self._ids)], dict(kwargs, partner_ids=partner_ids))
+        return True
+
+    def activity_schedule(self, act_type_xmlid='', date_deadline=None, summary='', note='', **values):
+        kwargs = dict(values, act_type_xmlid=act_type_xmlid, summary=summary, note=note)
+        if date_deadline:
+            kwargs['date_deadline'] = date_deadline
+        self.env._rpc(self._name, 'activity_schedule', [list(self._ids)], kwargs)
+        return True
+
+    def __call_method(self, method, *args, **kwargs):
+        return self.env._rpc(self._name, method, [list(self._ids)] + list(args), kwargs)
+
+    def call(self, method, *args, **kwargs):
+        """Any other public method of the model, over RPC."""
+        return self.__call_method(method, *args, **kwargs)
+
+
+# ------------------------------------------------------------------ the sandbox
+
+_SAFE_BUILTINS = {name: __builtins__[name] if isinstance(__builtins__, dict) else getattr(__builtins__, name)
+                  for name in ('abs', 'all', 'any', 'bool', 'bytes', 'chr', 'dict', 'divmod', 'enumerate',
+                               'filter', 'float', 'format', 'frozenset', 'int', 'isinstance', 'issubclass',
+                               'len', 'list', 'map', 'max', 'min', 'next', 'ord', 'pow', 'range', 'repr',
+                               'reversed', 'round', 'set', 'slice', 'sorted', 'str', 'sum', 'tuple', 'zip',
+                               'Exception', 'ValueError', 'TypeError', 'KeyError', 'IndexError',
+                               'ZeroDivisionError', 'AttributeError', 'StopIteration', 'NotImplementedError',
+                               'True', 'False', 'None')}
+
+
+# Builtins a code action may not name (Odoo's safe_eval does not offer them): reaching objects'
+# internals, evaluating text, the file system, the interpreter.
+_FORBIDDEN = frozenset((
+    'open', 'eval', 'exec', 'compile', 'getattr', 'setattr', 'delattr', 'globals', 'locals', 'vars',
+    'dir', 'breakpoint', 'input', 'help', 'memoryview', 'type', 'object', 'super', 'classmethod',
+    'staticmethod', 'property', 'exit', 'quit', 'print', 'copyright', 'credits', 'license',
+    'BaseException', 'SystemExit', 'KeyboardInterrupt', 'GeneratorExit', 'polyglot'))
+
+
+def _check(code):
+    tree = _ast.parse(code, '<action>', 'exec')
+    for node in _ast.walk(tree):
+        line = getattr(node, 'lineno', 0)
+        if isinstance(node, (_ast.Import, _ast.ImportFrom)):
+            raise SyntaxError('import is not allowed in a code action (line %d)' % line)
+        if isinstance(node, (_ast.Global, _ast.Nonlocal)):
+            raise SyntaxError('global and nonlocal are not allowed in a code action (line %d)' % line)
+        for name in (getattr(node, 'id', None), getattr(node, 'attr', None), getattr(node, 'name', None),
+                     getattr(node, 'arg', None)):
+            if isinstance(name, str) and name.startswith('__'):
+                raise NameError('access to %s is not allowed in a code action (line %d)' % (name, line))
+        if isinstance(node, _ast.Name) and node.id in _FORBIDDEN:
+            raise NameError("name '%s' is not allowed in a code action (line %d)" % (node.id, line))
+    # compiled from the text, not the tree: the statement limit counts statements with a source
+    return compile(code, '<action>', 'exec')
+
+
+_compiled = {}
+
+
+def run(code, rpc, uid, context_json, model_name, ids_json, log_sink):
+    """Runs one code action; returns the JSON of the 'action' it set, or 'null'."""
+    program = _compiled.get(code)
+    if program is None:
+        program = _check(code)
+        if len(_compiled) > 512:
+            _compiled.clear()
+        _compiled[code] = program
+    env = Environment(rpc, uid, _json.loads(context_json))
+    ids = _json.loads(ids_json)
+    records = BaseModel(env, model_name, ids)
+
+    def log(message, level='info'):
+        log_sink(str(level), str(message))
+
+    class _Logger:
+        def info(self, msg, *args):
+            log('info', msg % args if args else msg)
+
+        def warning(self, msg, *args):
+            log('warning', msg % args if args else msg)
+
+        def error(self, msg, *args):
+            log('error', msg % args if args else msg)
+
+        def debug(self, msg, *args):
+            pass
+
+        exception = error
+
+    namespace = {
+        '__builtins__': _SAFE_BUILTINS,
+        'env': env, 'model': env[model_name], 'records': records,
+        'record': records[:1],
+        'uid': uid, 'user': env.user,
+        'time': _Namespace(time=_time.time, strftime=_time.strftime, gmtime=_time.gmtime),
+        'datetime': _datetime, 'dateutil': dateutil, 'relativedelta': relativedelta,
+        'timezone': timezone, 'float_compare': float_compare,
+        'b64encode': _base64.b64encode, 'b64decode': _base64.b64decode,
+        'Command': Command, 'log': log, '_logger': _Logger(),
+        'UserError': UserError, 'Warning': Warning, 'ValidationError': ValidationError,
+    }
+    exec(program, namespace)
+    return _json.dumps(_encode(namespace.get('action')), default=str)
+
+
+def evaluate(expression, rpc, uid, context_json, model_name, ids_json):
+    """Evaluates an update's Python expression for each record: the JSON of {id: value}."""
+    key = ('eval', expression)
+    program = _compiled.get(key)
+    if program is None:
+        _check(expression)
+        program = compile(expression, '<action>', 'eval')
+        _compiled[key] = program
+    env = Environment(rpc, uid, _json.loads(context_json))
+    records = BaseModel(env, model_name, _json.loads(ids_json))
+    out = {}
+    for record in records:
+        namespace = {
+            'env': env, 'model': env[model_name], 'records': records, 'record': record,
+            'uid': uid, 'user': env.user, 'datetime': _datetime, 'dateutil': dateutil,
+            'relativedelta': relativedelta, 'timezone': timezone, 'float_compare': float_compare,
+            'b64encode': _base64.b64encode, 'b64decode': _base64.b64decode, 'Command': Command,
+            'time': _Namespace(time=_time.time, strftime=_time.strftime, gmtime=_time.gmtime),
+        }
+        out[str(record.id)] = _encode(eval(program, namespace))
+    return _json.dumps(out, default=str)

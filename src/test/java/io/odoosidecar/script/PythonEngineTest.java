@@ -1,0 +1,154 @@
+package io.odoosidecar.script;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.odoosidecar.pipeline.MemoryOdoo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Odoo code actions on GraalPy, against the in-memory Odoo. */
+class PythonEngineTest {
+  static PythonEngine engine;
+  MemoryOdoo odoo;
+
+  @BeforeAll
+  static void start() {
+    engine = new PythonEngine(1, 200_000, Duration.ofSeconds(20));
+  }
+
+  @AfterAll
+  static void stop() {
+    engine.close();
+  }
+
+  @BeforeEach
+  void setUp() {
+    odoo =
+        MemoryOdoo.fromFixtures(
+            Path.of(System.getProperty("sidecar.shared", "../shared"), "fixtures/odoo18"));
+  }
+
+  List<Long> leads() {
+    return new ArrayList<>(odoo.records("crm.lead").keySet());
+  }
+
+  static final String COMMISSION =
+      """
+      for rec in records:
+          if rec.expected_revenue > 5000:
+              commission = rec.expected_revenue * 0.05
+              env['project.task'].create({
+                  'name': f'Commission: {rec.name} for {rec.user_id.login or "nobody"}',
+              })
+              log(f"Created commission {commission:.2f} for {rec.name}")
+      """;
+
+  @Test
+  void theCommissionExampleRunsUnchanged_withOneReadPerModelItTraverses() {
+    List<Long> ids = leads();
+    odoo.resetCalls();
+
+    PythonEngine.Result result = engine.run(COMMISSION, odoo, 2, "crm.lead", ids);
+
+    long expected =
+        odoo.records("crm.lead").values().stream()
+            .filter(r -> ((Number) r.get("expected_revenue")).doubleValue() > 5000)
+            .count();
+    assertThat(expected).isPositive();
+    assertThat(odoo.records("project.task")).hasSize((int) expected);
+    assertThat(result.logs())
+        .hasSize((int) expected)
+        .allMatch(l -> l.startsWith("info: Created commission "));
+    assertThat(odoo.calls("read")).as("crm.lead and res.users, once each").isEqualTo(2);
+    assertThat(odoo.calls("create")).isEqualTo((int) expected);
+    Map<String, Object> task = odoo.records("project.task").values().iterator().next();
+    assertThat(String.valueOf(task.get("name"))).startsWith("Commission: ").contains(" for ");
+  }
+
+  @Test
+  void recordsetsBehaveAsOdoosDo() {
+    List<Long> ids = leads().subList(0, 5);
+    PythonEngine.Result result =
+        engine.run(
+            """
+            first = records[0]
+            assert record == first and first in records and len(records) == 5
+            assert records.filtered(lambda r: r.id == first.id) == first
+            assert records.mapped('id') == records.ids
+            assert sorted(records.sorted(key=lambda r: -r.id).ids, reverse=True) == records.sorted(key=lambda r: -r.id).ids
+            assert records.browse(first.id).exists() == first
+            assert not env['crm.lead'].browse([])
+            total = sum(records.mapped('expected_revenue'))
+            stamp = (datetime.date(2026, 1, 31) + relativedelta(months=1)).isoformat()
+            action = {'total': total, 'stamp': stamp, 'uid': env.uid, 'cmd': Command.link(3)}
+            """,
+            odoo,
+            2,
+            "crm.lead",
+            ids);
+    Map<?, ?> action = (Map<?, ?>) result.action();
+    assertThat(action.get("stamp")).isEqualTo("2026-02-28");
+    assertThat(action.get("uid")).isEqualTo(2);
+    assertThat(action.get("cmd")).isEqualTo(List.of(4, 3, 0));
+  }
+
+  @Test
+  void theSandboxRefusesImportsDunderNamesAndUnsafeBuiltins() {
+    List<Long> ids = leads().subList(0, 1);
+    assertThatThrownBy(() -> engine.run("import os\nos.system('id')", odoo, 2, "crm.lead", ids))
+        .hasMessageContaining("import is not allowed");
+    assertThatThrownBy(() -> engine.run("x = ().__class__.__bases__", odoo, 2, "crm.lead", ids))
+        .hasMessageContaining("access to __")
+        .hasMessageContaining("is not allowed");
+    assertThatThrownBy(() -> engine.run("open('/etc/passwd').read()", odoo, 2, "crm.lead", ids))
+        .hasMessageContaining("name 'open' is not allowed");
+    assertThatThrownBy(() -> engine.run("eval('1+1')", odoo, 2, "crm.lead", ids))
+        .hasMessageContaining("name 'eval' is not allowed");
+    assertThatThrownBy(
+            () -> engine.run("f = getattr\nf(records, '_rpc_call')", odoo, 2, "crm.lead", ids))
+        .hasMessageContaining("name 'getattr' is not allowed");
+    // the engine still works afterwards
+    assertThat(engine.run("action = 1 + 1", odoo, 2, "crm.lead", ids).action()).isEqualTo(2);
+  }
+
+  @Test
+  void runawayCodeIsStoppedAndUserErrorsNameTheLine() {
+    List<Long> ids = leads().subList(0, 1);
+    assertThatThrownBy(() -> engine.run("while True:\n    pass", odoo, 2, "crm.lead", ids))
+        .isInstanceOf(PythonEngine.ScriptException.class)
+        .hasMessageContaining("statement limit reached");
+    assertThatThrownBy(
+            () ->
+                engine.run(
+                    "x = 1\ny = 2\nraise UserError('no commission for ' + str(x))",
+                    odoo,
+                    2,
+                    "crm.lead",
+                    ids))
+        .isInstanceOf(PythonEngine.ScriptException.class)
+        .hasMessageContaining("at line 3")
+        .hasMessageContaining("no commission for 1")
+        .satisfies(e -> assertThat(((PythonEngine.ScriptException) e).line()).isEqualTo(3));
+    assertThat(engine.run("action = 'alive'", odoo, 2, "crm.lead", ids).action())
+        .isEqualTo("alive");
+  }
+
+  @Test
+  void aWallClockTimeOutStopsCodeThatWaits() {
+    try (PythonEngine quick = new PythonEngine(1, Long.MAX_VALUE / 2, Duration.ofMillis(300))) {
+      List<Long> ids = leads().subList(0, 1);
+      assertThatThrownBy(() -> quick.run("while True:\n    x = 1", odoo, 2, "crm.lead", ids))
+          .isInstanceOf(PythonEngine.ScriptException.class)
+          .hasMessageContaining("time-out");
+      assertThat(quick.run("action = 3", odoo, 2, "crm.lead", ids).action()).isEqualTo(3);
+    }
+  }
+}
