@@ -45,6 +45,7 @@ final class MeteredOdoo implements OdooClient {
     } finally {
       nanos.addAndGet(System.nanoTime() - start);
       BY_METHOD.computeIfAbsent(method, k -> new AtomicLong()).addAndGet(System.nanoTime() - start);
+      PythonBench.COUNTS.merge(model + "." + method, 1, Integer::sum);
       calls.incrementAndGet();
       listener.accept(method);
     }
