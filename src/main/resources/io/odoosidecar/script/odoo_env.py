@@ -124,6 +124,8 @@ class Command:
 # ------------------------------------------------------------------ the RPC-backed ORM
 
 def _encode(value):
+    if isinstance(value, _Created):
+        value = value._record()
     if isinstance(value, BaseModel):
         return value.ids if len(value._ids) != 1 else value._ids[0]
     if isinstance(value, _datetime.datetime):
@@ -145,8 +147,24 @@ class Environment:
         self._cache = cache if cache is not None else {}
         self._fields = fields if fields is not None else {}
         self._refs = refs if refs is not None else {}
+        self._pending = []
+
+    def _flush(self):
+        """Creates the records whose creation was deferred: one create per run of one model."""
+        while self._pending:
+            model = self._pending[0][0]
+            run = []
+            while self._pending and self._pending[0][0] == model:
+                run.append(self._pending.pop(0))
+            ids = self._rpc_now(model, 'create', [[vals for _, vals, _ in run]])
+            for (_, _, holder), id_ in zip(run, ids if isinstance(ids, list) else [ids]):
+                holder._ids_box.append(id_)
 
     def _rpc(self, model, method, args, kwargs=None):
+        self._flush()
+        return self._rpc_now(model, method, args, kwargs)
+
+    def _rpc_now(self, model, method, args, kwargs=None):
         kwargs = dict(kwargs or {})
         if self.context:
             kwargs['context'] = dict(self.context, **kwargs.get('context', {}))
@@ -408,9 +426,14 @@ class BaseModel:
         return self.env._rpc(self._name, 'search_read', [list(domain or [])], kwargs)
 
     def create(self, values):
-        many = isinstance(values, list)
-        ids = self.env._rpc(self._name, 'create', [values if many else [values]])
-        return self.browse(ids if isinstance(ids, list) else [ids])
+        if isinstance(values, list):
+            ids = self.env._rpc(self._name, 'create', [values])
+            return self.browse(ids if isinstance(ids, list) else [ids])
+        # deferred until something needs it (its id, another call, the end of the action), so
+        # that creates in a loop go to Odoo as one call
+        holder = _Created(self.env, self._name)
+        self.env._pending.append((self._name, _encode(values), holder))
+        return holder
 
     def write(self, values):
         if self._ids:
@@ -449,6 +472,50 @@ class BaseModel:
     def call(self, method, *args, **kwargs):
         """Any other public method of the model, over RPC."""
         return self.__call_method(method, *args, **kwargs)
+
+
+class _Created:
+    """A record whose creation is deferred; any use creates it first."""
+
+    def __init__(self, env, model):
+        self._env = env
+        self._model = model
+        self._ids_box = []
+
+    def _record(self):
+        if not self._ids_box:
+            self._env._flush()
+        return BaseModel(self._env, self._model, tuple(self._ids_box))
+
+    def __getattr__(self, name):
+        return getattr(self._record(), name)
+
+    def __setattr__(self, name, value):
+        if name in ('_env', '_model', '_ids_box'):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._record(), name, value)
+
+    def __iter__(self):
+        return iter(self._record())
+
+    def __len__(self):
+        return 1
+
+    def __bool__(self):
+        return True
+
+    def __eq__(self, other):
+        return self._record() == other
+
+    def __hash__(self):
+        return hash(self._record())
+
+    def __getitem__(self, key):
+        return self._record()[key]
+
+    def __repr__(self):
+        return repr(self._record())
 
 
 # ------------------------------------------------------------------ the sandbox
@@ -536,6 +603,7 @@ def run(code, rpc, uid, context_json, model_name, ids_json, log_sink):
         'UserError': UserError, 'Warning': Warning, 'ValidationError': ValidationError,
     }
     exec(program, namespace)
+    env._flush()
     return _json.dumps(_encode(namespace.get('action')), default=str)
 
 
