@@ -189,6 +189,29 @@ public final class ActionRunner {
 
   private String objectWrite(Target target) {
     Map<String, Object> action = target.action();
+    if (action.get("values") instanceof Map<?, ?> several && !action.containsKey("update_path")) {
+      // the extension: several fields in one action, one write
+      Map<String, Object> values = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : several.entrySet()) {
+        FieldInfo field = field(target.model(), String.valueOf(e.getKey()));
+        Map<String, Object> one = new LinkedHashMap<>(action);
+        one.remove("values");
+        one.put("value", e.getValue());
+        values.put(
+            field.name(),
+            value(
+                new Target(
+                    target.rule(),
+                    target.index(),
+                    one,
+                    target.model(),
+                    target.ids(),
+                    target.eventOf()),
+                field));
+      }
+      client.write(target.model(), target.ids(), values);
+      return "wrote " + values.keySet() + " on " + target.ids().size() + " " + target.model();
+    }
     Object rawPath = action.getOrDefault("update_path", action.get("update_field_id"));
     String path = String.valueOf(rawPath);
     String[] hops = path.split("\\.");

@@ -79,6 +79,7 @@ public final class RuleFiles {
           "sequence",
           "update_path",
           "update_field_id",
+          "values",
           "update_related_model_id",
           "value",
           "evaluation_type",
@@ -373,9 +374,13 @@ public final class RuleFiles {
       }
       if (s.equals("object_write")
           && !action.containsKey("update_path")
-          && !action.containsKey("update_field_id")) {
+          && !action.containsKey("update_field_id")
+          && !(action.get("values") instanceof Map<?, ?>)) {
         throw new RuleFileException(
-            file, label, key + ".update_path", "is required for object_write: the field to update");
+            file,
+            label,
+            key + ".update_path",
+            "is required for object_write: the field to update (or values: {field: value, ...})");
       }
       if (s.equals("webhook") && !(action.get("webhook_url") instanceof String)) {
         throw new RuleFileException(file, label, key + ".webhook_url", "is required for webhook");

@@ -150,14 +150,23 @@ class Environment:
         self._pending = []
 
     def _flush(self):
-        """Creates the records whose creation was deferred: one create per run of one model."""
+        """Sends the deferred writes and creates, in order: consecutive writes of the same values on
+        one model go as one write, consecutive creates on one model as one create."""
         while self._pending:
-            model = self._pending[0][0]
+            if self._pending[0][0] == 'write':
+                _, model, vals, ids = self._pending.pop(0)
+                ids = list(ids)
+                while self._pending and self._pending[0][0] == 'write' \
+                        and self._pending[0][1] == model and self._pending[0][2] == vals:
+                    ids.extend(i for i in self._pending.pop(0)[3] if i not in ids)
+                self._rpc_now(model, 'write', [ids, vals])
+                continue
+            model = self._pending[0][1]
             run = []
-            while self._pending and self._pending[0][0] == model:
+            while self._pending and self._pending[0][0] == 'create' and self._pending[0][1] == model:
                 run.append(self._pending.pop(0))
-            ids = self._rpc_now(model, 'create', [[vals for _, vals, _ in run]])
-            for (_, _, holder), id_ in zip(run, ids if isinstance(ids, list) else [ids]):
+            ids = self._rpc_now(model, 'create', [[vals for _, _, vals, _ in run]])
+            for (_, _, _, holder), id_ in zip(run, ids if isinstance(ids, list) else [ids]):
                 holder._ids_box.append(id_)
 
     def _rpc(self, model, method, args, kwargs=None):
@@ -432,12 +441,14 @@ class BaseModel:
         # deferred until something needs it (its id, another call, the end of the action), so
         # that creates in a loop go to Odoo as one call
         holder = _Created(self.env, self._name)
-        self.env._pending.append((self._name, _encode(values), holder))
+        self.env._pending.append(('create', self._name, _encode(values), holder))
         return holder
 
     def write(self, values):
+        # deferred until the next call or the end of the action, so that a loop writing the same
+        # values record by record goes to Odoo as one write
         if self._ids:
-            self.env._rpc(self._name, 'write', [list(self._ids), values])
+            self.env._pending.append(('write', self._name, _encode(values), tuple(self._ids)))
             cache = self.env._cache.get(self._name, {})
             for i in self._ids:
                 cache.pop(i, None)

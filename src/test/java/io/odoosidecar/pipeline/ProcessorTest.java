@@ -130,6 +130,36 @@ class ProcessorTest {
   }
 
   @Test
+  void severalFieldsInOneActionAreOneWrite() {
+    rules.add(
+        new Rule(
+            "Several",
+            "crm.lead",
+            true,
+            Trigger.ON_WRITE,
+            List.of(),
+            null,
+            null,
+            Map.of(),
+            List.of(
+                Map.of(
+                    "state", "object_write",
+                    "values", Map.of("priority", "2", "color", 4, "tag_ids", 1),
+                    "update_m2m_operation", "add"))));
+    long id = leads(1).get(0);
+    revenueChanged(id, 5000, 20000, List.of(), 0);
+    odoo.resetCalls();
+
+    drain(processor(3));
+
+    assertThat(odoo.calls("write")).isEqualTo(1);
+    Map<String, Object> lead = odoo.records("crm.lead").get(id);
+    assertThat(lead.get("priority")).isEqualTo("2");
+    assertThat(lead.get("color")).isEqualTo(4L);
+    assertThat(new java.util.ArrayList<Object>((List<?>) lead.get("tag_ids"))).contains(1L);
+  }
+
+  @Test
   void aWatchedFieldThatDidNotChangeFiresNothing() {
     rules.add(vip("VIP"));
     long id = leads(1).get(0);

@@ -101,6 +101,30 @@ class PythonEngineTest {
   }
 
   @Test
+  void writesInALoopGoAsOneWritePerValue_andReadsSeeThem() {
+    List<Long> ids = leads().subList(0, 30);
+    odoo.resetCalls();
+    PythonEngine.Result result =
+        engine.run(
+            """
+            for rec in records:
+                rec.priority = '3' if rec.id % 2 else '1'
+            action = records[0].priority
+            """,
+            odoo, 2, "crm.lead", ids);
+    assertThat(result.action()).isEqualTo(ids.get(0) % 2 == 1 ? "3" : "1");
+    // alternating values: each run of one value is one write; reading flushes them first
+    assertThat(odoo.calls("write")).isLessThanOrEqualTo(30);
+    for (long id : ids) {
+      assertThat(odoo.records("crm.lead").get(id).get("priority"))
+          .isEqualTo(id % 2 == 1 ? "3" : "1");
+    }
+    odoo.resetCalls();
+    engine.run("for rec in records:\n    rec.write({'priority': '2'})", odoo, 2, "crm.lead", ids);
+    assertThat(odoo.calls("write")).isEqualTo(1);
+  }
+
+  @Test
   void aCreatedRecordIsMadeAsSoonAsItIsUsed() {
     List<Long> ids = leads().subList(0, 2);
     PythonEngine.Result result =
