@@ -92,10 +92,68 @@ public final class MemoryOdoo implements OdooClient {
       task.put("name", FieldInfo.of("name", Map.of("type", "char")));
       state.fields.put("project.task", task);
       state.records.put("project.task", java.util.Collections.synchronizedMap(new TreeMap<>()));
+      expenses(state);
       return new MemoryOdoo(state, Map.of());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * What {@code hr_expense} adds, for the issue's commission example: {@code hr.expense}, an {@code
+   * hr.employee} per user ({@code res.users.employee_id}) and the external id {@code
+   * hr_expense.product_commission} on the first product.
+   */
+  private static void expenses(State state) {
+    Map<String, FieldInfo> expense = new LinkedHashMap<>();
+    expense.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+    expense.put("name", FieldInfo.of("name", Map.of("type", "char")));
+    expense.put(
+        "employee_id",
+        FieldInfo.of("employee_id", Map.of("type", "many2one", "relation", "hr.employee")));
+    expense.put("total_amount", FieldInfo.of("total_amount", Map.of("type", "monetary")));
+    expense.put(
+        "product_id",
+        FieldInfo.of("product_id", Map.of("type", "many2one", "relation", "product.product")));
+    state.fields.put("hr.expense", expense);
+    state.records.put("hr.expense", java.util.Collections.synchronizedMap(new TreeMap<>()));
+    Map<String, FieldInfo> employee = new LinkedHashMap<>();
+    employee.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+    employee.put("name", FieldInfo.of("name", Map.of("type", "char")));
+    state.fields.put("hr.employee", employee);
+    Map<Long, Map<String, Object>> employees = new TreeMap<>();
+    Map<String, FieldInfo> users = new LinkedHashMap<>(state.fields.get("res.users"));
+    users.put(
+        "employee_id",
+        FieldInfo.of(
+            "employee_id", Map.of("type", "many2one", "relation", "hr.employee", "store", true)));
+    state.fields.put("res.users", users);
+    for (Map<String, Object> user : state.records.get("res.users").values()) {
+      long id = ((Number) user.get("id")).longValue() + 500;
+      String name = String.valueOf(user.get("name"));
+      employees.put(id, new LinkedHashMap<>(Map.of("id", id, "name", name)));
+      user.put("employee_id", List.of(id, name));
+    }
+    state.records.put("hr.employee", java.util.Collections.synchronizedMap(employees));
+    Map<String, FieldInfo> data = new LinkedHashMap<>();
+    data.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+    data.put("module", FieldInfo.of("module", Map.of("type", "char")));
+    data.put("name", FieldInfo.of("name", Map.of("type", "char")));
+    data.put("model", FieldInfo.of("model", Map.of("type", "char")));
+    data.put("res_id", FieldInfo.of("res_id", Map.of("type", "integer")));
+    state.fields.put("ir.model.data", data);
+    long product = state.records.get("product.product").keySet().iterator().next();
+    Map<Long, Map<String, Object>> xmlIds = new TreeMap<>();
+    xmlIds.put(
+        1L,
+        new LinkedHashMap<>(
+            Map.of(
+                "id", 1L,
+                "module", "hr_expense",
+                "name", "product_commission",
+                "model", "product.product",
+                "res_id", product)));
+    state.records.put("ir.model.data", java.util.Collections.synchronizedMap(xmlIds));
   }
 
   /** Sets Odoo's clock: the write_date (and create_date) of the next changes. */

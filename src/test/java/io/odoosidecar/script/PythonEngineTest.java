@@ -73,6 +73,52 @@ class PythonEngineTest {
     assertThat(String.valueOf(task.get("name"))).startsWith("Commission: ").contains(" for ");
   }
 
+  /** The issue's example, character for character. */
+  static final String ISSUE_EXAMPLE =
+      """
+      for rec in records:
+          if rec.amount_total > 5000:
+              commission = rec.amount_total * 0.05
+              env['hr.expense'].create({
+                  'name': f'Commission: {rec.name}',
+                  'employee_id': rec.user_id.employee_id.id,
+                  'total_amount': commission,
+                  'product_id': env.ref('hr_expense.product_commission').id,
+              })
+              log(f"Created commission {commission} for {rec.name}")
+      """;
+
+  @Test
+  void theIssuesExampleRunsUnchangedOnSaleOrders() {
+    List<Long> orders = new ArrayList<>(odoo.records("sale.order").keySet());
+    odoo.resetCalls();
+
+    PythonEngine.Result result = engine.run(ISSUE_EXAMPLE, odoo, 2, "sale.order", orders);
+
+    List<Map<String, Object>> big =
+        odoo.records("sale.order").values().stream()
+            .filter(r -> ((Number) r.get("amount_total")).doubleValue() > 5000)
+            .toList();
+    assertThat(big).isNotEmpty();
+    assertThat(odoo.records("hr.expense")).hasSize(big.size());
+    Map<String, Object> first = big.get(0);
+    Map<String, Object> expense =
+        odoo.records("hr.expense").values().stream()
+            .filter(e -> e.get("name").equals("Commission: " + first.get("name")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(((Number) expense.get("total_amount")).doubleValue())
+        .isCloseTo(
+            ((Number) first.get("amount_total")).doubleValue() * 0.05,
+            org.assertj.core.data.Offset.offset(1e-6));
+    long product = odoo.records("product.product").keySet().iterator().next();
+    assertThat(expense.get("product_id")).isEqualTo(List.of(product, ""));
+    assertThat(result.logs()).hasSize(big.size());
+    // one read per model the loop traverses (sale.order, res.users, the xml id), one create
+    assertThat(odoo.calls("read")).isEqualTo(2);
+    assertThat(odoo.calls("create")).isEqualTo(1);
+  }
+
   @Test
   void recordsetsBehaveAsOdoosDo() {
     List<Long> ids = leads().subList(0, 5);
