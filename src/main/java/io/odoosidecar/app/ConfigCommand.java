@@ -59,6 +59,11 @@ final class ConfigCommand implements Callable<Integer> {
             + config.poll().deletionInterval()
             + ", models "
             + (config.poll().models().isEmpty() ? "(those of the rules)" : config.poll().models()));
+    out.println(
+        "python: statement limit "
+            + config.python().statementLimit()
+            + ", time-out "
+            + config.python().timeout());
     out.println("odoo.default: " + config.defaultConnection());
     for (OdooSettings c : config.connections().values()) {
       out.println("odoo.connections." + c.name() + ":");

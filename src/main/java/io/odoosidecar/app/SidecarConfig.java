@@ -38,6 +38,7 @@ import java.util.Set;
  * @param push how the addon's pushes are received
  * @param pipeline how events are processed
  * @param poll how the poller watches Odoo
+ * @param python how code actions run
  */
 public record SidecarConfig(
     Path file,
@@ -48,7 +49,11 @@ public record SidecarConfig(
     EventLogConfig eventLog,
     PushConfig push,
     PipelineConfig pipeline,
-    PollConfig poll) {
+    PollConfig poll,
+    PythonConfig python) {
+
+  /** Code actions: the most statements and the longest time one execution may take. */
+  public record PythonConfig(long statementLimit, Duration timeout) {}
 
   /** The sidecar's own HTTP server (RPC endpoint, webhooks, health). */
   public record ServerConfig(String host, int port) {}
@@ -97,7 +102,8 @@ public record SidecarConfig(
       List<String> models) {}
 
   private static final Set<String> TOP_KEYS =
-      Set.of("odoo", "server", "data-dir", "event-log", "push", "pipeline", "poll");
+      Set.of("odoo", "server", "data-dir", "event-log", "push", "pipeline", "poll", "python");
+  private static final Set<String> PYTHON_KEYS = Set.of("statement-limit", "timeout");
   private static final Set<String> EVENT_LOG_KEYS =
       Set.of("url", "user", "password-env", "password-file", "retention");
   private static final Set<String> PUSH_KEYS =
@@ -163,7 +169,8 @@ public record SidecarConfig(
             new RetryPolicy(8, Duration.ofSeconds(2), Duration.ofMinutes(10)),
             Duration.ofSeconds(30),
             Duration.ofMinutes(1)),
-        new PollConfig(false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()));
+        new PollConfig(false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()),
+        new PythonConfig(2_000_000, Duration.ofSeconds(30)));
   }
 
   /** The connection named {@code name}, or the default one when {@code name} is null. */
@@ -295,6 +302,12 @@ public record SidecarConfig(
             poll.integer("batch-size", 500, 1, 100_000),
             poll.duration("deletion-interval", Duration.ofMinutes(5)),
             models);
+    ConfigNode python = root.child("python");
+    python.allowOnly(PYTHON_KEYS);
+    PythonConfig pythonConfig =
+        new PythonConfig(
+            python.integer("statement-limit", 2_000_000, 1_000, Integer.MAX_VALUE),
+            python.duration("timeout", Duration.ofSeconds(30)));
     return new SidecarConfig(
         file,
         connections,
@@ -304,7 +317,8 @@ public record SidecarConfig(
         eventLog,
         pushConfig,
         pipelineConfig,
-        pollConfig);
+        pollConfig,
+        pythonConfig);
   }
 
   private static OdooSettings connection(

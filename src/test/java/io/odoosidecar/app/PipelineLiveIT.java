@@ -72,7 +72,8 @@ class PipelineLiveIT {
                 1000),
             defaults.pipeline(),
             new SidecarConfig.PollConfig(
-                poll, Duration.ofMillis(500), 200, Duration.ofMinutes(5), List.of()));
+                poll, Duration.ofMillis(500), 200, Duration.ofMinutes(5), List.of()),
+            defaults.python());
     Daemon daemon =
         new Daemon(
             config,

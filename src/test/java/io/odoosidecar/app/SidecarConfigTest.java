@@ -183,6 +183,9 @@ class SidecarConfigTest {
             poll:
               enabled: false
               models: crm.lead, res.partner
+            python:
+              statement-limit: 50000
+              timeout: 5s
             """);
     Map<String, String> env = new java.util.HashMap<>(ENV);
     env.put("ODOO_USER", "admin");
@@ -200,6 +203,8 @@ class SidecarConfigTest {
     assertThat(config.pipeline().retry().maxAttempts()).isEqualTo(2);
     assertThat(config.poll().enabled()).isFalse();
     assertThat(config.poll().models()).containsExactly("crm.lead", "res.partner");
+    assertThat(config.python().statementLimit()).isEqualTo(50_000);
+    assertThat(config.python().timeout()).isEqualTo(Duration.ofSeconds(5));
 
     Path bad = write("push:\n  auth: token\n");
     assertThatThrownBy(() -> SidecarConfig.load(bad, env))
