@@ -179,6 +179,62 @@ class ActionsLiveIT {
     }
   }
 
+  @Test
+  void aCodeActionPostsAMessageWithAnFString_onEachTransport() {
+    for (io.odoosidecar.odoo.TransportKind transport :
+        List.of(
+            io.odoosidecar.odoo.TransportKind.XMLRPC, io.odoosidecar.odoo.TransportKind.JSONRPC)) {
+      try (OdooClient odoo = OdooClients.create(LiveOdoo.settings().withTransport(transport));
+          io.odoosidecar.script.PythonEngine python =
+              new io.odoosidecar.script.PythonEngine(
+                  1, 1_000_000, java.time.Duration.ofSeconds(60))) {
+        long lead =
+            odoo.create("crm.lead", Map.of("name", "sidecar IT code", "expected_revenue", 12000.0));
+        try {
+          Rule rule =
+              new Rule(
+                  "IT code",
+                  "crm.lead",
+                  true,
+                  Trigger.ON_WRITE,
+                  List.of(),
+                  null,
+                  null,
+                  Map.of(),
+                  List.of(
+                      Map.of(
+                          "state",
+                          "code",
+                          "code",
+                          "for rec in records:\n"
+                              + "    rec.message_post(body=f'Commission {rec.expected_revenue * 0.05:.2f} for {rec.name}')\n"
+                              + "    rec.write({'priority': '2'})")));
+          new ActionRunner(odoo, new ExternalIds(odoo))
+              .withPython(python)
+              .run(
+                  new ActionRunner.Target(
+                      rule, "0", rule.actions().get(0), "crm.lead", List.of(lead), Map.of()));
+          long posted =
+              odoo.searchCount(
+                  "mail.message",
+                  List.of(
+                      List.of("model", "=", "crm.lead"),
+                      List.of("res_id", "=", lead),
+                      List.of("body", "ilike", "Commission 600.00 for sidecar IT code")));
+          assertThat(posted).as(transport.configName()).isEqualTo(1);
+          assertThat(
+                  odoo.read("crm.lead", List.of(lead), List.of("priority"))
+                      .get(0)
+                      .values()
+                      .get("priority"))
+              .isEqualTo("2");
+        } finally {
+          odoo.unlink("crm.lead", List.of(lead));
+        }
+      }
+    }
+  }
+
   static List<Long> followers(OdooClient odoo, long lead) {
     return odoo
         .searchRead(
