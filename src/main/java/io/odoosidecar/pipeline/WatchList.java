@@ -42,6 +42,8 @@ public final class WatchList {
         ops.add("write");
         old.addAll(rule.triggerFields());
         old.addAll(ownFields(rule.filterPreDomain()));
+        old.addAll(
+            ownFields(rule.filterDomain())); // sent before and after: each change matched as it was
       }
       if (trigger == Trigger.ON_UNLINK) {
         ops.add("unlink");

@@ -1,0 +1,16 @@
+{
+    'name': 'Sidecar Bridge',
+    'summary': 'Push record changes to odoo-sidecar through a transactional outbox; run automation rules in the sidecar',
+    'version': '1.0.0',
+    'category': 'Hidden/Tools',
+    'license': 'LGPL-3',
+    'depends': ['base', 'mail', 'base_automation'],
+    'data': [
+        'security/ir.model.access.csv',
+        'data/ir_cron.xml',
+        'views/base_automation_views.xml',
+        'views/sidecar_outbox_views.xml',
+    ],
+    'installable': True,
+    'application': False,
+}

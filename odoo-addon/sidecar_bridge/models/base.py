@@ -1,0 +1,56 @@
+"""Records create, write and unlink of the watched models in the outbox, in the same transaction."""
+from odoo import api, models
+
+from .sidecar_outbox import watch_list
+
+
+class Base(models.AbstractModel):
+    _inherit = 'base'
+
+    def _sidecar_watch(self, operation):
+        if self._name.startswith('sidecar.') or self.env.context.get('sidecar_bridge_skip'):
+            return None
+        spec = watch_list(self.env).get(self._name)
+        if not spec or operation not in spec.get('operations', ()):
+            return None
+        return spec
+
+    def _sidecar_old_values(self, spec):
+        names = [f for f in spec.get('old_fields', ()) if f in self._fields]
+        if not names:
+            return {}
+        rows = self.sudo().with_context(active_test=False).read(names, load=None)
+        return {str(row['id']): {f: row[f] for f in names} for row in rows}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        spec = records._sidecar_watch('create') if records else None
+        if spec:
+            dates = {str(r.id): r.write_date for r in records} if 'write_date' in records._fields else {}
+            self.env['sidecar.outbox']._record(records._name, 'create', records.ids, write_dates=dates)
+        return records
+
+    def write(self, vals):
+        spec = self._sidecar_watch('write') if self else None
+        old = self._sidecar_old_values(spec) if spec else None
+        result = super().write(vals)
+        if spec:
+            dates = {str(r.id): r.write_date for r in self} if 'write_date' in self._fields else {}
+            # the values after this write too: the sidecar matches each change as it was, not as
+            # the record is when it gets to it
+            new = self._sidecar_old_values(spec)
+            self.env['sidecar.outbox']._record(
+                self._name, 'write', self.ids, field_names=list(vals), old_values=old,
+                write_dates=dates, new_values=new)
+        return result
+
+    def unlink(self):
+        spec = self._sidecar_watch('unlink') if self else None
+        old = self._sidecar_old_values(spec) if spec else None
+        ids = self.ids
+        name = self._name
+        result = super().unlink()
+        if spec:
+            self.env['sidecar.outbox']._record(name, 'unlink', ids, old_values=old)
+        return result

@@ -1,0 +1,181 @@
+"""The transactional outbox: one row per change, written in the transaction of the change, pushed to
+the sidecar after commit (and by a cron while the sidecar is away)."""
+import json
+import logging
+import time
+import uuid
+import xmlrpc.client
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+PARAM_URL = 'sidecar_bridge.url'          # the sidecar's base URL, e.g. http://127.0.0.1:8765
+PARAM_SECRET = 'sidecar_bridge.secret'    # the shared push secret
+PARAM_WATCH = 'sidecar_bridge.watch'      # JSON: {"models": {model: {"operations", "old_fields", "messages"}}}
+
+BATCH = 500
+TIMEOUT = 2.0          # seconds: a save is never held up longer than this after its commit
+RETENTION_DAYS = 7
+
+
+class _TimeoutTransport(xmlrpc.client.Transport):
+    def __init__(self, timeout):
+        super().__init__()
+        self._timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self._timeout
+        return connection
+
+
+_PARSED = {}
+
+
+def watch_list(env):
+    """The models the sidecar watches (the parameter is cached by Odoo, its parsing here)."""
+    raw = env['ir.config_parameter'].sudo().get_param(PARAM_WATCH) or '{}'
+    parsed = _PARSED.get(raw)
+    if parsed is None:
+        try:
+            parsed = json.loads(raw).get('models', {})
+        except ValueError:
+            _logger.warning('sidecar_bridge: %s is not JSON', PARAM_WATCH)
+            parsed = {}
+        _PARSED.clear()
+        _PARSED[raw] = parsed
+    return parsed
+
+
+class SidecarOutbox(models.Model):
+    _name = 'sidecar.outbox'
+    _description = 'Sidecar outbox'
+    _order = 'id'
+
+    model_name = fields.Char(required=True, index=True)
+    operation = fields.Selection(
+        [('create', 'Create'), ('write', 'Write'), ('unlink', 'Delete'), ('message', 'Message')],
+        required=True)
+    res_ids = fields.Text(required=True, help='JSON list of record ids')
+    field_names = fields.Text(help='JSON list of the fields written')
+    old_values = fields.Text(help='JSON {id: {field: value}} before the change')
+    new_values = fields.Text(help='JSON {id: {field: value}} after the change')
+    write_dates = fields.Text(help='JSON {id: write_date} after the change')
+    message = fields.Text(help='JSON description of a posted message')
+    event_context = fields.Text(help="JSON of the sidecar's marker in the context of the change")
+    change_uid = fields.Integer()
+    state = fields.Selection([('pending', 'Pending'), ('sent', 'Sent')], default='pending', required=True, index=True)
+    attempts = fields.Integer(default=0)
+    next_attempt = fields.Datetime(default=fields.Datetime.now)
+    sent_at = fields.Datetime()
+    last_error = fields.Text()
+
+    # ------------------------------------------------------------------ recording
+
+    @api.model
+    def _record(self, model_name, operation, ids, field_names=(), old_values=None, write_dates=None,
+                message=None, new_values=None):
+        """Adds a row in the current transaction: rolled back with it, committed with it."""
+        marker = self.env.context.get('sidecar_event')
+        self.sudo().create({
+            'model_name': model_name,
+            'operation': operation,
+            'res_ids': json.dumps(list(ids)),
+            'field_names': json.dumps(sorted(field_names)),
+            'old_values': json.dumps(old_values or {}, default=str),
+            'new_values': json.dumps(new_values or {}, default=str),
+            'write_dates': json.dumps(write_dates or {}, default=str),
+            'message': json.dumps(message) if message else False,
+            'event_context': json.dumps(marker) if marker else False,
+            'change_uid': self.env.uid,
+        })
+        if not self.env.cr.postcommit.data.get('sidecar_bridge'):
+            self.env.cr.postcommit.data['sidecar_bridge'] = True
+            self.env.cr.postcommit.add(self._deliver_after_commit)
+
+    def _deliver_after_commit(self):
+        """Runs after the user's transaction committed, in a cursor of its own."""
+        try:
+            with self.pool.cursor() as cr:
+                self.with_env(self.env(cr=cr))._deliver(limit=BATCH)
+        except Exception:  # noqa: BLE001 - never break the user's save; the cron retries
+            _logger.exception('sidecar_bridge: delivery after commit failed; the cron will retry')
+
+    # ------------------------------------------------------------------ delivery
+
+    def _event(self, row):
+        event = {
+            'id': row.id,
+            'model': row.model_name,
+            'op': row.operation,
+            'ids': json.loads(row.res_ids),
+            'fields': json.loads(row.field_names or '[]'),
+            'old': json.loads(row.old_values or '{}'),
+            'values': json.loads(row.new_values or '{}'),
+            'write_date': json.loads(row.write_dates or '{}'),
+            'uid': row.change_uid,
+            'at': fields.Datetime.to_string(row.create_date),
+        }
+        if row.message:
+            event['message'] = json.loads(row.message)
+        if row.event_context:
+            event['context'] = json.loads(row.event_context)
+        return event
+
+    @api.model
+    def _deliver(self, limit=BATCH):
+        """Pushes due pending rows, oldest first; returns how many were delivered."""
+        params = self.env['ir.config_parameter'].sudo()
+        url, secret = params.get_param(PARAM_URL), params.get_param(PARAM_SECRET)
+        if not url or not secret:
+            return 0
+        # rows locked by this delivery: a concurrent one (another save's, the cron) skips them
+        self.env.cr.execute(
+            "SELECT id FROM sidecar_outbox WHERE state = 'pending' AND next_attempt <= %s"
+            " ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
+            (fields.Datetime.now(), limit))
+        rows = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        if not rows:
+            return 0
+        batch = {'nonce': uuid.uuid4().hex, 'sent_at': time.time(), 'events': [self._event(r) for r in rows]}
+        try:
+            proxy = xmlrpc.client.ServerProxy(
+                url.rstrip('/') + '/xmlrpc/2/object', allow_none=True, transport=_TimeoutTransport(TIMEOUT))
+            answer = proxy.execute_kw(self.env.cr.dbname, 1, secret, 'sidecar.event', 'push', [batch])
+        except Exception as e:  # noqa: BLE001 - the sidecar is away or refused: back off
+            now = fields.Datetime.now()
+            for row in rows:
+                wait = min(3600, 10 * 2 ** min(row.attempts, 10))
+                row.write({'attempts': row.attempts + 1, 'next_attempt': now + timedelta(seconds=wait),
+                           'last_error': str(e)[:2000]})
+            rows.flush_recordset()
+            _logger.warning('sidecar_bridge: push of %d events failed: %s', len(rows), e)
+            return 0
+        rows.write({'state': 'sent', 'sent_at': fields.Datetime.now(), 'last_error': False})
+        rows.flush_recordset()  # written now: the cursor of a post-commit delivery does not flush it
+        _logger.debug('sidecar_bridge: delivered %d events: %s', len(rows), answer)
+        return len(rows)
+
+    @api.model
+    def status(self):
+        """What the settings show: last delivery, pending rows, last error (read from the rows, so
+        that a delivery writes no parameter: writing one invalidates every worker's caches)."""
+        rows = self.sudo()
+        last_sent = rows.search([('state', '=', 'sent')], order='sent_at desc', limit=1)
+        failing = rows.search([('state', '=', 'pending'), ('last_error', '!=', False)], order='id desc', limit=1)
+        return {
+            'last_delivery': fields.Datetime.to_string(last_sent.sent_at) if last_sent else False,
+            'pending': rows.search_count([('state', '=', 'pending')]),
+            'last_error': failing.last_error or False,
+        }
+
+    @api.model
+    def _cron_deliver(self):
+        """Delivers what is due (the sidecar was away, or a push failed), then purges old rows."""
+        for _ in range(20):
+            if not self._deliver(limit=BATCH):
+                break
+        cutoff = fields.Datetime.now() - timedelta(days=RETENTION_DAYS)
+        self.sudo().search([('state', '=', 'sent'), ('sent_at', '<', cutoff)]).unlink()
