@@ -210,6 +210,21 @@ public final class Daemon implements AutoCloseable {
         config.pipeline().timedInterval().toMillis(),
         config.pipeline().timedInterval().toMillis(),
         TimeUnit.MILLISECONDS);
+    polling.scheduleWithFixedDelay(
+        () -> {
+          for (OdooSettings settings : config.connections().values()) {
+            ConnectionStatus status;
+            synchronized (connections) {
+              status = connections.get(settings.name());
+            }
+            if (status != null && "connected".equals(status.state)) {
+              register(settings, byDatabase.get(settings.database()));
+            }
+          }
+        },
+        30,
+        30,
+        TimeUnit.SECONDS);
     Duration retention = config.eventLog().retention();
     polling.scheduleWithFixedDelay(
         () -> {
@@ -302,6 +317,55 @@ public final class Daemon implements AutoCloseable {
         });
   }
 
+  private final Map<String, String> registered = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Tells the companion addon, when the database has it, where to push, with which secret, and what
+   * the rules need to see (system parameters {@code sidecar_bridge.url}, {@code .secret}, {@code
+   * .watch}); done at connection and again whenever the rules' watch list changes. A database
+   * without the addon is left alone (the poller covers it).
+   */
+  private void register(OdooSettings settings, OdooClient client) {
+    SidecarConfig.PushConfig push = config.push();
+    if (push.secret().isEmpty() || push.publicUrl().isEmpty()) {
+      return;
+    }
+    try {
+      long installed =
+          client.searchCount(
+              "ir.module.module",
+              List.of(List.of("name", "=", "sidecar_bridge"), List.of("state", "=", "installed")));
+      if (installed == 0) {
+        LOG.info(
+            "connection '{}': the sidecar_bridge addon is not installed; not registering",
+            settings.name());
+        return;
+      }
+      String watch =
+          new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(watchList());
+      String state = push.publicUrl().get() + "\u0000" + watch;
+      if (state.equals(registered.get(settings.name()))) {
+        return;
+      }
+      client.execute(
+          "ir.config_parameter", "set_param", "sidecar_bridge.url", push.publicUrl().get());
+      client.execute(
+          "ir.config_parameter",
+          "set_param",
+          "sidecar_bridge.secret",
+          push.secret().get().reveal());
+      client.execute("ir.config_parameter", "set_param", "sidecar_bridge.watch", watch);
+      registered.put(settings.name(), state);
+      LOG.info(
+          "connection '{}': registered with the sidecar_bridge addon at {}",
+          settings.name(),
+          push.publicUrl().get());
+    } catch (OdooException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      LOG.warn(
+          "connection '{}': cannot register with the addon: {}", settings.name(), e.getMessage());
+    }
+  }
+
   /** Whether every poller has made at least one pass over every model it watches. */
   public boolean polledOnce() {
     return !pollStatus.isEmpty()
@@ -375,6 +439,7 @@ public final class Daemon implements AutoCloseable {
         status.lastError = "";
         status.since = clock.instant();
         LOG.info("connection '{}': connected as uid {}", settings.name(), status.uid);
+        register(settings, client);
         return;
       } catch (OdooException e) {
         status.state = e.retriable() ? "unreachable" : "refused";

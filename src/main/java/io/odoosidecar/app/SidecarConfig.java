@@ -73,13 +73,15 @@ public record SidecarConfig(
    * @param window how far a push's time may be from the sidecar's
    * @param maxBodyBytes the largest request body accepted
    * @param maxEvents the most events one push may hold
+   * @param publicUrl the sidecar's URL as Odoo reaches it, given to the addon at registration
    */
   public record PushConfig(
       Optional<Secret> secret,
       io.odoosidecar.pipeline.PushReceiver.Auth auth,
       Duration window,
       int maxBodyBytes,
-      int maxEvents) {}
+      int maxEvents,
+      Optional<String> publicUrl) {}
 
   /** The processing of events: workers, batches, chained firings, retries, timed rules. */
   public record PipelineConfig(
@@ -107,7 +109,14 @@ public record SidecarConfig(
   private static final Set<String> EVENT_LOG_KEYS =
       Set.of("url", "user", "password-env", "password-file", "retention");
   private static final Set<String> PUSH_KEYS =
-      Set.of("secret-env", "secret-file", "auth", "window", "max-body-bytes", "max-events");
+      Set.of(
+          "secret-env",
+          "secret-file",
+          "auth",
+          "window",
+          "max-body-bytes",
+          "max-events",
+          "public-url");
   private static final Set<String> PIPELINE_KEYS =
       Set.of("workers", "batch-size", "max-depth", "retry", "drain-timeout", "timed-interval");
   private static final Set<String> POLL_KEYS =
@@ -161,7 +170,8 @@ public record SidecarConfig(
             io.odoosidecar.pipeline.PushReceiver.Auth.SECRET,
             Duration.ofMinutes(5),
             16 * 1024 * 1024,
-            10_000),
+            10_000,
+            Optional.empty()),
         new PipelineConfig(
             2,
             500,
@@ -260,7 +270,10 @@ public record SidecarConfig(
             auth,
             push.duration("window", Duration.ofMinutes(5)),
             push.integer("max-body-bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
-            push.integer("max-events", 10_000, 1, 1_000_000));
+            push.integer("max-events", 10_000, 1, 1_000_000),
+            Optional.of(
+                push.string("public-url")
+                    .orElse("http://" + serverConfig.host() + ":" + serverConfig.port())));
     ConfigNode pipeline = root.child("pipeline");
     pipeline.allowOnly(PIPELINE_KEYS);
     ConfigNode retry = pipeline.child("retry");

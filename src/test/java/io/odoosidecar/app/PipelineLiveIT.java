@@ -69,7 +69,8 @@ class PipelineLiveIT {
                 PushReceiver.Auth.SECRET,
                 Duration.ofMinutes(5),
                 1 << 20,
-                1000),
+                1000,
+                Optional.empty()),
             defaults.pipeline(),
             new SidecarConfig.PollConfig(
                 poll, Duration.ofMillis(500), 200, Duration.ofMinutes(5), List.of()),
