@@ -1,0 +1,95 @@
+import json
+from datetime import datetime
+
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged('post_install', '-at_install')
+class TestOutbox(TransactionCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        params = cls.env['ir.config_parameter'].sudo()
+        params.set_param('sidecar_bridge.watch', json.dumps({'models': {'res.partner': {
+            'operations': ['create', 'write', 'unlink'], 'old_fields': ['name', 'email'], 'messages': True}}}))
+        params.set_param('sidecar_bridge.url', '')
+        params.set_param('sidecar_bridge.secret', '')
+        cls.Outbox = cls.env['sidecar.outbox']
+
+    def rows(self, operation=None):
+        domain = [('model_name', '=', 'res.partner')]
+        if operation:
+            domain.append(('operation', '=', operation))
+        return self.Outbox.search(domain, order='id')
+
+    def test_create_write_unlink_are_recorded_with_old_and_new_values(self):
+        partner = self.env['res.partner'].create({'name': 'Outbox', 'email': 'a@example.com'})
+        self.assertEqual(json.loads(self.rows('create')[-1].res_ids), [partner.id])
+
+        partner.write({'email': 'b@example.com'})
+        row = self.rows('write')[-1]
+        self.assertEqual(json.loads(row.field_names), ['email'])
+        self.assertEqual(json.loads(row.old_values)[str(partner.id)]['email'], 'a@example.com')
+        self.assertEqual(json.loads(row.new_values)[str(partner.id)]['email'], 'b@example.com')
+        self.assertIn(str(partner.id), json.loads(row.write_dates))
+
+        partner_id = partner.id
+        partner.unlink()
+        row = self.rows('unlink')[-1]
+        self.assertEqual(json.loads(row.res_ids), [partner_id])
+        self.assertEqual(json.loads(row.old_values)[str(partner_id)]['name'], 'Outbox')
+
+    def test_a_rolled_back_change_leaves_no_row(self):
+        partner = self.env['res.partner'].create({'name': 'Rollback'})
+        before = len(self.rows())
+        with self.assertRaises(ValueError):
+            with self.env.cr.savepoint():
+                partner.write({'email': 'c@example.com'})
+                raise ValueError('the user cancels')
+        self.assertEqual(len(self.rows()), before)
+
+    def test_unwatched_models_record_nothing(self):
+        before = self.Outbox.search_count([])
+        self.env['res.partner.category'].create({'name': 'not watched'})
+        self.assertEqual(self.Outbox.search_count([]), before)
+
+    def test_the_sidecars_marker_is_kept(self):
+        partner = self.env['res.partner'].create({'name': 'Marker'})
+        partner.with_context(sidecar_event={'chain': ['VIP'], 'depth': 1}).write({'email': 'd@example.com'})
+        self.assertEqual(json.loads(self.rows('write')[-1].event_context), {'chain': ['VIP'], 'depth': 1})
+
+    def test_messages_are_recorded(self):
+        partner = self.env['res.partner'].create({'name': 'Messages'})
+        partner.message_post(body='hello', message_type='comment', subtype_xmlid='mail.mt_comment')
+        message = json.loads(self.rows('message')[-1].message)
+        self.assertEqual(message['message_type'], 'comment')
+        self.assertFalse(message['is_internal'])
+
+    def test_a_failed_delivery_backs_off_and_keeps_the_rows(self):
+        params = self.env['ir.config_parameter'].sudo()
+        params.set_param('sidecar_bridge.url', 'http://127.0.0.1:9')  # nothing listens there
+        params.set_param('sidecar_bridge.secret', 's')
+        self.env['res.partner'].create({'name': 'Away'})
+        self.assertEqual(self.Outbox._deliver(), 0)
+        row = self.rows('create')[-1]
+        self.assertEqual(row.state, 'pending')
+        self.assertEqual(row.attempts, 1)
+        self.assertTrue(row.last_error)
+        self.assertGreater(row.next_attempt, datetime.now())
+        self.assertGreaterEqual(self.Outbox.status()['pending'], 1)
+
+    def test_a_rule_run_in_the_sidecar_is_not_run_by_odoo(self):
+        model = self.env['ir.model']._get('res.partner')
+        automation = self.env['base.automation'].create({
+            'name': 'Tag the function', 'model_id': model.id, 'trigger': 'on_create_or_write',
+            'action_server_ids': [(0, 0, {
+                'name': 'set function', 'model_id': model.id, 'state': 'object_write',
+                'update_path': 'function', 'value': 'ran in Odoo'})],
+        })
+        automation.sidecar_offload = True
+        offloaded = self.env['res.partner'].create({'name': 'Offloaded'})
+        self.assertFalse(offloaded.function)
+        automation.sidecar_offload = False
+        kept = self.env['res.partner'].create({'name': 'Kept'})
+        self.assertEqual(kept.function, 'ran in Odoo')
