@@ -218,6 +218,7 @@ public final class Daemon implements AutoCloseable {
               status = connections.get(settings.name());
             }
             if (status != null && "connected".equals(status.state)) {
+              importOffloaded(settings, byDatabase.get(settings.database()));
               register(settings, byDatabase.get(settings.database()));
             }
           }
@@ -280,8 +281,63 @@ public final class Daemon implements AutoCloseable {
     return EventLog.embedded(config.dataDir());
   }
 
+  /** Rules ticked "Run in sidecar" in each database, imported from it. */
+  private final Map<String, List<io.odoosidecar.rule.Rule>> offloaded =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The rules in force: the rule files', then those offloaded by the databases. */
   private List<io.odoosidecar.rule.Rule> currentRules() {
-    return rules == null ? List.of() : rules.snapshot().rules();
+    List<io.odoosidecar.rule.Rule> fromFiles = rules == null ? List.of() : rules.snapshot().rules();
+    if (offloaded.isEmpty()) {
+      return fromFiles;
+    }
+    List<io.odoosidecar.rule.Rule> all = new ArrayList<>(fromFiles);
+    java.util.Set<String> names = new java.util.HashSet<>();
+    fromFiles.forEach(r -> names.add(r.name()));
+    offloaded
+        .values()
+        .forEach(list -> list.stream().filter(r -> names.add(r.name())).forEach(all::add));
+    return all;
+  }
+
+  /**
+   * Imports the rules a database ticked "Run in sidecar" (kept in {@code data-dir/offloaded}), each
+   * bound to that database; a rule that cannot be read is reported and left out.
+   */
+  private void importOffloaded(OdooSettings settings, OdooClient client) {
+    try {
+      String yaml = new io.odoosidecar.rule.RuleImport(client).offloadedYaml();
+      java.nio.file.Path dir = config.dataDir().resolve("offloaded");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Path file = dir.resolve(settings.name() + ".yaml");
+      java.nio.file.Files.writeString(file, yaml);
+      List<io.odoosidecar.rule.Rule> found = new ArrayList<>();
+      for (io.odoosidecar.rule.Rule rule : io.odoosidecar.rule.RuleFiles.loadFile(file)) {
+        Map<String, Object> parameters = new LinkedHashMap<>(rule.parameters());
+        parameters.put("database", settings.database());
+        found.add(
+            new io.odoosidecar.rule.Rule(
+                rule.name(),
+                rule.model(),
+                rule.active(),
+                rule.trigger(),
+                rule.triggerFields(),
+                rule.filterPreDomain(),
+                rule.filterDomain(),
+                parameters,
+                rule.actions()));
+      }
+      List<io.odoosidecar.rule.Rule> before = offloaded.put(settings.database(), found);
+      if (before == null || before.size() != found.size()) {
+        LOG.info(
+            "connection '{}': {} rules run in the sidecar for Odoo", settings.name(), found.size());
+      }
+    } catch (RuntimeException | java.io.IOException e) {
+      LOG.warn(
+          "connection '{}': cannot import the offloaded rules: {}",
+          settings.name(),
+          e.getMessage());
+    }
   }
 
   private void pollOnce(Map<String, Poller> pollers, List<String> configured) {
@@ -439,6 +495,7 @@ public final class Daemon implements AutoCloseable {
         status.lastError = "";
         status.since = clock.instant();
         LOG.info("connection '{}': connected as uid {}", settings.name(), status.uid);
+        importOffloaded(settings, client);
         register(settings, client);
         return;
       } catch (OdooException e) {

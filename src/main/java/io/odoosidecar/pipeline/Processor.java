@@ -190,7 +190,10 @@ public final class Processor {
       String database, String model, List<EventLog.Event> events, Outcome outcome) {
     List<Rule> modelRules = new ArrayList<>();
     for (Rule rule : rules.get()) {
-      if (rule.active() && rule.model().equals(model)) {
+      Object home = rule.parameters().get("database");
+      if (rule.active()
+          && rule.model().equals(model)
+          && (home == null || home.equals(database))) { // a rule imported from one database
         modelRules.add(rule);
       }
     }

@@ -73,7 +73,8 @@ public final class TimedRules {
   public int run() {
     int stored = 0;
     for (Rule rule : rules.get()) {
-      if (rule.active() && timed(rule.trigger())) {
+      Object home = rule.parameters().get("database");
+      if (rule.active() && timed(rule.trigger()) && (home == null || home.equals(database))) {
         stored += run(rule);
       }
     }

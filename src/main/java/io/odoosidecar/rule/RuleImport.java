@@ -94,11 +94,34 @@ public final class RuleImport {
 
   /** Every automation rule of the server, as rule-file entries. */
   public List<Map<String, Object>> rules() {
+    return rules(List.of());
+  }
+
+  /**
+   * The rules ticked "Run in sidecar" (the companion addon's {@code sidecar_offload}) and active,
+   * as a rule file; empty when the server has no such field.
+   */
+  public String offloadedYaml() {
+    if (!client.fieldsGet("base.automation").containsKey("sidecar_offload")) {
+      return "rules: []\n";
+    }
+    Map<String, Object> file = new LinkedHashMap<>();
+    file.put(
+        "rules",
+        rules(List.of(List.of("sidecar_offload", "=", true), List.of("active", "=", true))));
+    try {
+      return YAML.writeValueAsString(file);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the rules as YAML", e);
+    }
+  }
+
+  /** The automation rules matching {@code domain}, as rule-file entries. */
+  public List<Map<String, Object>> rules(List<?> domain) {
     List<String> ruleFields = existing("base.automation", RULE_FIELDS);
     List<String> actionFields = existing("ir.actions.server", ACTION_FIELDS);
     List<OdooRecord> automations =
-        client.searchRead(
-            "base.automation", List.of(), ruleFields, SearchOptions.ALL.withOrder("id"));
+        client.searchRead("base.automation", domain, ruleFields, SearchOptions.ALL.withOrder("id"));
     Map<Long, OdooRecord> actions = new LinkedHashMap<>();
     Set<Long> pending = new LinkedHashSet<>();
     automations.forEach(a -> pending.addAll(a.ids("action_server_ids")));
@@ -148,20 +171,21 @@ public final class RuleImport {
   public String yaml() {
     Map<String, Object> file = new LinkedHashMap<>();
     file.put("rules", rules());
-    ObjectMapper yaml =
-        new ObjectMapper(
-            YAMLFactory.builder()
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-                .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
-                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .build());
     try {
-      return "# Imported from Odoo by `sidecar rules import`.\n" + yaml.writeValueAsString(file);
+      return "# Imported from Odoo by `sidecar rules import`.\n" + YAML.writeValueAsString(file);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the rules as YAML", e);
     }
   }
+
+  private static final ObjectMapper YAML =
+      new ObjectMapper(
+          YAMLFactory.builder()
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+              .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE)
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .build());
 
   private Map<String, Object> action(Map<Long, OdooRecord> actions, Long id, Names names) {
     OdooRecord action = actions.get(id);
