@@ -10,6 +10,7 @@
         'data/ir_cron.xml',
         'views/base_automation_views.xml',
         'views/sidecar_outbox_views.xml',
+        'views/sidecar_status_views.xml',
     ],
     'installable': True,
     'application': False,

@@ -79,6 +79,12 @@ class TestOutbox(TransactionCase):
         self.assertGreater(row.next_attempt, datetime.now())
         self.assertGreaterEqual(self.Outbox.status()['pending'], 1)
 
+    def test_the_status_form_shows_the_outbox(self):
+        self.env['res.partner'].create({'name': 'Status'})
+        status = self.env['sidecar.status'].create({})
+        self.assertGreaterEqual(status.pending, 1)
+        self.assertEqual(status.url, False)
+
     def test_a_rule_run_in_the_sidecar_is_not_run_by_odoo(self):
         model = self.env['ir.model']._get('res.partner')
         automation = self.env['base.automation'].create({
