@@ -32,11 +32,21 @@ class _TimeoutTransport(xmlrpc.client.Transport):
 
 
 _PARSED = {}
+_RAW = {}          # database -> (read at, raw JSON)
+WATCH_TTL = 5.0    # seconds a worker keeps the watch list before reading it again
 
 
 def watch_list(env):
-    """The models the sidecar watches (the parameter is cached by Odoo, its parsing here)."""
-    raw = env['ir.config_parameter'].sudo().get_param(PARAM_WATCH) or '{}'
+    """The models the sidecar watches. Read from the table at most every few seconds rather than
+    through get_param's cache, whose invalidation does not always reach every worker when the
+    sidecar writes the parameter over RPC."""
+    dbname = env.cr.dbname
+    read_at, raw = _RAW.get(dbname, (0.0, None))
+    if raw is None or time.monotonic() - read_at > WATCH_TTL:
+        env.cr.execute("SELECT value FROM ir_config_parameter WHERE key = %s", (PARAM_WATCH,))
+        row = env.cr.fetchone()
+        raw = (row[0] if row else None) or '{}'
+        _RAW[dbname] = (time.monotonic(), raw)
     parsed = _PARSED.get(raw)
     if parsed is None:
         try:

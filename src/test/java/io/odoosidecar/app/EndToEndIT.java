@@ -1,0 +1,362 @@
+package io.odoosidecar.app;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.odoosidecar.odoo.LiveOdoo;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooClients;
+import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.RetryPolicy;
+import io.odoosidecar.odoo.Secret;
+import io.odoosidecar.odoo.ValueCodec;
+import io.odoosidecar.pipeline.PushReceiver;
+import io.odoosidecar.rule.RuleRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path on a live Odoo with the sidecar_bridge addon (scripts/it): a user's change in
+ * Odoo, pushed by the addon after commit, fires a rule in the sidecar whose effect lands in Odoo.
+ */
+class EndToEndIT {
+  @RegisterExtension
+  static WireMockExtension receiver =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  @TempDir Path dir;
+  OdooClient odoo;
+  Daemon daemon;
+  int port;
+  final List<Runnable> cleanup = new ArrayList<>();
+
+  String rules() {
+    return """
+        rules:
+          - name: "IT VIP lead"
+            model: crm.lead
+            trigger: on_create_or_write
+            trigger_field_ids: [expected_revenue]
+            filter_domain: "[('expected_revenue', '>', 77000)]"
+            actions:
+              - state: object_write
+                values: {priority: "3", tag_ids: sales_team.categ_oppor1}
+          - name: "IT won lead"
+            model: crm.lead
+            trigger: on_stage_set
+            trg_field_ref: crm.stage_lead4
+            actions:
+              - state: object_create
+                crud_model_id: project.task
+                value: IT kick-off
+              - state: next_activity
+                activity_type_id: mail.mail_activity_data_call
+                activity_summary: IT kick-off call
+          - name: "IT confirmed order"
+            model: sale.order
+            trigger: on_state_set
+            trg_selection_field_id: sale
+            actions:
+              - state: code
+                code: |
+                  for order in records:
+                      order.message_post(body=f"IT confirmed {order.name} for {order.amount_total:.2f}")
+          - name: "IT partner email"
+            model: res.partner
+            trigger: on_write
+            trigger_field_ids: [email]
+            actions:
+              - state: webhook
+                webhook_url: %s/partner
+                webhook_field_ids: [name, email]
+        """
+        .formatted(receiver.baseUrl());
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    OdooSettings settings = LiveOdoo.settings();
+    odoo = OdooClients.create(settings);
+    long installed =
+        odoo.searchCount(
+            "ir.module.module",
+            List.of(List.of("name", "=", "sidecar_bridge"), List.of("state", "=", "installed")));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        installed == 1, "the sidecar_bridge addon is not installed on " + settings.url());
+    receiver.stubFor(post(urlEqualTo("/partner")).willReturn(aResponse().withStatus(200)));
+    daemon = daemon(settings);
+  }
+
+  Daemon daemon(OdooSettings settings) throws Exception {
+    Path rules = Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(rules.resolve("it.yaml"), rules());
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = port == 0 ? socket.getLocalPort() : port;
+    }
+    SidecarConfig defaults =
+        new SidecarConfig(
+            dir.resolve("sidecar.yaml"),
+            Map.of("it", settings),
+            "it",
+            new SidecarConfig.ServerConfig("127.0.0.1", port),
+            dir.resolve("data"));
+    SidecarConfig config =
+        new SidecarConfig(
+            defaults.file(),
+            defaults.connections(),
+            "it",
+            defaults.server(),
+            defaults.dataDir(),
+            defaults.eventLog(),
+            new SidecarConfig.PushConfig(
+                Optional.of(Secret.of("it-e2e")),
+                PushReceiver.Auth.SECRET,
+                Duration.ofMinutes(5),
+                1 << 24,
+                10_000,
+                Optional.of("http://127.0.0.1:" + port)),
+            defaults.pipeline(),
+            new SidecarConfig.PollConfig(
+                false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()),
+            defaults.python());
+    Daemon started =
+        new Daemon(
+            config,
+            Clock.systemUTC(),
+            RetryPolicy.Sleeper.system(),
+            new RuleRegistry(rules, Duration.ofMillis(100)));
+    started.start();
+    await().atMost(Duration.ofSeconds(30)).until(() -> registered());
+    Thread.sleep(6_000); // the addon's workers read the watch list again after at most 5 s
+    return started;
+  }
+
+  boolean registered() {
+    Map<String, Object> values = new java.util.HashMap<>();
+    for (io.odoosidecar.odoo.OdooRecord row :
+        odoo.searchRead(
+            "ir.config_parameter",
+            List.of(List.of("key", "in", List.of("sidecar_bridge.url", "sidecar_bridge.watch"))),
+            List.of("key", "value"),
+            io.odoosidecar.odoo.SearchOptions.ALL)) {
+      values.put(String.valueOf(row.values().get("key")), row.values().get("value"));
+    }
+    return ("http://127.0.0.1:" + port).equals(values.get("sidecar_bridge.url"))
+        && String.valueOf(values.get("sidecar_bridge.watch")).contains("sale.order");
+  }
+
+  @AfterEach
+  void stop() {
+    if (daemon != null) {
+      daemon.close();
+    }
+    cleanup.forEach(Runnable::run);
+    if (odoo != null) {
+      odoo.close();
+    }
+  }
+
+  Map<String, Object> read(String model, long id, String... fields) {
+    return odoo.read(model, List.of(id), List.of(fields)).get(0).values();
+  }
+
+  long lead(String name) {
+    long id = odoo.create("crm.lead", Map.of("name", name, "expected_revenue", 1000.0));
+    cleanup.add(() -> odoo.unlink("crm.lead", List.of(id)));
+    return id;
+  }
+
+  @Test
+  void scenarios() throws Exception {
+    // 1. a lead above the threshold gets its priority raised and a tag, through push, within a
+    // second
+    long vip = lead("IT vip");
+    long tag =
+        odoo.search(
+                    "ir.model.data",
+                    List.of(
+                        List.of("module", "=", "sales_team"), List.of("name", "=", "categ_oppor1")))
+                .isEmpty()
+            ? 0
+            : ValueCodec.asLong(
+                odoo.searchRead(
+                        "ir.model.data",
+                        List.of(
+                            List.of("module", "=", "sales_team"),
+                            List.of("name", "=", "categ_oppor1")),
+                        List.of("res_id"),
+                        io.odoosidecar.odoo.SearchOptions.ALL)
+                    .get(0)
+                    .values()
+                    .get("res_id"));
+    odoo.write("crm.lead", List.of(vip), Map.of("expected_revenue", 80000.0));
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> "3".equals(read("crm.lead", vip, "priority").get("priority")));
+    assertThat(ValueCodec.asIds(read("crm.lead", vip, "tag_ids").get("tag_ids"))).contains(tag);
+
+    // 2. a lead moved to a won stage creates a task and schedules an activity
+    long won = lead("IT won");
+    long wonStage =
+        ValueCodec.asLong(
+            odoo.searchRead(
+                    "ir.model.data",
+                    List.of(List.of("module", "=", "crm"), List.of("name", "=", "stage_lead4")),
+                    List.of("res_id"),
+                    io.odoosidecar.odoo.SearchOptions.ALL)
+                .get(0)
+                .values()
+                .get("res_id"));
+    odoo.write("crm.lead", List.of(won), Map.of("stage_id", wonStage));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                odoo.searchCount(
+                        "mail.activity",
+                        List.of(
+                            List.of("res_model", "=", "crm.lead"),
+                            List.of("res_id", "=", won),
+                            List.of("summary", "=", "IT kick-off call")))
+                    == 1);
+    assertThat(odoo.searchCount("project.task", List.of(List.of("name", "=", "IT kick-off"))))
+        .isPositive();
+
+    // 3. confirming a sale order runs a code action posting an f-string message
+    long partner =
+        odoo.create("res.partner", Map.of("name", "IT customer", "email", "it@example.com"));
+    // the confirmed order keeps the partner: archived afterwards, not deleted
+    cleanup.add(() -> odoo.write("res.partner", List.of(partner), Map.of("active", false)));
+    long product = odoo.search("product.product", List.of(List.of("sale_ok", "=", true))).get(0);
+    long order =
+        odoo.create(
+            "sale.order",
+            Map.of(
+                "partner_id",
+                partner,
+                "order_line",
+                List.of(List.of(0, 0, Map.of("product_id", product, "product_uom_qty", 2)))));
+    odoo.execute("sale.order", "action_confirm", List.of(order));
+    String name = String.valueOf(read("sale.order", order, "name").get("name"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                odoo.searchCount(
+                        "mail.message",
+                        List.of(
+                            List.of("model", "=", "sale.order"),
+                            List.of("res_id", "=", order),
+                            List.of("body", "ilike", "IT confirmed " + name)))
+                    == 1);
+
+    // 4. a partner whose email changes is sent to an HTTP endpoint with the mapped fields
+    odoo.write("res.partner", List.of(partner), Map.of("email", "changed@example.com"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                receiver.verify(
+                    postRequestedFor(urlEqualTo("/partner"))
+                        .withRequestBody(
+                            matchingJsonPath("$.email", equalTo("changed@example.com")))
+                        .withRequestBody(matchingJsonPath("$.name", equalTo("IT customer")))));
+
+    // 5. with the sidecar stopped, 500 changes wait in the outbox; on restart each applies once
+    daemon.close();
+    daemon = null;
+    List<Long> many = new ArrayList<>();
+    List<Map<String, Object>> values = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      values.add(Map.of("name", "IT away " + i, "expected_revenue", 1000.0));
+    }
+    many.addAll(odoo.createMany("crm.lead", values));
+    cleanup.add(() -> odoo.unlink("crm.lead", many));
+    odoo.write("crm.lead", many, Map.of("expected_revenue", 90000.0, "priority", "0"));
+    daemon = daemon(LiveOdoo.settings());
+    long status = odoo.create("sidecar.status", Map.of());
+    odoo.execute("sidecar.status", "action_deliver_now", List.of(status));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                odoo.searchCount(
+                        "crm.lead",
+                        List.of(List.of("id", "in", many), List.of("priority", "=", "3")))
+                    == 500);
+    // the sidecar's own writes go through the outbox too: all delivered in the end
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () ->
+                odoo.searchCount(
+                        "sidecar.outbox",
+                        List.of(
+                            List.of("state", "=", "pending"),
+                            List.of("model_name", "=", "crm.lead")))
+                    == 0);
+
+    // 6. a rule ticked "Run in sidecar" stops running in Odoo and runs in the sidecar
+    long model = odoo.search("ir.model", List.of(List.of("model", "=", "crm.lead"))).get(0);
+    long automation =
+        odoo.create(
+            "base.automation",
+            Map.of(
+                "name",
+                "IT offloaded",
+                "model_id",
+                model,
+                "trigger",
+                "on_create_or_write",
+                "filter_domain",
+                "[('name', '=like', 'IT offload%')]",
+                "sidecar_offload",
+                true,
+                "action_server_ids",
+                List.of(
+                    List.of(
+                        0,
+                        0,
+                        Map.of(
+                            "name",
+                            "colour",
+                            "model_id",
+                            model,
+                            "state",
+                            "object_write",
+                            "update_path",
+                            "color",
+                            "value",
+                            "7")))));
+    cleanup.add(() -> odoo.unlink("base.automation", List.of(automation)));
+    daemon.close();
+    daemon = daemon(LiveOdoo.settings()); // imports the ticked rule at connection
+    long offloaded = lead("IT offload me");
+    assertThat(read("crm.lead", offloaded, "color").get("color"))
+        .as("Odoo did not run it")
+        .isEqualTo(0L);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Long.valueOf(7).equals(read("crm.lead", offloaded, "color").get("color")));
+  }
+}
