@@ -47,7 +47,22 @@ public final class DomainExpression {
       LocalDate today,
       LocalDateTime now,
       Function<String, Long> ref,
-      Map<String, Object> context) {}
+      Map<String, Object> context) {
+
+    /**
+     * The context of a user at a moment: {@code user} knows its id only, today and now are UTC, the
+     * context dictionary is empty.
+     */
+    public static Context of(long uid, java.time.Instant now, Function<String, Long> ref) {
+      return new Context(
+          uid,
+          Map.of("id", uid),
+          LocalDate.ofInstant(now, java.time.ZoneOffset.UTC),
+          LocalDateTime.ofInstant(now, java.time.ZoneOffset.UTC),
+          ref,
+          Map.of());
+    }
+  }
 
   /**
    * An object of the host that an expression may use beyond the domain context (a model, a

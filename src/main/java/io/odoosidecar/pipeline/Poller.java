@@ -17,9 +17,7 @@ import io.odoosidecar.store.EventLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -305,14 +303,7 @@ public final class Poller {
   List<String> snapshotFields(String model) {
     Set<String> fields = new TreeSet<>(List.of("write_date", "create_date", "write_uid"));
     Schema schema = Schema.lazy(client::fieldsGet);
-    DomainExpression.Context context =
-        new DomainExpression.Context(
-            0,
-            Map.of("id", 0L),
-            LocalDate.now(clock.withZone(ZoneOffset.UTC)),
-            LocalDateTime.now(clock.withZone(ZoneOffset.UTC)),
-            xmlId -> 0L,
-            Map.of());
+    DomainExpression.Context context = DomainExpression.Context.of(0, clock.instant(), xmlId -> 0L);
     for (Rule rule : rules.get()) {
       if (!rule.active() || !rule.model().equals(model)) {
         continue;

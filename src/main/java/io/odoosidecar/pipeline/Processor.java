@@ -17,9 +17,6 @@ import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.store.EventLog;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -548,13 +545,8 @@ public final class Processor {
 
   private DomainExpression.Context context(String database, OdooClient client, ExternalIds ids) {
     long uid = uids.computeIfAbsent(database, db -> client.authenticate());
-    return new DomainExpression.Context(
-        uid,
-        Map.of("id", uid),
-        LocalDate.now(clock.withZone(ZoneOffset.UTC)),
-        LocalDateTime.now(clock.withZone(ZoneOffset.UTC)),
-        xmlId -> ids.resolve(xmlId).orElse(null),
-        Map.of());
+    return DomainExpression.Context.of(
+        uid, clock.instant(), xmlId -> ids.resolve(xmlId).orElse(null));
   }
 
   private static String describe(Throwable e) {

@@ -197,12 +197,6 @@ public final class TimedRules {
 
   private DomainExpression.Context context(Instant now) {
     long uid = client.authenticate();
-    return new DomainExpression.Context(
-        uid,
-        Map.of("id", uid),
-        LocalDate.ofInstant(now, ZoneOffset.UTC),
-        LocalDateTime.ofInstant(now, ZoneOffset.UTC),
-        xmlId -> refs.resolve(xmlId).orElse(null),
-        Map.of());
+    return DomainExpression.Context.of(uid, now, xmlId -> refs.resolve(xmlId).orElse(null));
   }
 }

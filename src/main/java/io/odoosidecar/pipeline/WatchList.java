@@ -4,8 +4,6 @@ import io.odoosidecar.domain.Domain;
 import io.odoosidecar.domain.DomainExpression;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.Trigger;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,9 +71,7 @@ public final class WatchList {
     }
     Domain domain =
         DomainExpression.evaluate(
-            text,
-            new DomainExpression.Context(
-                0, Map.of("id", 0L), LocalDate.now(), LocalDateTime.now(), x -> 0L, Map.of()));
+            text, DomainExpression.Context.of(0, java.time.Instant.now(), x -> 0L));
     collect(domain.toWire(), out);
     return out;
   }

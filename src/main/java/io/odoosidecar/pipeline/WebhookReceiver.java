@@ -18,9 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
@@ -229,12 +226,7 @@ public final class WebhookReceiver {
 
   private DomainExpression.Context context() {
     long uid = client.authenticate();
-    return new DomainExpression.Context(
-        uid,
-        Map.of("id", uid),
-        LocalDate.now(clock.withZone(ZoneOffset.UTC)),
-        LocalDateTime.now(clock.withZone(ZoneOffset.UTC)),
-        xmlId -> refs.resolve(xmlId).orElse(null),
-        Map.of());
+    return DomainExpression.Context.of(
+        uid, clock.instant(), xmlId -> refs.resolve(xmlId).orElse(null));
   }
 }

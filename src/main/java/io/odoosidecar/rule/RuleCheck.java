@@ -11,9 +11,6 @@ import io.odoosidecar.odoo.FieldType;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooException;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,13 +147,8 @@ public final class RuleCheck {
 
   private DomainExpression.Context context() {
     long uid = client.authenticate();
-    return new DomainExpression.Context(
-        uid,
-        Map.of("id", uid),
-        LocalDate.now(ZoneOffset.UTC),
-        LocalDateTime.now(ZoneOffset.UTC),
-        xmlId -> resolve(xmlId).orElse(null),
-        Map.of());
+    return DomainExpression.Context.of(
+        uid, java.time.Instant.now(), xmlId -> resolve(xmlId).orElse(null));
   }
 
   private void externalId(List<String> problems, String where, String key, String xmlId) {

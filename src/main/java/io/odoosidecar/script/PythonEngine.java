@@ -27,7 +27,6 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.ResourceLimits;
 import org.graalvm.polyglot.Source;
-import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.slf4j.Logger;
@@ -121,43 +120,19 @@ public final class PythonEngine implements AutoCloseable {
    * @param uid the Odoo user
    */
   public Result run(String code, OdooClient client, long uid, String model, List<Long> ids) {
-    Context context = take();
-    boolean broken = false;
     List<String> logs = new ArrayList<>();
-    ScheduledFuture<?> alarm =
-        watchdog.schedule(
-            () -> {
-              try {
-                context.interrupt(Duration.ofSeconds(2));
-              } catch (TimeoutException | RuntimeException e) {
-                context.close(true);
-              }
-            },
-            timeout.toMillis(),
-            TimeUnit.MILLISECONDS);
+    ProxyExecutable sink =
+        arguments -> {
+          String entry = arguments[0].asString() + ": " + arguments[1].asString();
+          logs.add(entry);
+          LOG.info("code action log {}", entry);
+          return null;
+        };
+    String action = execute("code action", "run", code, client, uid, model, ids, sink);
     try {
-      context.resetLimits();
-      Value run = context.getBindings("python").getMember("run");
-      ProxyExecutable rpc = arguments -> call(client, arguments[0].asString());
-      ProxyExecutable sink =
-          arguments -> {
-            String entry = arguments[0].asString() + ": " + arguments[1].asString();
-            logs.add(entry);
-            LOG.info("code action log {}", entry);
-            return null;
-          };
-      Value action = run.execute(code, rpc, uid, "{}", model, JSON.writeValueAsString(ids), sink);
-      Object decoded = JSON.readValue(action.asString(), Object.class);
-      return new Result(decoded, logs);
-    } catch (PolyglotException e) {
-      broken =
-          e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
-      throw failure(e);
+      return new Result(JSON.readValue(action, Object.class), logs);
     } catch (JsonProcessingException e) {
       throw new SidecarException("code action: cannot decode its result: " + e.getMessage(), e);
-    } finally {
-      alarm.cancel(false);
-      release(context, broken);
     }
   }
 
@@ -165,6 +140,31 @@ public final class PythonEngine implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public Map<Long, Object> evaluate(
       String expression, OdooClient client, long uid, String model, List<Long> ids) {
+    String out = execute("expression", "evaluate", expression, client, uid, model, ids);
+    try {
+      Map<String, Object> byId = JSON.readValue(out, Map.class);
+      Map<Long, Object> values = new LinkedHashMap<>();
+      byId.forEach((id, value) -> values.put(Long.parseLong(id), value));
+      return values;
+    } catch (JsonProcessingException e) {
+      throw new SidecarException("expression: cannot decode its result: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Calls {@code odoo_env.py}'s {@code function(text, rpc, uid, context, model, ids, extra...)} in
+   * a pooled context under the time-out, and returns the JSON text it answers. A context that ran
+   * out of statements or time, or broke, is thrown away.
+   */
+  private String execute(
+      String what,
+      String function,
+      String text,
+      OdooClient client,
+      long uid,
+      String model,
+      List<Long> ids,
+      Object... extra) {
     Context context = take();
     boolean broken = false;
     ScheduledFuture<?> alarm =
@@ -180,19 +180,21 @@ public final class PythonEngine implements AutoCloseable {
             TimeUnit.MILLISECONDS);
     try {
       context.resetLimits();
-      Value evaluate = context.getBindings("python").getMember("evaluate");
       ProxyExecutable rpc = arguments -> call(client, arguments[0].asString());
-      Value out = evaluate.execute(expression, rpc, uid, "{}", model, JSON.writeValueAsString(ids));
-      Map<String, Object> byId = JSON.readValue(out.asString(), Map.class);
-      Map<Long, Object> values = new LinkedHashMap<>();
-      byId.forEach((id, value) -> values.put(Long.parseLong(id), value));
-      return values;
+      List<Object> arguments =
+          new ArrayList<>(List.of(text, rpc, uid, "{}", model, JSON.writeValueAsString(ids)));
+      arguments.addAll(List.of(extra));
+      return context
+          .getBindings("python")
+          .getMember(function)
+          .execute(arguments.toArray())
+          .asString();
     } catch (PolyglotException e) {
       broken =
           e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
       throw failure(e);
     } catch (JsonProcessingException e) {
-      throw new SidecarException("expression: cannot decode its result: " + e.getMessage(), e);
+      throw new SidecarException(what + ": cannot encode its records: " + e.getMessage(), e);
     } finally {
       alarm.cancel(false);
       release(context, broken);

@@ -1032,25 +1032,6 @@ public final class EventLog implements AutoCloseable {
     return out;
   }
 
-  private void setStatus(java.util.Collection<Long> ids, String status) {
-    if (ids.isEmpty()) {
-      return;
-    }
-    inTransaction(
-        "set status",
-        () -> {
-          try (PreparedStatement update =
-              connection.prepareStatement("UPDATE sidecar_event SET status = ? WHERE id = ?")) {
-            for (long id : ids) {
-              update.setString(1, status);
-              update.setLong(2, id);
-              update.addBatch();
-            }
-            update.executeBatch();
-          }
-        });
-  }
-
   /**
    * Times are kept to the microsecond, the precision both databases store: truncated here, so that
    * the database never rounds a time up past the moment it is compared with.
