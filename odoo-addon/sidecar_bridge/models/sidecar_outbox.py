@@ -165,6 +165,10 @@ class SidecarOutbox(models.Model):
             return 0
         rows.write({'state': 'sent', 'sent_at': fields.Datetime.now(), 'last_error': False})
         rows.flush_recordset()  # written now: the cursor of a post-commit delivery does not flush it
+        # the sidecar answers again: what waits in a backoff from its absence is due now
+        self.env.cr.execute(
+            "UPDATE sidecar_outbox SET next_attempt = %s WHERE state = 'pending' AND next_attempt > %s",
+            (fields.Datetime.now(), fields.Datetime.now()))
         _logger.debug('sidecar_bridge: delivered %d events: %s', len(rows), answer)
         return len(rows)
 
