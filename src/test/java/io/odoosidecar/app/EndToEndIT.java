@@ -285,6 +285,17 @@ class EndToEndIT {
     // 5. with the sidecar stopped, 500 changes wait in the outbox; on restart each applies once
     daemon.close();
     daemon = null;
+    // rows older than this scenario (left by other runs, some in a long backoff) are not its own
+    long firstRow =
+        odoo
+                .search(
+                    "sidecar.outbox",
+                    List.of(),
+                    new io.odoosidecar.odoo.SearchOptions(0, 1, "id desc"))
+                .stream()
+                .findFirst()
+                .orElse(0L)
+            + 1;
     List<Long> many = new ArrayList<>();
     List<Map<String, Object>> values = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
