@@ -186,6 +186,14 @@ class SidecarOutbox(models.Model):
         }
 
     @api.model
+    def _setup_cron(self):
+        """Version differences of ir.cron, handled at install and update: Odoo 17 stops a cron after
+        numbercall runs (1 by default) unless it is -1; Odoo 18 and later have no such field."""
+        cron = self.env.ref('sidecar_bridge.ir_cron_sidecar_deliver', raise_if_not_found=False)
+        if cron and 'numbercall' in cron._fields and cron.numbercall != -1:
+            cron.numbercall = -1
+
+    @api.model
     def _cron_deliver(self):
         """Delivers what is due (the sidecar was away, or a push failed), then purges old rows."""
         for _ in range(20):
