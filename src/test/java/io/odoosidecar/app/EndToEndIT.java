@@ -15,19 +15,12 @@ import io.odoosidecar.odoo.LiveOdoo;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooSettings;
-import io.odoosidecar.odoo.RetryPolicy;
-import io.odoosidecar.odoo.Secret;
 import io.odoosidecar.odoo.ValueCodec;
-import io.odoosidecar.pipeline.PushReceiver;
-import io.odoosidecar.rule.RuleRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,61 +100,8 @@ class EndToEndIT {
   }
 
   Daemon daemon(OdooSettings settings) throws Exception {
-    Path rules = Files.createDirectories(dir.resolve("rules"));
-    Files.writeString(rules.resolve("it.yaml"), rules());
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      port = port == 0 ? socket.getLocalPort() : port;
-    }
-    SidecarConfig defaults =
-        new SidecarConfig(
-            dir.resolve("sidecar.yaml"),
-            Map.of("it", settings),
-            "it",
-            new SidecarConfig.ServerConfig("127.0.0.1", port),
-            dir.resolve("data"));
-    SidecarConfig config =
-        new SidecarConfig(
-            defaults.file(),
-            defaults.connections(),
-            "it",
-            defaults.server(),
-            defaults.dataDir(),
-            defaults.eventLog(),
-            new SidecarConfig.PushConfig(
-                Optional.of(Secret.of("it-e2e")),
-                PushReceiver.Auth.SECRET,
-                Duration.ofMinutes(5),
-                1 << 24,
-                10_000,
-                Optional.of("http://127.0.0.1:" + port)),
-            defaults.pipeline(),
-            new SidecarConfig.PollConfig(
-                false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()),
-            defaults.python());
-    Daemon started =
-        new Daemon(
-            config,
-            Clock.systemUTC(),
-            RetryPolicy.Sleeper.system(),
-            new RuleRegistry(rules, Duration.ofMillis(100)));
-    started.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> registered());
-    Thread.sleep(6_000); // the addon's workers read the watch list again after at most 5 s
-    return started;
-  }
-
-  boolean registered() {
-    Map<String, Object> values = new java.util.HashMap<>();
-    for (io.odoosidecar.odoo.OdooRecord row :
-        odoo.searchRead(
-            "ir.config_parameter",
-            List.of(List.of("key", "in", List.of("sidecar_bridge.url", "sidecar_bridge.watch"))),
-            List.of("key", "value"),
-            io.odoosidecar.odoo.SearchOptions.ALL)) {
-      values.put(String.valueOf(row.values().get("key")), row.values().get("value"));
-    }
-    return ("http://127.0.0.1:" + port).equals(values.get("sidecar_bridge.url"))
-        && String.valueOf(values.get("sidecar_bridge.watch")).contains("sale.order");
+    port = port == 0 ? LiveSidecar.freePort() : port;
+    return LiveSidecar.start(settings, odoo, dir, rules(), port, "sale.order");
   }
 
   @AfterEach
