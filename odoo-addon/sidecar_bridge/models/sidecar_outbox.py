@@ -2,12 +2,15 @@
 the sidecar after commit (and by a cron while the sidecar is away)."""
 import json
 import logging
+import os
+import threading
 import time
 import uuid
 import xmlrpc.client
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.modules.registry import Registry
 
 _logger = logging.getLogger(__name__)
 
@@ -30,6 +33,52 @@ class _TimeoutTransport(xmlrpc.client.Transport):
         connection.timeout = self._timeout
         return connection
 
+
+class _Deliverer:
+    """One delivery thread per Odoo process, woken after each commit that left outbox rows: the
+    user's request answers as soon as its transaction committed, and the push to the sidecar (a
+    network round trip, however short) runs beside it. A process that dies with a wake-up pending
+    loses nothing: its rows stay pending for the next push or the cron."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._due = set()
+        self._wake = threading.Event()
+        self._thread = None
+        self._pid = None
+
+    def wake(self, dbname):
+        with self._lock:
+            self._due.add(dbname)
+            # a prefork worker inherits no thread from its parent: start one in each process
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()
+                self._thread = threading.Thread(target=self._run, name='sidecar_bridge delivery', daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def _run(self):
+        while True:
+            self._wake.wait()
+            with self._lock:
+                self._wake.clear()
+                due, self._due = self._due, set()
+            for dbname in due:
+                self._deliver(dbname)
+
+    @staticmethod
+    def _deliver(dbname):
+        threading.current_thread().dbname = dbname  # for Odoo's log lines
+        try:
+            with Registry(dbname).cursor() as cr:
+                outbox = api.Environment(cr, api.SUPERUSER_ID, {})['sidecar.outbox']
+                while outbox._deliver(limit=BATCH) == BATCH:
+                    cr.commit()
+        except Exception:  # noqa: BLE001 - the save is long done; the next push or the cron retries
+            _logger.exception('sidecar_bridge: delivery after commit failed; the cron will retry')
+
+
+_DELIVERER = _Deliverer()
 
 _PARSED = {}
 _RAW = {}          # database -> (read at, raw JSON)
@@ -103,15 +152,8 @@ class SidecarOutbox(models.Model):
         })
         if not self.env.cr.postcommit.data.get('sidecar_bridge'):
             self.env.cr.postcommit.data['sidecar_bridge'] = True
-            self.env.cr.postcommit.add(self._deliver_after_commit)
-
-    def _deliver_after_commit(self):
-        """Runs after the user's transaction committed, in a cursor of its own."""
-        try:
-            with self.pool.cursor() as cr:
-                self.with_env(self.env(cr=cr))._deliver(limit=BATCH)
-        except Exception:  # noqa: BLE001 - never break the user's save; the cron retries
-            _logger.exception('sidecar_bridge: delivery after commit failed; the cron will retry')
+            dbname = self.env.cr.dbname
+            self.env.cr.postcommit.add(lambda: _DELIVERER.wake(dbname))
 
     # ------------------------------------------------------------------ delivery
 
