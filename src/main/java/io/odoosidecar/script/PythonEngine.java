@@ -217,6 +217,12 @@ public final class PythonEngine implements AutoCloseable {
       if ("read".equals(method) && "".equals(kwargs.get("load"))) {
         kwargs.put("load", null); // many2one as ids, as the ORM proxy wants them
       }
+      if ("fields_get".equals(method) && args.isEmpty()) {
+        Object cached = cachedFields(client, model, kwargs);
+        if (cached != null) {
+          return JSON.writeValueAsString(cached);
+        }
+      }
       Object result;
       try {
         result = target.executeKw(model, method, args, kwargs);
@@ -231,6 +237,36 @@ public final class PythonEngine implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("bad ORM call from a code action: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The ORM proxy's {@code fields_get(attributes=[...])} answered from the client's field cache
+   * (kept for the rules, invalidated when Odoo's models change) rather than one more round trip per
+   * execution; null when it asks for an attribute the cache does not hold.
+   */
+  private static Map<String, Object> cachedFields(
+      OdooClient client, String model, Map<String, Object> kwargs) {
+    if (kwargs.size() != 1 || !(kwargs.get("attributes") instanceof List<?> wanted)) {
+      return null;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, io.odoosidecar.odoo.FieldInfo> field :
+        client.fieldsGet(model).entrySet()) {
+      Map<String, Object> attributes = new LinkedHashMap<>();
+      Map<String, Object> known = field.getValue().attributes();
+      for (Object wantedName : wanted) {
+        String name = String.valueOf(wantedName);
+        if (known.containsKey(name)) {
+          attributes.put(name, known.get(name));
+        } else if ("store".equals(name)) {
+          attributes.put(name, field.getValue().store());
+        } else if (!"relation".equals(name)) { // Odoo leaves relation out of plain fields
+          return null;
+        }
+      }
+      out.put(field.getKey(), attributes);
+    }
+    return out;
   }
 
   /**
