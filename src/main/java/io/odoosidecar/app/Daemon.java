@@ -124,7 +124,9 @@ public final class Daemon implements AutoCloseable {
             new Processor.Settings(p.maxDepth(), p.retry()),
             clock,
             echoes);
-    python = new io.odoosidecar.script.PythonEngine(p.workers(), 2_000_000, Duration.ofSeconds(30));
+    python =
+        new io.odoosidecar.script.PythonEngine(
+            p.workers(), config.python().statementLimit(), config.python().timeout());
     processor.withPython(python);
     connector.execute(
         () -> {
