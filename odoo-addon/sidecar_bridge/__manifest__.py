@@ -3,6 +3,7 @@
     'summary': 'Push record changes to odoo-sidecar through a transactional outbox; run automation rules in the sidecar',
     'version': '1.0.0',
     'category': 'Hidden/Tools',
+    'author': 'odoo-sidecar',
     'license': 'LGPL-3',
     'depends': ['base', 'mail', 'base_automation'],
     'data': [

@@ -485,6 +485,35 @@ public final class Daemon implements AutoCloseable {
     stopped.countDown();
   }
 
+  /**
+   * Loads the field metadata the rules need (their models, and the models their watched fields
+   * point to) once connected, so that the first change after a start does not wait for it.
+   */
+  private void warmFields(OdooSettings settings, OdooClient client) {
+    java.util.Set<String> models = new java.util.TreeSet<>();
+    for (io.odoosidecar.rule.Rule rule : currentRules()) {
+      models.add(rule.model());
+    }
+    for (String model : List.copyOf(models)) {
+      try {
+        Map<String, io.odoosidecar.odoo.FieldInfo> fields = client.fieldsGet(model);
+        for (io.odoosidecar.rule.Rule rule : currentRules()) {
+          if (rule.model().equals(model)) {
+            for (String name : rule.triggerFields()) {
+              io.odoosidecar.odoo.FieldInfo field = fields.get(name);
+              if (field != null && field.relatedModel().isPresent()) {
+                client.fieldsGet(field.relatedModel().get());
+              }
+            }
+          }
+        }
+      } catch (OdooException e) {
+        LOG.debug(
+            "connection '{}': no fields of {} yet: {}", settings.name(), model, e.getMessage());
+      }
+    }
+  }
+
   private void connect(OdooSettings settings, OdooClient client, ConnectionStatus status) {
     RetryPolicy backoff =
         new RetryPolicy(Integer.MAX_VALUE, settings.retry().initialBackoff(), MAX_RECONNECT_WAIT);
@@ -499,6 +528,7 @@ public final class Daemon implements AutoCloseable {
         LOG.info("connection '{}': connected as uid {}", settings.name(), status.uid);
         importOffloaded(settings, client);
         register(settings, client);
+        warmFields(settings, client);
         return;
       } catch (OdooException e) {
         status.state = e.retriable() ? "unreachable" : "refused";

@@ -52,7 +52,7 @@ class EndToEndIT {
             filter_domain: "[('expected_revenue', '>', 77000)]"
             actions:
               - state: object_write
-                values: {priority: "3", tag_ids: sales_team.categ_oppor1}
+                values: {priority: "3", tag_ids: sidecar_it.tag_vip}
           - name: "IT won lead"
             model: crm.lead
             trigger: on_stage_set
@@ -85,6 +85,35 @@ class EndToEndIT {
         .formatted(receiver.baseUrl());
   }
 
+  /** The record behind an external id, read from ir.model.data. */
+  long xmlid(String module, String name) {
+    return ValueCodec.asLong(
+        odoo.searchRead(
+                "ir.model.data",
+                List.of(List.of("module", "=", module), List.of("name", "=", name)),
+                List.of("res_id"),
+                io.odoosidecar.odoo.SearchOptions.ALL)
+            .get(0)
+            .values()
+            .get("res_id"));
+  }
+
+  /**
+   * The rules' own tag, with an external id of its own: databases without demo data (Odoo 19
+   * creates them so by default) have none of the sample tags.
+   */
+  void ensureTag() {
+    if (odoo.searchCount(
+            "ir.model.data",
+            List.of(List.of("module", "=", "sidecar_it"), List.of("name", "=", "tag_vip")))
+        == 0) {
+      long tag = odoo.create("crm.tag", Map.of("name", "IT VIP"));
+      odoo.create(
+          "ir.model.data",
+          Map.of("module", "sidecar_it", "name", "tag_vip", "model", "crm.tag", "res_id", tag));
+    }
+  }
+
   @BeforeEach
   void start() throws Exception {
     OdooSettings settings = LiveOdoo.settings();
@@ -95,6 +124,7 @@ class EndToEndIT {
             List.of(List.of("name", "=", "sidecar_bridge"), List.of("state", "=", "installed")));
     org.junit.jupiter.api.Assumptions.assumeTrue(
         installed == 1, "the sidecar_bridge addon is not installed on " + settings.url());
+    ensureTag();
     receiver.stubFor(post(urlEqualTo("/partner")).willReturn(aResponse().withStatus(200)));
     daemon = daemon(settings);
   }
@@ -130,24 +160,7 @@ class EndToEndIT {
     // 1. a lead above the threshold gets its priority raised and a tag, through push, within a
     // second
     long vip = lead("IT vip");
-    long tag =
-        odoo.search(
-                    "ir.model.data",
-                    List.of(
-                        List.of("module", "=", "sales_team"), List.of("name", "=", "categ_oppor1")))
-                .isEmpty()
-            ? 0
-            : ValueCodec.asLong(
-                odoo.searchRead(
-                        "ir.model.data",
-                        List.of(
-                            List.of("module", "=", "sales_team"),
-                            List.of("name", "=", "categ_oppor1")),
-                        List.of("res_id"),
-                        io.odoosidecar.odoo.SearchOptions.ALL)
-                    .get(0)
-                    .values()
-                    .get("res_id"));
+    long tag = xmlid("sidecar_it", "tag_vip");
     odoo.write("crm.lead", List.of(vip), Map.of("expected_revenue", 80000.0));
     await()
         .atMost(Duration.ofSeconds(1))
@@ -157,16 +170,7 @@ class EndToEndIT {
 
     // 2. a lead moved to a won stage creates a task and schedules an activity
     long won = lead("IT won");
-    long wonStage =
-        ValueCodec.asLong(
-            odoo.searchRead(
-                    "ir.model.data",
-                    List.of(List.of("module", "=", "crm"), List.of("name", "=", "stage_lead4")),
-                    List.of("res_id"),
-                    io.odoosidecar.odoo.SearchOptions.ALL)
-                .get(0)
-                .values()
-                .get("res_id"));
+    long wonStage = xmlid("crm", "stage_lead4");
     odoo.write("crm.lead", List.of(won), Map.of("stage_id", wonStage));
     await()
         .atMost(Duration.ofSeconds(10))
@@ -187,7 +191,11 @@ class EndToEndIT {
         odoo.create("res.partner", Map.of("name", "IT customer", "email", "it@example.com"));
     // the confirmed order keeps the partner: archived afterwards, not deleted
     cleanup.add(() -> odoo.write("res.partner", List.of(partner), Map.of("active", false)));
-    long product = odoo.search("product.product", List.of(List.of("sale_ok", "=", true))).get(0);
+    List<Long> products = odoo.search("product.product", List.of(List.of("sale_ok", "=", true)));
+    long product =
+        products.isEmpty()
+            ? odoo.create("product.product", Map.of("name", "IT product", "list_price", 10.0))
+            : products.get(0);
     long order =
         odoo.create(
             "sale.order",
