@@ -10,6 +10,7 @@ import xmlrpc.client
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.release import version_info
 from odoo.modules.registry import Registry
 
 _logger = logging.getLogger(__name__)
@@ -226,6 +227,26 @@ class SidecarOutbox(models.Model):
             'pending': rows.search_count([('state', '=', 'pending')]),
             'last_error': failing.last_error or False,
         }
+
+    _LIST_FIELDS = ('id', 'create_date', 'model_name', 'operation', 'res_ids', 'state', 'attempts',
+                    'next_attempt', 'last_error')
+
+    @api.model
+    def _setup_views(self):
+        """The outbox's list view, under its external id, in the version's own words: Odoo 17
+        knows only <tree>, Odoo 18 renamed it <list> (and 19 knows only that)."""
+        tag = 'list' if version_info[0] >= 18 else 'tree'
+        columns = ''.join('<field name="%s"/>' % name for name in self._LIST_FIELDS)
+        arch = '<%s create="false" edit="false">%s</%s>' % (tag, columns, tag)
+        xml_id = 'sidecar_bridge.view_sidecar_outbox_list'
+        view = self.env.ref(xml_id, raise_if_not_found=False)
+        if view:
+            view.write({'arch': arch})
+        else:
+            view = self.env['ir.ui.view'].create({
+                'name': 'sidecar.outbox.list', 'model': 'sidecar.outbox', 'type': tag, 'arch': arch})
+            self.env['ir.model.data']._update_xmlids([{'xml_id': xml_id, 'record': view, 'noupdate': False}])
+        return view
 
     @api.model
     def _setup_cron(self):

@@ -1,6 +1,7 @@
 import json
 from datetime import datetime
 
+from odoo.release import version_info
 from odoo.tests import TransactionCase, tagged
 
 
@@ -101,3 +102,11 @@ class TestOutbox(TransactionCase):
         automation.sidecar_offload = False
         kept = self.env['res.partner'].create({'name': 'Kept'})
         self.assertEqual(kept.function, 'ran in Odoo')
+
+    def test_the_list_view_speaks_the_versions_words(self):
+        view = self.Outbox._setup_views()
+        again = self.Outbox._setup_views()
+        self.assertEqual(view, again, 'set up twice, still one view')
+        tag = 'list' if version_info[0] >= 18 else 'tree'
+        self.assertTrue(view.arch_db.startswith('<%s ' % tag), view.arch_db)
+        self.assertEqual(self.env.ref('sidecar_bridge.view_sidecar_outbox_list'), view)
