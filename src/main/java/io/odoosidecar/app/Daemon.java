@@ -405,14 +405,9 @@ public final class Daemon implements AutoCloseable {
       if (state.equals(registered.get(settings.name()))) {
         return;
       }
-      client.execute(
-          "ir.config_parameter", "set_param", "sidecar_bridge.url", push.publicUrl().get());
-      client.execute(
-          "ir.config_parameter",
-          "set_param",
-          "sidecar_bridge.secret",
-          push.secret().get().reveal());
-      client.execute("ir.config_parameter", "set_param", "sidecar_bridge.watch", watch);
+      setParam(client, "sidecar_bridge.url", push.publicUrl().get());
+      setParam(client, "sidecar_bridge.secret", push.secret().get().reveal());
+      setParam(client, "sidecar_bridge.watch", watch);
       registered.put(settings.name(), state);
       LOG.info(
           "connection '{}': registered with the sidecar_bridge addon at {}",
@@ -483,6 +478,12 @@ public final class Daemon implements AutoCloseable {
     }
     transition(State.STOPPING, State.STOPPED);
     stopped.countDown();
+  }
+
+  /** Named arguments: JSON-2 (Odoo 19) takes no positional ones. */
+  private static void setParam(OdooClient client, String key, String value) {
+    client.executeKw(
+        "ir.config_parameter", "set_param", List.of(), Map.of("key", key, "value", value));
   }
 
   /**

@@ -141,7 +141,11 @@ public final class EndToEndBench {
 
   /** No sidecar: the addon watches nothing (its workers read that within WATCH_TTL). */
   void unwatch() throws InterruptedException {
-    odoo.execute("ir.config_parameter", "set_param", "sidecar_bridge.watch", "{}");
+    odoo.executeKw(
+        "ir.config_parameter",
+        "set_param",
+        List.of(),
+        Map.of("key", "sidecar_bridge.watch", "value", "{}"));
     Thread.sleep(LiveSidecar.WATCH_TTL.toMillis());
   }
 

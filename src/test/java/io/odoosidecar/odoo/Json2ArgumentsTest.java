@@ -24,6 +24,27 @@ class Json2ArgumentsTest {
   }
 
   @Test
+  void loadAndParameters_theSidecarsOwnModelCalls_getTheirNames() {
+    // load: idempotent creates (records, activities); set_param: registration with the addon
+    assertThat(
+            Json2Arguments.named(
+                "project.task",
+                "load",
+                List.of(List.of("id", "name"), List.of(List.of("__sidecar__.t1", "Kick-off"))),
+                Map.of()))
+        .containsExactly(
+            Map.entry("fields", List.of("id", "name")),
+            Map.entry("data", List.of(List.of("__sidecar__.t1", "Kick-off"))));
+    assertThat(
+            Json2Arguments.named(
+                "ir.config_parameter",
+                "set_param",
+                List.of("sidecar_bridge.url", "http://x"),
+                Map.of()))
+        .containsExactly(Map.entry("key", "sidecar_bridge.url"), Map.entry("value", "http://x"));
+  }
+
+  @Test
   void recordMethod_firstArgumentIsIds() {
     assertThat(
             Json2Arguments.named(
