@@ -175,6 +175,14 @@ public final class Processor {
         if (attempt >= settings.retry().maxAttempts()) {
           LOG.warn(
               "event {} parked as a dead letter after {} attempts: {}", event.id(), attempt, error);
+        } else {
+          LOG.warn(
+              "event {} failed (attempt {} of {}), next try in {} ms: {}",
+              event.id(),
+              attempt,
+              settings.retry().maxAttempts(),
+              wait.toMillis(),
+              error);
         }
       } else {
         done.add(event.id());
