@@ -491,26 +491,22 @@ public final class Daemon implements AutoCloseable {
    * point to) once connected, so that the first change after a start does not wait for it.
    */
   private void warmFields(OdooSettings settings, OdooClient client) {
-    java.util.Set<String> models = new java.util.TreeSet<>();
+    // fieldsGet is cached: a model shared by several rules is read from Odoo once
     for (io.odoosidecar.rule.Rule rule : currentRules()) {
-      models.add(rule.model());
-    }
-    for (String model : List.copyOf(models)) {
       try {
-        Map<String, io.odoosidecar.odoo.FieldInfo> fields = client.fieldsGet(model);
-        for (io.odoosidecar.rule.Rule rule : currentRules()) {
-          if (rule.model().equals(model)) {
-            for (String name : rule.triggerFields()) {
-              io.odoosidecar.odoo.FieldInfo field = fields.get(name);
-              if (field != null && field.relatedModel().isPresent()) {
-                client.fieldsGet(field.relatedModel().get());
-              }
-            }
+        Map<String, io.odoosidecar.odoo.FieldInfo> fields = client.fieldsGet(rule.model());
+        for (String name : rule.triggerFields()) {
+          io.odoosidecar.odoo.FieldInfo field = fields.get(name);
+          if (field != null && field.relatedModel().isPresent()) {
+            client.fieldsGet(field.relatedModel().get());
           }
         }
       } catch (OdooException e) {
         LOG.debug(
-            "connection '{}': no fields of {} yet: {}", settings.name(), model, e.getMessage());
+            "connection '{}': no fields of {} yet: {}",
+            settings.name(),
+            rule.model(),
+            e.getMessage());
       }
     }
   }
