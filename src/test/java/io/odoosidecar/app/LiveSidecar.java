@@ -55,21 +55,13 @@ public final class LiveSidecar {
     if (!rulesYaml.isEmpty()) {
       Files.writeString(rules.resolve("it.yaml"), rulesYaml);
     }
-    SidecarConfig defaults =
-        new SidecarConfig(
-            dir.resolve("sidecar.yaml"),
-            Map.of("it", settings),
+    Daemon daemon =
+        start(
+            settings,
             "it",
-            new SidecarConfig.ServerConfig("127.0.0.1", port),
-            dir.resolve("data"));
-    SidecarConfig config =
-        new SidecarConfig(
-            defaults.file(),
-            defaults.connections(),
-            "it",
-            defaults.server(),
-            defaults.dataDir(),
-            defaults.eventLog(),
+            dir,
+            rules,
+            port,
             new SidecarConfig.PushConfig(
                 Optional.of(Secret.of("it-e2e")),
                 PushReceiver.Auth.SECRET,
@@ -77,19 +69,49 @@ public final class LiveSidecar {
                 1 << 24,
                 10_000,
                 Optional.of(url(port))),
-            defaults.pipeline(),
             new SidecarConfig.PollConfig(
-                false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()),
-            defaults.python());
+                false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()));
+    await().atMost(Duration.ofSeconds(30)).until(() -> registered(odoo, url(port), watchedModel));
+    Thread.sleep(WATCH_TTL.toMillis());
+    return daemon;
+  }
+
+  /**
+   * Starts a daemon with one connection named {@code connection}, the rules of {@code rules}, and
+   * the given push and poll settings (the rest as the configuration's defaults).
+   */
+  static Daemon start(
+      OdooSettings settings,
+      String connection,
+      Path dir,
+      Path rules,
+      int port,
+      SidecarConfig.PushConfig push,
+      SidecarConfig.PollConfig poll) {
+    SidecarConfig defaults =
+        new SidecarConfig(
+            dir.resolve("sidecar.yaml"),
+            Map.of(connection, settings),
+            connection,
+            new SidecarConfig.ServerConfig("127.0.0.1", port),
+            dir.resolve("data"));
     Daemon daemon =
         new Daemon(
-            config,
+            new SidecarConfig(
+                defaults.file(),
+                defaults.connections(),
+                connection,
+                defaults.server(),
+                defaults.dataDir(),
+                defaults.eventLog(),
+                push,
+                defaults.pipeline(),
+                poll,
+                defaults.python()),
             Clock.systemUTC(),
             RetryPolicy.Sleeper.system(),
             new RuleRegistry(rules, Duration.ofMillis(100)));
     daemon.start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> registered(odoo, url(port), watchedModel));
-    Thread.sleep(WATCH_TTL.toMillis());
     return daemon;
   }
 

@@ -7,15 +7,12 @@ import io.odoosidecar.odoo.LiveOdoo;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooSettings;
-import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.odoo.Secret;
 import io.odoosidecar.odoo.TransportKind;
 import io.odoosidecar.pipeline.PushReceiver;
-import io.odoosidecar.rule.RuleRegistry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,40 +46,21 @@ class PipelineLiveIT {
   Daemon daemon(OdooSettings settings, boolean poll) throws Exception {
     Path rules = Files.createDirectories(dir.resolve("rules"));
     Files.writeString(rules.resolve("vip.yaml"), RULES);
-    SidecarConfig defaults =
-        new SidecarConfig(
-            dir.resolve("sidecar.yaml"),
-            Map.of("live", settings),
-            "live",
-            new SidecarConfig.ServerConfig("127.0.0.1", 0),
-            dir.resolve("data"));
-    SidecarConfig config =
-        new SidecarConfig(
-            defaults.file(),
-            defaults.connections(),
-            "live",
-            defaults.server(),
-            defaults.dataDir(),
-            defaults.eventLog(),
-            new SidecarConfig.PushConfig(
-                Optional.of(Secret.of("it-secret")),
-                PushReceiver.Auth.SECRET,
-                Duration.ofMinutes(5),
-                1 << 20,
-                1000,
-                Optional.empty()),
-            defaults.pipeline(),
-            new SidecarConfig.PollConfig(
-                poll, Duration.ofMillis(500), 200, Duration.ofMinutes(5), List.of()),
-            defaults.python());
-    Daemon daemon =
-        new Daemon(
-            config,
-            Clock.systemUTC(),
-            RetryPolicy.Sleeper.system(),
-            new RuleRegistry(rules, Duration.ofMillis(100)));
-    daemon.start();
-    return daemon;
+    return LiveSidecar.start(
+        settings,
+        "live",
+        dir,
+        rules,
+        0,
+        new SidecarConfig.PushConfig(
+            Optional.of(Secret.of("it-secret")),
+            PushReceiver.Auth.SECRET,
+            Duration.ofMinutes(5),
+            1 << 20,
+            1000,
+            Optional.empty()),
+        new SidecarConfig.PollConfig(
+            poll, Duration.ofMillis(500), 200, Duration.ofMinutes(5), List.of()));
   }
 
   @Test
