@@ -7,7 +7,7 @@ import threading
 import time
 import uuid
 import xmlrpc.client
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.release import version_info
@@ -22,6 +22,17 @@ PARAM_WATCH = 'sidecar_bridge.watch'      # JSON: {"models": {model: {"operation
 BATCH = 500
 TIMEOUT = 2.0          # seconds: a save is never held up longer than this after its commit
 RETENTION_DAYS = 7
+
+
+def _wire(value):
+    """A field value as Odoo's RPC answers it (the sidecar takes pushed values as read)."""
+    if isinstance(value, datetime):
+        return fields.Datetime.to_string(value)
+    if isinstance(value, date):
+        return fields.Date.to_string(value)
+    if isinstance(value, bytes):
+        return value.decode('ascii', 'replace')
+    return str(value)
 
 
 class _TimeoutTransport(xmlrpc.client.Transport):
@@ -144,8 +155,9 @@ class SidecarOutbox(models.Model):
             'operation': operation,
             'res_ids': json.dumps(list(ids)),
             'field_names': json.dumps(sorted(field_names)),
-            'old_values': json.dumps(old_values or {}, default=str),
-            'new_values': json.dumps(new_values or {}, default=str),
+            'old_values': json.dumps(old_values or {}, default=_wire),
+            'new_values': json.dumps(new_values or {}, default=_wire),
+            # to the microsecond: two writes within one second are two versions of the record
             'write_dates': json.dumps(write_dates or {}, default=str),
             'message': json.dumps(message) if message else False,
             'event_context': json.dumps(marker) if marker else False,

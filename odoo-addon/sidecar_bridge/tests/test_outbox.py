@@ -43,6 +43,23 @@ class TestOutbox(TransactionCase):
         self.assertEqual(json.loads(row.res_ids), [partner_id])
         self.assertEqual(json.loads(row.old_values)[str(partner_id)]['name'], 'Outbox')
 
+    def test_dates_and_datetimes_are_pushed_as_rpc_answers_them(self):
+        self.env['ir.config_parameter'].sudo().set_param('sidecar_bridge.watch', json.dumps({'models': {
+            'res.currency.rate': {'operations': ['write'], 'old_fields': ['name', 'write_date'], 'messages': False}}}))
+        self.env.flush_all()  # the watch list is read with SQL
+        from ..models import sidecar_outbox
+        sidecar_outbox._RAW.clear()
+        self.addCleanup(sidecar_outbox._RAW.clear)  # the other tests' watch list after the rollback
+        rate = self.env['res.currency.rate'].create({
+            'currency_id': self.env.ref('base.EUR').id, 'name': '2011-01-02', 'rate': 1.5})
+        rate.write({'name': '2011-03-04'})
+        row = self.Outbox.search([('model_name', '=', 'res.currency.rate')], order='id desc', limit=1)
+        new = json.loads(row.new_values)[str(rate.id)]
+        self.assertEqual(new['name'], '2011-03-04')
+        rpc = rate.read(['write_date'])[0]['write_date']
+        self.assertEqual(new['write_date'], rpc.strftime('%Y-%m-%d %H:%M:%S'))
+        self.assertEqual(json.loads(row.old_values)[str(rate.id)]['name'], '2011-01-02')
+
     def test_a_rolled_back_change_leaves_no_row(self):
         partner = self.env['res.partner'].create({'name': 'Rollback'})
         before = len(self.rows())
