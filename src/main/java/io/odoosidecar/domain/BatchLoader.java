@@ -34,6 +34,26 @@ public final class BatchLoader {
     this.schema = schema;
   }
 
+  /**
+   * The fields of {@code model}'s own records that {@code domains} need ({@code id} and, where the
+   * model has one, {@code active} included), or empty when a domain reaches other records: then
+   * only {@link #load} can give what the domains need.
+   */
+  public java.util.Optional<Set<String>> ownFields(String model, Collection<Domain> domains) {
+    DomainEngine planner = new DomainEngine(schema, RecordStore.of(Map.of()));
+    Set<String> own =
+        new LinkedHashSet<>(
+            planner.requirements(model, Domain.of(List.of())).getOrDefault(model, Set.of()));
+    for (Domain domain : domains) {
+      Map<String, Set<String>> needs = planner.requirements(model, domain);
+      if (planner.depth(model, domain) > 0 || !needs.keySet().equals(Set.of(model))) {
+        return java.util.Optional.empty();
+      }
+      own.addAll(needs.get(model));
+    }
+    return java.util.Optional.of(own);
+  }
+
   /** The records {@code ids} of {@code model} and what {@code domains} reach from them. */
   public RecordStore load(String model, Collection<Long> ids, Collection<Domain> domains) {
     return load(model, ids, domains, Set.of());

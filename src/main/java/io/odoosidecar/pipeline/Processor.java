@@ -224,11 +224,20 @@ public final class Processor {
     Set<Long> current = new LinkedHashSet<>();
     Set<String> extra = new LinkedHashSet<>();
     List<Domain> domains = new ArrayList<>();
+    List<Domain> writeDomains = new ArrayList<>();
+    Set<String> writeFields = new LinkedHashSet<>();
     for (Rule rule : modelRules) {
       extra.addAll(rule.triggerFields());
+      if (rule.trigger().onWrite()) {
+        writeFields.addAll(rule.triggerFields());
+      }
       for (String text : new String[] {rule.filterDomain(), rule.filterPreDomain()}) {
         if (text != null && !text.isBlank()) {
-          domains.add(DomainExpression.evaluate(text, context));
+          Domain domain = DomainExpression.evaluate(text, context);
+          domains.add(domain);
+          if (rule.trigger().onWrite()) {
+            writeDomains.add(domain);
+          }
         }
       }
     }
@@ -240,20 +249,31 @@ public final class Processor {
       }
     }
     extra.retainAll(client.fieldsGet(model).keySet());
+    BatchLoader loader = new BatchLoader(client, schema);
+    Map<Long, Map<String, Object>> pushed =
+        pushedValues(loader, model, writeDomains, writeFields, events, payloads);
     RecordStore store =
-        current.isEmpty()
-            ? RecordStore.referenced(Map.of())
-            : new BatchLoader(client, schema).load(model, current, domains, extra);
+        pushed != null
+            ? RecordStore.referenced(Map.of(model, pushed))
+            : current.isEmpty()
+                ? RecordStore.referenced(Map.of())
+                : loader.load(model, current, domains, extra);
     DomainMatcher remote = new DomainMatcher(client, schema);
     RuleMatcher matcher = new RuleMatcher(schema, context, store, remote::ask);
 
     // rule -> (chain, depth) -> record -> event
     // rules by identity: a rule's own hash walks its actions and parameters
     Map<Rule, Map<Lineage, Map<Long, Long>>> firings = new java.util.IdentityHashMap<>();
+    // each event's record as its change left it, for the actions (Python takes it as read)
+    Map<Long, Map<String, Object>> changed = new HashMap<>();
     for (EventLog.Event event : events) {
       ChangePayload payload = payloads.get(event.id());
       if (payload == null) {
         continue;
+      }
+      Map<String, Object> now = store.get(model, event.recordId());
+      if (now != null && !payload.operation().equals("unlink")) {
+        changed.put(event.id(), overlay(now, payload.values(), event.recordId()));
       }
       try {
         for (Rule rule : fired(matcher, model, event, payload, store, modelRules)) {
@@ -284,9 +304,89 @@ public final class Processor {
         continue;
       }
       for (Map.Entry<Lineage, Map<Long, Long>> e : byLineage.entrySet()) {
-        run(database, client, ids, rule, model, e.getKey(), e.getValue(), done, outcome);
+        run(database, client, ids, rule, model, e.getKey(), e.getValue(), done, changed, outcome);
       }
     }
+    if (pushed != null) {
+      forgetDeleted(client, model, events, outcome);
+    }
+  }
+
+  /**
+   * Records matched on pushed values were not read, so a record deleted since its change is only
+   * found out when an action on it fails: such a failure is no failure, as when the record is read
+   * (the change of a record that no longer exists fires nothing).
+   */
+  private static void forgetDeleted(
+      OdooClient client, String model, List<EventLog.Event> events, Outcome outcome) {
+    Map<Long, Long> failedRecords = new LinkedHashMap<>();
+    for (EventLog.Event event : events) {
+      if (outcome.failed.containsKey(event.id())) {
+        failedRecords.put(event.id(), event.recordId());
+      }
+    }
+    if (failedRecords.isEmpty()) {
+      return;
+    }
+    Set<Long> existing;
+    try {
+      existing =
+          new java.util.HashSet<>(
+              client
+                  .withContext(Map.of("active_test", false))
+                  .search(
+                      model,
+                      List.of(List.of("id", "in", new ArrayList<>(failedRecords.values())))));
+    } catch (RuntimeException e) {
+      return; // the failures stand and are retried; the next attempt reads the records
+    }
+    failedRecords.forEach(
+        (event, id) -> {
+          if (!existing.contains(id)) {
+            LOG.info(
+                "{} {} no longer exists; its change fires nothing ({})",
+                model,
+                id,
+                outcome.failed.remove(event));
+          }
+        });
+  }
+
+  /**
+   * The records of a group of writes as their events carry them, when every event carries each
+   * field the write rules' domains and watched fields need (the addon pushes the values of those
+   * fields as the write left them, which is what Odoo's own automation matches on): the group then
+   * costs no read of Odoo. Null, so that the records are read, when an event lacks one of them, a
+   * domain reaches related records, or the group holds anything but writes.
+   */
+  private static Map<Long, Map<String, Object>> pushedValues(
+      BatchLoader loader,
+      String model,
+      List<Domain> writeDomains,
+      Set<String> writeFields,
+      List<EventLog.Event> events,
+      Map<Long, ChangePayload> payloads) {
+    Set<String> needed = new LinkedHashSet<>(writeFields);
+    java.util.Optional<Set<String>> own = loader.ownFields(model, writeDomains);
+    if (own.isEmpty()) {
+      return null;
+    }
+    needed.addAll(own.get());
+    needed.remove("id");
+    Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+    for (EventLog.Event event : events) {
+      ChangePayload payload = payloads.get(event.id());
+      if (payload == null) {
+        continue; // unreadable: parked, not processed
+      }
+      if (!payload.operation().equals("write") || !payload.values().keySet().containsAll(needed)) {
+        return null;
+      }
+      Map<String, Object> record = new HashMap<>(payload.values());
+      record.put("id", event.recordId());
+      out.put(event.recordId(), record); // a record's later change over its earlier one
+    }
+    return out.isEmpty() ? null : out;
   }
 
   /** The chain of rules behind a change and its depth. */
@@ -439,7 +539,16 @@ public final class Processor {
       Lineage lineage,
       Map<Long, Long> eventOf,
       Map<Long, Set<String>> done,
+      Map<Long, Map<String, Object>> changed,
       Outcome outcome) {
+    Map<Long, Map<String, Object>> known = new HashMap<>();
+    eventOf.forEach(
+        (record, event) -> {
+          Map<String, Object> values = changed.get(event);
+          if (values != null) {
+            known.put(record, values);
+          }
+        });
     List<String> chain = new ArrayList<>(lineage.chain());
     chain.add(rule.name());
     int depth = lineage.depth() + 1;
@@ -450,6 +559,7 @@ public final class Processor {
         new ActionRunner(client.withContext(Map.of(CONTEXT_KEY, marker)), ids)
             .withClock(clock)
             .withPython(python)
+            .withKnown(known)
             .withWebhooks(
                 Duration.ofSeconds(10),
                 new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),

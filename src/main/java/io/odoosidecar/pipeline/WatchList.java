@@ -38,6 +38,9 @@ public final class WatchList {
       }
       if (trigger.onWrite()) {
         ops.add("write");
+        // what the rule is matched on, as the write left it: with these the sidecar reads nothing
+        // (active: the matcher reads it wherever a model has it; the addon skips absent fields)
+        old.add("active");
         old.addAll(rule.triggerFields());
         old.addAll(ownFields(rule.filterPreDomain()));
         old.addAll(
