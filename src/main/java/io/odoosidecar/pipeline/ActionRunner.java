@@ -101,6 +101,7 @@ public final class ActionRunner {
   private java.time.Clock clock = java.time.Clock.systemUTC();
   private AttemptLog attempts = (rule, url, id, attempt, status, millis, error) -> {};
   private io.odoosidecar.script.PythonEngine python;
+  private Map<Long, Map<String, Object>> known = Map.of();
   private java.net.http.HttpClient http;
   private Duration webhookTimeout = Duration.ofSeconds(10);
   private io.odoosidecar.odoo.RetryPolicy webhookRetry =
@@ -143,8 +144,72 @@ public final class ActionRunner {
     return this;
   }
 
+  /**
+   * The values of the rule's records as the change left them (as read or as pushed, by id): Python
+   * code and expressions take their stored fields as read, as Odoo's automation sees the record in
+   * the transaction of the change, and need no read of Odoo for them. Only the first action run
+   * takes them: once an action ran, the records may have changed, and are read again.
+   */
+  public ActionRunner withKnown(Map<Long, Map<String, Object>> known) {
+    this.known = known;
+    return this;
+  }
+
+  /** {@link #known}'s stored fields of these records, in {@code read(load='')} form. */
+  private Map<Long, Map<String, Object>> known(String model, List<Long> ids) {
+    if (known.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, FieldInfo> fields = client.fieldsGet(model);
+    Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+    for (Long id : ids) {
+      Map<String, Object> values = known.get(id);
+      if (values == null) {
+        continue;
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      values.forEach(
+          (name, value) -> {
+            FieldInfo field = fields.get(name);
+            if (field == null || !field.store() || value == null) {
+              return;
+            }
+            switch (field.type()) {
+              case MANY2ONE -> {
+                if (value instanceof List<?> pair && !pair.isEmpty()) {
+                  row.put(name, pair.get(0)); // read's [id, name]
+                } else if (value instanceof Number || Boolean.FALSE.equals(value)) {
+                  row.put(name, value);
+                }
+              }
+              case ONE2MANY, MANY2MANY -> {
+                if (value instanceof List<?> list
+                    && list.stream().allMatch(Number.class::isInstance)) {
+                  row.put(name, value);
+                }
+              }
+              case BINARY -> {
+                // never taken: the pushed form of a file is not read's
+              }
+              default -> row.put(name, value);
+            }
+          });
+      out.put(id, row);
+    }
+    return out;
+  }
+
   /** Runs the action; returns a short account of what it did. */
   public String run(Target target) {
+    try {
+      return dispatch(target);
+    } finally {
+      // an action may have changed the records: what follows reads them again
+      known = Map.of();
+    }
+  }
+
+  private String dispatch(Target target) {
     String state = String.valueOf(target.action().get("state"));
     return switch (state) {
       case "object_write" -> objectWrite(target);
@@ -241,7 +306,12 @@ public final class ActionRunner {
       Map<Long, Object> values =
           python()
               .evaluate(
-                  String.valueOf(action.get("value")), client, client.authenticate(), model, ids);
+                  String.valueOf(action.get("value")),
+                  client,
+                  client.authenticate(),
+                  model,
+                  ids,
+                  known(model, ids));
       Map<String, List<Long>> byValue = new LinkedHashMap<>();
       Map<String, Object> decoded = new LinkedHashMap<>();
       values.forEach(
@@ -295,7 +365,14 @@ public final class ActionRunner {
     String code = String.valueOf(target.action().get("code"));
     try {
       io.odoosidecar.script.PythonEngine.Result result =
-          python().run(code, client, client.authenticate(), target.model(), target.ids());
+          python()
+              .run(
+                  code,
+                  client,
+                  client.authenticate(),
+                  target.model(),
+                  target.ids(),
+                  known(target.model(), target.ids()));
       return "ran code on "
           + target.ids().size()
           + " records"

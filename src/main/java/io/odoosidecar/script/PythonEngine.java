@@ -120,6 +120,23 @@ public final class PythonEngine implements AutoCloseable {
    * @param uid the Odoo user
    */
   public Result run(String code, OdooClient client, long uid, String model, List<Long> ids) {
+    return run(code, client, uid, model, ids, Map.of());
+  }
+
+  /**
+   * Runs {@code code} on the records {@code ids} of {@code model}, taking {@code known} as already
+   * read.
+   *
+   * @param known values of the records' stored fields, by id, in the form Odoo's {@code read} with
+   *     {@code load=''} answers (many2one as an id): the code's reads of these fields cost no call
+   */
+  public Result run(
+      String code,
+      OdooClient client,
+      long uid,
+      String model,
+      List<Long> ids,
+      Map<Long, Map<String, Object>> known) {
     List<String> logs = new ArrayList<>();
     ProxyExecutable sink =
         arguments -> {
@@ -128,7 +145,7 @@ public final class PythonEngine implements AutoCloseable {
           LOG.info("code action log {}", entry);
           return null;
         };
-    String action = execute("code action", "run", code, client, uid, model, ids, sink);
+    String action = execute("code action", "run", code, client, uid, model, ids, known, sink);
     try {
       return new Result(JSON.readValue(action, Object.class), logs);
     } catch (JsonProcessingException e) {
@@ -137,10 +154,24 @@ public final class PythonEngine implements AutoCloseable {
   }
 
   /** Evaluates an expression for each record (an update's {@code equation}): values by id. */
-  @SuppressWarnings("unchecked")
   public Map<Long, Object> evaluate(
       String expression, OdooClient client, long uid, String model, List<Long> ids) {
-    String out = execute("expression", "evaluate", expression, client, uid, model, ids);
+    return evaluate(expression, client, uid, model, ids, Map.of());
+  }
+
+  /**
+   * Evaluates an expression for each record, taking {@code known} as already read (see {@link
+   * #run(String, OdooClient, long, String, List, Map)}).
+   */
+  @SuppressWarnings("unchecked")
+  public Map<Long, Object> evaluate(
+      String expression,
+      OdooClient client,
+      long uid,
+      String model,
+      List<Long> ids,
+      Map<Long, Map<String, Object>> known) {
+    String out = execute("expression", "evaluate", expression, client, uid, model, ids, known);
     try {
       Map<String, Object> byId = JSON.readValue(out, Map.class);
       Map<Long, Object> values = new LinkedHashMap<>();
@@ -164,6 +195,7 @@ public final class PythonEngine implements AutoCloseable {
       long uid,
       String model,
       List<Long> ids,
+      Map<Long, Map<String, Object>> known,
       Object... extra) {
     Context context = take();
     boolean broken = false;
@@ -182,7 +214,15 @@ public final class PythonEngine implements AutoCloseable {
       context.resetLimits();
       ProxyExecutable rpc = arguments -> call(client, arguments[0].asString());
       List<Object> arguments =
-          new ArrayList<>(List.of(text, rpc, uid, "{}", model, JSON.writeValueAsString(ids)));
+          new ArrayList<>(
+              List.of(
+                  text,
+                  rpc,
+                  uid,
+                  "{}",
+                  model,
+                  JSON.writeValueAsString(ids),
+                  known.isEmpty() ? "" : JSON.writeValueAsString(known)));
       arguments.addAll(List.of(extra));
       return context
           .getBindings("python")

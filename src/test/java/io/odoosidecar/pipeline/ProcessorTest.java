@@ -96,6 +96,40 @@ class ProcessorTest {
         clock.instant());
   }
 
+  /**
+   * A user's write of expected_revenue as the addon pushes it: with the values the write left on
+   * the fields the rules need ({@code values}), which Odoo's record does not hold (the record there
+   * says 0): a rule that matched on Odoo's record would not fire.
+   */
+  void revenuePushed(long id, double before, Map<String, Object> values) {
+    odoo.records("crm.lead").get(id).put("expected_revenue", 0.0);
+    odoo.records("crm.lead").get(id).put("priority", "0");
+    ChangePayload payload =
+        new ChangePayload(
+            "write",
+            List.of("expected_revenue"),
+            Map.of("expected_revenue", before),
+            values,
+            2,
+            null,
+            "push",
+            id,
+            List.of(),
+            0,
+            Map.of(),
+            null);
+    log.append(
+        List.of(
+            new EventLog.NewEvent(
+                "memory",
+                "p" + id + "-" + System.nanoTime(),
+                "crm.lead",
+                id,
+                "write",
+                payload.toJson())),
+        clock.instant());
+  }
+
   void drain(Processor processor) {
     for (List<EventLog.Event> batch = log.claim(1000, clock.instant());
         !batch.isEmpty();
@@ -127,6 +161,119 @@ class ProcessorTest {
     assertThat(log.counts()).containsOnlyKeys("done");
     assertThat(odoo.writeContexts().get(0))
         .containsEntry(Processor.CONTEXT_KEY, Map.of("chain", List.of("VIP"), "depth", 1));
+  }
+
+  @Test
+  void writesWhosePushCarriesWhatTheRulesNeedAreMatchedWithoutReadingOdoo() {
+    rules.add(vip("VIP"));
+    List<Long> ids = leads(2);
+    revenuePushed(ids.get(0), 5000, Map.of("expected_revenue", 20000.0, "active", true));
+    revenuePushed(ids.get(1), 5000, Map.of("expected_revenue", 500.0, "active", true));
+    odoo.resetCalls();
+
+    drain(processor(3));
+
+    assertThat(priority(ids.get(0))).isEqualTo("3");
+    assertThat(priority(ids.get(1))).isEqualTo("0");
+    assertThat(odoo.calls("search_read")).isZero();
+    assertThat(odoo.calls("read")).isZero();
+    assertThat(odoo.calls(null)).isEqualTo(odoo.calls("write"));
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void anExpressionOnPushedValuesCostsOnlyItsWrite_andASecondActionReadsAgain() {
+    rules.add(
+        new Rule(
+            "Label",
+            "crm.lead",
+            true,
+            Trigger.ON_WRITE,
+            List.of("expected_revenue"),
+            null,
+            "[('expected_revenue', '>', 10000)]",
+            Map.of(),
+            List.of(
+                Map.of(
+                    "state", "object_write",
+                    "update_path", "referred",
+                    "evaluation_type", "equation",
+                    "value", "'revenue %d' % record.expected_revenue"),
+                Map.of(
+                    "state", "object_write",
+                    "update_path", "description",
+                    "evaluation_type", "equation",
+                    "value", "record.referred"))));
+    long id = leads(1).get(0);
+    revenuePushed(id, 5000, Map.of("expected_revenue", 20000.0, "active", true));
+    odoo.resetCalls();
+
+    try (io.odoosidecar.script.PythonEngine python =
+        new io.odoosidecar.script.PythonEngine(1, 100_000, Duration.ofSeconds(20))) {
+      drain(processor(3).withPython(python));
+    }
+
+    Map<String, Object> lead = odoo.records("crm.lead").get(id);
+    // the pushed revenue, not Odoo's 0: the record as the change left it
+    assertThat(lead.get("referred")).isEqualTo("revenue 20000");
+    // the second action sees the first one's write
+    assertThat(lead.get("description")).isEqualTo("revenue 20000");
+    assertThat(odoo.calls("search_read")).isZero();
+    assertThat(odoo.calls("read")).as("only the second action reads").isEqualTo(1);
+    assertThat(odoo.calls("write")).isEqualTo(2);
+  }
+
+  @Test
+  void aPushLackingAFieldTheRulesNeedIsMatchedOnTheRecordRead() {
+    rules.add(vip("VIP"));
+    long id = leads(1).get(0);
+    // no 'active': the values are not enough, the record is read; what the push carried still
+    // stands over what is read (the record as the write left it)
+    revenuePushed(id, 5000, Map.of("expected_revenue", 20000.0));
+    odoo.resetCalls();
+
+    drain(processor(3));
+
+    assertThat(odoo.calls("search_read")).isEqualTo(1);
+    assertThat(priority(id)).isEqualTo("3");
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void aDomainThroughARelationIsNeverMatchedOnPushedValues() {
+    rules.add(
+        new Rule(
+            "Stage",
+            "crm.lead",
+            true,
+            Trigger.ON_WRITE,
+            List.of("expected_revenue"),
+            null,
+            "[('stage_id.name', '!=', 'no such stage')]",
+            Map.of(),
+            List.of(Map.of("state", "object_write", "update_path", "priority", "value", "3"))));
+    long id = leads(1).get(0);
+    revenuePushed(id, 5000, Map.of("expected_revenue", 20000.0, "active", true, "stage_id", 1));
+    odoo.resetCalls();
+
+    drain(processor(3));
+
+    assertThat(odoo.calls("search_read")).isPositive();
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void aRecordDeletedAfterItsPushedChangeFiresNothingAndFailsNothing() {
+    rules.add(vip("VIP"));
+    List<Long> ids = leads(2);
+    revenuePushed(ids.get(0), 5000, Map.of("expected_revenue", 20000.0, "active", true));
+    revenuePushed(ids.get(1), 5000, Map.of("expected_revenue", 30000.0, "active", true));
+    odoo.records("crm.lead").remove(ids.get(0));
+
+    drain(processor(3));
+
+    assertThat(priority(ids.get(1))).isEqualTo("3");
+    assertThat(log.counts()).containsOnlyKeys("done");
   }
 
   @Test

@@ -171,6 +171,30 @@ class PythonEngineTest {
   }
 
   @Test
+  void knownValuesAreTakenAsRead_andOtherFieldsAreStillRead() {
+    List<Long> ids = leads().subList(0, 2);
+    Map<Long, Map<String, Object>> known =
+        Map.of(
+            ids.get(0), Map.of("expected_revenue", 123.0, "name", "as the change left it"),
+            ids.get(1), Map.of("expected_revenue", 456.0, "name", "the other one"));
+    odoo.resetCalls();
+
+    Map<Long, Object> values =
+        engine.evaluate(
+            "'%s: %d' % (record.name, record.expected_revenue)", odoo, 2, "crm.lead", ids, known);
+
+    assertThat(values)
+        .containsEntry(ids.get(0), "as the change left it: 123")
+        .containsEntry(ids.get(1), "the other one: 456");
+    assertThat(odoo.calls("read")).isZero();
+
+    PythonEngine.Result result =
+        engine.run("action = records[0].priority", odoo, 2, "crm.lead", ids, known);
+    assertThat(result.action()).isEqualTo(odoo.records("crm.lead").get(ids.get(0)).get("priority"));
+    assertThat(odoo.calls("read")).as("a field not known is read").isEqualTo(1);
+  }
+
+  @Test
   void aCreatedRecordIsMadeAsSoonAsItIsUsed() {
     List<Long> ids = leads().subList(0, 2);
     PythonEngine.Result result =
