@@ -82,7 +82,8 @@ public final class PythonEngine implements AutoCloseable {
   /**
    * @param poolSize the most executions at once
    * @param statementLimit the most Python statements one execution may run
-   * @param timeout the longest one execution may take
+   * @param timeout the longest one execution may spend in its own code (waiting for Odoo's answers
+   *     not counted)
    */
   public PythonEngine(int poolSize, long statementLimit, Duration timeout) {
     this.engine = Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build();
@@ -199,20 +200,20 @@ public final class PythonEngine implements AutoCloseable {
       Object... extra) {
     Context context = take();
     boolean broken = false;
-    ScheduledFuture<?> alarm =
-        watchdog.schedule(
-            () -> {
-              try {
-                context.interrupt(Duration.ofSeconds(2));
-              } catch (TimeoutException | RuntimeException e) {
-                context.close(true);
-              }
-            },
-            timeout.toMillis(),
-            TimeUnit.MILLISECONDS);
+    Budget budget = new Budget(context);
+    budget.resume();
     try {
       context.resetLimits();
-      ProxyExecutable rpc = arguments -> call(client, arguments[0].asString());
+      ProxyExecutable rpc =
+          arguments -> {
+            // the time-out stops runaway code, not a slow Odoo (bounded by the client's own)
+            budget.pause();
+            try {
+              return call(client, arguments[0].asString());
+            } finally {
+              budget.resume();
+            }
+          };
       List<Object> arguments =
           new ArrayList<>(
               List.of(
@@ -236,8 +237,47 @@ public final class PythonEngine implements AutoCloseable {
     } catch (JsonProcessingException e) {
       throw new SidecarException(what + ": cannot encode its records: " + e.getMessage(), e);
     } finally {
-      alarm.cancel(false);
+      budget.pause();
       release(context, broken);
+    }
+  }
+
+  /**
+   * The wall-clock time an execution may spend in its own code: counted while the code runs, paused
+   * while it waits for Odoo. When it runs out, the context is interrupted (and closed if it does
+   * not stop).
+   */
+  private final class Budget {
+    private final Context context;
+    private long remainingNanos = timeout.toNanos();
+    private long resumedAt;
+    private ScheduledFuture<?> alarm;
+
+    Budget(Context context) {
+      this.context = context;
+    }
+
+    synchronized void resume() {
+      resumedAt = System.nanoTime();
+      alarm =
+          watchdog.schedule(
+              () -> {
+                try {
+                  context.interrupt(Duration.ofSeconds(2));
+                } catch (TimeoutException | RuntimeException e) {
+                  context.close(true);
+                }
+              },
+              Math.max(0, remainingNanos),
+              TimeUnit.NANOSECONDS);
+    }
+
+    synchronized void pause() {
+      if (alarm != null) {
+        alarm.cancel(false);
+        alarm = null;
+        remainingNanos -= System.nanoTime() - resumedAt;
+      }
     }
   }
 

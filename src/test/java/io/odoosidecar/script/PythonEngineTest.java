@@ -263,4 +263,34 @@ class PythonEngineTest {
       assertThat(quick.run("action = 3", odoo, 2, "crm.lead", ids).action()).isEqualTo(3);
     }
   }
+
+  @Test
+  void timeSpentWaitingForOdooDoesNotCountTowardsTheTimeOut() {
+    try (PythonEngine quick = new PythonEngine(1, Long.MAX_VALUE / 2, Duration.ofMillis(300))) {
+      List<Long> ids = leads().subList(0, 8);
+      odoo.fault(
+          (point, model, method, args) -> {
+            if (point == MemoryOdoo.Point.BEFORE && method.equals("write")) {
+              try {
+                Thread.sleep(100); // a slow Odoo: 8 writes take 800 ms, more than the time-out
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          });
+      PythonEngine.Result result =
+          quick.run(
+              "for lead in records:\n    lead.write({'priority': '2'})\n    lead.read(['priority'])\n"
+                  + "action = len(records)",
+              odoo,
+              2,
+              "crm.lead",
+              ids);
+      assertThat(result.action()).isEqualTo(8);
+      assertThat(odoo.calls("write")).isEqualTo(8);
+      // the code's own time still counts
+      assertThatThrownBy(() -> quick.run("while True:\n    x = 1", odoo, 2, "crm.lead", ids))
+          .hasMessageContaining("time-out");
+    }
+  }
 }
