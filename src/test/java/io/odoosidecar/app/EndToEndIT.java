@@ -73,6 +73,16 @@ class EndToEndIT {
                 code: |
                   for order in records:
                       order.message_post(body=f"IT confirmed {order.name} for {order.amount_total:.2f}")
+          - name: "IT away message"
+            model: crm.lead
+            trigger: on_write
+            trigger_field_ids: [expected_revenue]
+            filter_domain: "[('name', '=like', 'IT away %%')]"
+            actions:
+              - state: code
+                code: |
+                  for lead in records:
+                      lead.message_post(body=f"IT away {lead.expected_revenue:.0f}")
           - name: "IT partner email"
             model: res.partner
             trigger: on_write
@@ -270,6 +280,19 @@ class EndToEndIT {
                         "crm.lead",
                         List.of(List.of("id", "in", many), List.of("priority", "=", "3")))
                     == 500);
+    // a message is no idempotent effect: each lead has exactly one, though the rows were pushed
+    // by the delivery thread, the button and the cron alike
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(
+            () ->
+                odoo.searchCount(
+                        "mail.message",
+                        List.of(
+                            List.of("model", "=", "crm.lead"),
+                            List.of("res_id", "in", many),
+                            List.of("body", "ilike", "IT away 90000")))
+                    >= 500);
     // the sidecar's own writes go through the outbox too: all delivered in the end
     await()
         .atMost(Duration.ofSeconds(90))
@@ -281,6 +304,24 @@ class EndToEndIT {
                             List.of("state", "=", "pending"),
                             List.of("model_name", "=", "crm.lead")))
                     == 0);
+
+    // counted once everything was delivered: a late duplicate would be among them
+    List<Long> messaged = new ArrayList<>();
+    for (io.odoosidecar.odoo.OdooRecord message :
+        odoo.searchRead(
+            "mail.message",
+            List.of(
+                List.of("model", "=", "crm.lead"),
+                List.of("res_id", "in", many),
+                List.of("body", "ilike", "IT away")),
+            List.of("res_id"),
+            io.odoosidecar.odoo.SearchOptions.ALL)) {
+      messaged.add(ValueCodec.asLong(message.values().get("res_id")));
+    }
+    assertThat(messaged)
+        .hasSize(500)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(many);
 
     // 6. a rule ticked "Run in sidecar" stops running in Odoo and runs in the sidecar
     long model = odoo.search("ir.model", List.of(List.of("model", "=", "crm.lead"))).get(0);
