@@ -139,8 +139,13 @@ def _encode(value):
     return value
 
 
+# program -> {model: fields}: what an earlier run of the same code read, so that the next run's
+# first read of a model asks for those fields rather than for every stored one
+_LEARNED = {}
+
+
 class Environment:
-    def __init__(self, rpc, uid, context, cache=None, fields=None, refs=None, calls=None):
+    def __init__(self, rpc, uid, context, cache=None, fields=None, refs=None, calls=None, usage=None):
         self._rpc_call = rpc
         self.uid = uid
         self.context = dict(context or {})
@@ -148,6 +153,20 @@ class Environment:
         self._fields = fields if fields is not None else {}
         self._refs = refs if refs is not None else {}
         self._pending = []
+        # {'learned': {model: fields} of an earlier run, 'used': {model: fields} read by this one}
+        self._usage = usage if usage is not None else {'learned': {}, 'used': {}}
+
+    def _learn(self, key):
+        """Remembers what this run read, for the next run of the same code."""
+        if len(_LEARNED) > 512:
+            _LEARNED.clear()
+        learned = {model: set(names) for model, names in self._usage['learned'].items()}
+        for model, names in self._usage['used'].items():
+            learned.setdefault(model, set()).update(names)
+        _LEARNED[key] = learned
+
+    def _recall(self, key):
+        self._usage['learned'] = _LEARNED.get(key, {})
 
     def _flush(self):
         """Sends the deferred writes and creates, in order: consecutive writes of the same values on
@@ -185,7 +204,7 @@ class Environment:
 
     def __call__(self, context=None):
         return Environment(self._rpc_call, self.uid, context if context is not None else self.context,
-                           self._cache, self._fields, self._refs)
+                           self._cache, self._fields, self._refs, usage=self._usage)
 
     def fields_of(self, model):
         if model not in self._fields:
@@ -325,8 +344,11 @@ class BaseModel:
             fields = self.env.fields_of(self._name)
             wanted = [name]
             if field.get('type') not in _PREFETCH_SKIP:
+                # Odoo's prefetch: every stored field, or those the same code read last time
+                learned = self.env._usage['learned'].get(self._name)
                 wanted = [f for f, meta in fields.items()
-                          if meta.get('store') and meta.get('type') not in _PREFETCH_SKIP]
+                          if meta.get('store') and meta.get('type') not in _PREFETCH_SKIP
+                          and (not learned or f in learned or f == name)]
             ids = [i for i in dict.fromkeys(tuple(self._prefetch) + tuple(missing))
                    if any(f not in cache.get(i, {}) for f in wanted)]
             for row in self.env._rpc(self._name, 'read', [ids, wanted], {'load': ''}):
@@ -340,6 +362,7 @@ class BaseModel:
         if name not in fields:
             raise AttributeError("'%s' object has no attribute '%s'" % (self._name, name))
         field = fields[name]
+        self.env._usage['used'].setdefault(self._name, set()).add(name)
         cache = self._values(name)
         kind = field.get('type')
         if kind in ('many2one', 'one2many', 'many2many'):
@@ -590,6 +613,7 @@ def run(code, rpc, uid, context_json, model_name, ids_json, known_json, log_sink
             _compiled.clear()
         _compiled[code] = program
     env = Environment(rpc, uid, _json.loads(context_json))
+    env._recall(code)
     _seed(env, model_name, known_json)
     ids = _json.loads(ids_json)
     records = BaseModel(env, model_name, ids)
@@ -626,6 +650,7 @@ def run(code, rpc, uid, context_json, model_name, ids_json, known_json, log_sink
     }
     exec(program, namespace)
     env._flush()
+    env._learn(code)
     return _json.dumps(_encode(namespace.get('action')), default=str)
 
 
@@ -638,6 +663,7 @@ def evaluate(expression, rpc, uid, context_json, model_name, ids_json, known_jso
         program = compile(expression, '<action>', 'eval')
         _compiled[key] = program
     env = Environment(rpc, uid, _json.loads(context_json))
+    env._recall(key)
     _seed(env, model_name, known_json)
     records = BaseModel(env, model_name, _json.loads(ids_json))
     out = {}
@@ -650,4 +676,5 @@ def evaluate(expression, rpc, uid, context_json, model_name, ids_json, known_jso
             'time': _Namespace(time=_time.time, strftime=_time.strftime, gmtime=_time.gmtime),
         }
         out[str(record.id)] = _encode(eval(program, namespace))
+    env._learn(key)
     return _json.dumps(out, default=str)

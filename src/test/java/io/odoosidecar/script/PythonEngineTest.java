@@ -265,6 +265,57 @@ class PythonEngineTest {
   }
 
   @Test
+  void theSameCodeRunAgainReadsOnlyTheFieldsItReadBefore() {
+    List<Long> ids = leads().subList(0, 10);
+    List<List<Object>> reads = new ArrayList<>();
+    odoo.fault(
+        (point, model, method, args) -> {
+          if (point == MemoryOdoo.Point.BEFORE && method.equals("read")) {
+            reads.add(new ArrayList<>((List<?>) args.get(1)));
+          }
+        });
+    String code =
+        "total = sum(records.mapped('expected_revenue'))\n"
+            + "action = [total, records[0].name if total > 1e12 else None]";
+    // a program of its own: no other test taught the engine what it reads
+    code += "  # learn " + System.nanoTime();
+
+    Object first = engine.run(code, odoo, 2, "crm.lead", ids).action();
+    Object second = engine.run(code, odoo, 2, "crm.lead", ids).action();
+
+    assertThat(second).isEqualTo(first);
+    assertThat(reads).hasSize(2);
+    assertThat(reads.get(0)).as("first run: every stored field").hasSizeGreaterThan(5);
+    assertThat(reads.get(1))
+        .as("second run: what the first read")
+        .containsExactly((Object) "expected_revenue");
+
+    // a field the earlier runs did not read is read when used, and learned for the next run
+    long firstId = ids.get(0);
+    odoo.records("crm.lead").get(firstId).put("expected_revenue", 2e12);
+    reads.clear();
+    Object third = engine.run(code, odoo, 2, "crm.lead", ids).action();
+    assertThat(third).isEqualTo(List.of(sum(ids), name(firstId)));
+    assertThat(reads).hasSize(2);
+    assertThat(reads.get(1)).contains("name");
+    reads.clear();
+    engine.run(code, odoo, 2, "crm.lead", ids);
+    assertThat(reads).hasSize(1);
+    assertThat(reads.get(0)).containsExactlyInAnyOrder("expected_revenue", "name");
+  }
+
+  double sum(List<Long> ids) {
+    return ids.stream()
+        .mapToDouble(
+            id -> ((Number) odoo.records("crm.lead").get(id).get("expected_revenue")).doubleValue())
+        .sum();
+  }
+
+  Object name(long id) {
+    return odoo.records("crm.lead").get(id).get("name");
+  }
+
+  @Test
   void timeSpentWaitingForOdooDoesNotCountTowardsTheTimeOut() {
     try (PythonEngine quick = new PythonEngine(1, Long.MAX_VALUE / 2, Duration.ofMillis(300))) {
       List<Long> ids = leads().subList(0, 8);
