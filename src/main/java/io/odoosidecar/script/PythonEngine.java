@@ -294,7 +294,8 @@ public final class PythonEngine implements AutoCloseable {
       if (context instanceof Map<?, ?> map && !map.isEmpty()) {
         target = client.withContext(ValueCodec.asMap(map));
       }
-      if ("read".equals(method) && "".equals(kwargs.get("load"))) {
+      if (("read".equals(method) || "search_read".equals(method))
+          && "".equals(kwargs.get("load"))) {
         kwargs.put("load", null); // many2one as ids, as the ORM proxy wants them
       }
       if ("fields_get".equals(method) && args.isEmpty()) {

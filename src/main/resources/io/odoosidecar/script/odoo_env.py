@@ -240,6 +240,15 @@ class Environment:
 _PREFETCH_SKIP = ('one2many', 'many2many', 'binary')
 
 
+def _merge(cache, rows):
+    """Rows read into the cache; a value already there stays (the record as the change left it, or
+    as this code wrote it)."""
+    for row in rows:
+        entry = cache.setdefault(row['id'], {})
+        for name, value in row.items():
+            entry.setdefault(name, value)
+
+
 def _ids_of(kind, value):
     if not value:
         return []
@@ -351,8 +360,7 @@ class BaseModel:
                           and (not learned or f in learned or f == name)]
             ids = [i for i in dict.fromkeys(tuple(self._prefetch) + tuple(missing))
                    if any(f not in cache.get(i, {}) for f in wanted)]
-            for row in self.env._rpc(self._name, 'read', [ids, wanted], {'load': ''}):
-                cache.setdefault(row['id'], {}).update(row)
+            _merge(cache, self.env._rpc(self._name, 'read', [ids, wanted], {'load': ''}))
         return cache
 
     def __getattr__(self, name):
@@ -444,6 +452,17 @@ class BaseModel:
             kwargs['limit'] = limit
         if order:
             kwargs['order'] = order
+        learned = self.env._usage['learned'].get(self._name)
+        if learned:
+            # what the same code read of this model last time comes with the search: one call
+            fields = self.env.fields_of(self._name)
+            wanted = [f for f in sorted(learned) if f in fields and fields[f].get('store')
+                      and fields[f].get('type') not in _PREFETCH_SKIP]
+            if wanted:
+                rows = self.env._rpc(self._name, 'search_read', [list(domain)],
+                                     dict(kwargs, fields=wanted, load=''))
+                _merge(self.env._cache.setdefault(self._name, {}), rows)
+                return self.browse([row['id'] for row in rows])
         return self.browse(self.env._rpc(self._name, 'search', [list(domain)], kwargs))
 
     def search_count(self, domain, limit=None):

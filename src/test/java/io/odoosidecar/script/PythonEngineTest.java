@@ -304,6 +304,25 @@ class PythonEngineTest {
     assertThat(reads.get(0)).containsExactlyInAnyOrder("expected_revenue", "name");
   }
 
+  @Test
+  void aSearchByCodeThatRanBeforeBringsTheFieldsItReadThen() {
+    List<Long> ids = leads().subList(0, 1);
+    String code =
+        "leads = env['crm.lead'].search([('expected_revenue', '>', 0)])\n"
+            + "action = sum(leads.mapped('expected_revenue'))  # "
+            + System.nanoTime();
+    Object first = engine.run(code, odoo, 2, "crm.lead", ids).action();
+    assertThat(odoo.calls("search")).isEqualTo(1);
+    assertThat(odoo.calls("read")).isEqualTo(1);
+    odoo.resetCalls();
+
+    Object second = engine.run(code, odoo, 2, "crm.lead", ids).action();
+
+    assertThat(second).isEqualTo(first);
+    assertThat(((Number) second).doubleValue()).isPositive();
+    assertThat(odoo.calls(null)).isEqualTo(odoo.calls("search_read")).isEqualTo(1);
+  }
+
   double sum(List<Long> ids) {
     return ids.stream()
         .mapToDouble(
