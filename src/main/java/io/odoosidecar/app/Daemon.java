@@ -430,6 +430,11 @@ public final class Daemon implements AutoCloseable {
     return WatchList.of(currentRules());
   }
 
+  /** The Python engine code actions run on, as configured ({@code python.*}); null before start. */
+  io.odoosidecar.script.PythonEngine python() {
+    return python;
+  }
+
   /** The port the HTTP server listens on. */
   public int port() {
     return server.port();

@@ -108,6 +108,16 @@ public final class PythonEngine implements AutoCloseable {
     }
   }
 
+  /** The most statements one execution may run. */
+  public long statementLimit() {
+    return statementLimit;
+  }
+
+  /** The longest one execution may spend in its own code. */
+  public Duration timeout() {
+    return timeout;
+  }
+
   /** Creates one context ahead, so that the first execution does not pay for it. */
   public void warmUp() {
     Context context = take();

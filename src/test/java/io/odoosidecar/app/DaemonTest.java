@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,6 +76,40 @@ class DaemonTest {
       daemon.close();
     }
     assertThat(daemon.state()).isEqualTo(Daemon.State.STOPPED);
+  }
+
+  @Test
+  void codeActionsRunWithThePythonSettingsOfTheConfiguration() throws Exception {
+    OdooSettings settings =
+        OdooSettings.of("main", URI.create(odoo.baseUrl()), "odoo", "admin", Secret.of("pw"), null)
+            .withTransport(TransportKind.JSONRPC);
+    SidecarConfig base =
+        new SidecarConfig(
+            Path.of("test.yaml"),
+            Map.of("main", settings),
+            "main",
+            new SidecarConfig.ServerConfig("127.0.0.1", 0),
+            Files.createTempDirectory("sidecar-daemon-test"));
+    SidecarConfig config =
+        new SidecarConfig(
+            base.file(),
+            base.connections(),
+            base.defaultConnection(),
+            base.server(),
+            base.dataDir(),
+            base.eventLog(),
+            base.push(),
+            base.pipeline(),
+            base.poll(),
+            new SidecarConfig.PythonConfig(12_345, Duration.ofSeconds(7)));
+    Daemon daemon = new Daemon(config, Clock.systemUTC(), wait -> Thread.sleep(5), null);
+    daemon.start();
+    try {
+      assertThat(daemon.python().statementLimit()).isEqualTo(12_345);
+      assertThat(daemon.python().timeout()).isEqualTo(Duration.ofSeconds(7));
+    } finally {
+      daemon.close();
+    }
   }
 
   private static HttpResponse<String> health(Daemon daemon) throws Exception {

@@ -50,6 +50,7 @@ public final class EndToEndBench {
   final Semaphore answered = new Semaphore(0);
   final HttpServer endpoint;
   final Database database = Database.open();
+  final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
   double revenue = 100_000;
 
   record Arrived(long nanos, String body) {}
@@ -248,7 +249,6 @@ public final class EndToEndBench {
    * while the previous save's automation still runs.
    */
   void idle(Daemon sidecar) throws InterruptedException {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     java.net.URI health = java.net.URI.create("http://127.0.0.1:" + sidecar.port() + "/health");
     String last = "";
     long stableSince = System.nanoTime();
