@@ -38,7 +38,8 @@ import java.util.function.BooleanSupplier;
  * ms; {@code code}, Python reading every lead and posting a message on the record.
  */
 public final class EndToEndBench {
-  static final int WARMUP = 10;
+  /** Writes before each case is timed (-Dbench.warmup, default 10). */
+  static final int WARMUP = Integer.getInteger("bench.warmup", 10);
 
   final OdooSettings settings;
   final OdooClient odoo;
