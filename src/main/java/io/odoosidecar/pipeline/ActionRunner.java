@@ -379,7 +379,9 @@ public final class ActionRunner {
           + (result.logs().isEmpty() ? "" : ", logged: " + String.join(" | ", result.logs()));
     } catch (io.odoosidecar.script.PythonEngine.ScriptException e) {
       throw new io.odoosidecar.script.PythonEngine.ScriptException(
-          "on " + target.model() + " " + target.ids() + ": " + e.getMessage(), e.line());
+          "on " + target.model() + " " + target.ids() + ": " + e.getMessage(),
+          e.line(),
+          e.changes());
     }
   }
 

@@ -596,6 +596,19 @@ public final class Processor {
           mark(outcome, pending, eventOf, batchFailure, rule, i);
           continue;
         }
+        if (batchFailure instanceof io.odoosidecar.script.PythonEngine.ScriptException script
+            && script.changes() > 0) {
+          LOG.warn(
+              "rule '{}', action {}: code failed on {} {} after {} calls that change data, which"
+                  + " stay done; each record is run again alone, so those calls may happen twice"
+                  + " for the records they reached: {}",
+              rule.name(),
+              i,
+              pending.size(),
+              model,
+              script.changes(),
+              batchFailure.getMessage());
+        }
         for (Long id : pending) {
           try {
             String result = runner.run(target(rule, i, action, model, List.of(id), eventOf));

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.HostAccess;
@@ -58,17 +60,49 @@ public final class PythonEngine implements AutoCloseable {
   public static final class ScriptException extends SidecarException {
     private static final long serialVersionUID = 1L;
     private final int line;
+    private final int changes;
 
     public ScriptException(String message, int line) {
+      this(message, line, 0);
+    }
+
+    /**
+     * @param changes how many calls that change data in Odoo the code made before it failed
+     */
+    public ScriptException(String message, int line, int changes) {
       super(message);
       this.line = line;
+      this.changes = changes;
     }
 
     /** The line of the action's code where it failed, or 0. */
     public int line() {
       return line;
     }
+
+    /**
+     * How many calls that change data the code made before it failed: they stay done (no
+     * transaction spans RPC calls), and running the code again repeats them.
+     */
+    public int changes() {
+      return changes;
+    }
   }
+
+  /** ORM methods that change nothing in Odoo (what else code calls is counted as a change). */
+  private static final Set<String> READING =
+      Set.of(
+          "read",
+          "search",
+          "search_read",
+          "search_count",
+          "fields_get",
+          "name_search",
+          "read_group",
+          "exists",
+          "default_get",
+          "check_access_rights",
+          "check_access_rule");
 
   private final Engine engine;
   private final BlockingQueue<Context> idle;
@@ -211,6 +245,7 @@ public final class PythonEngine implements AutoCloseable {
     Context context = take();
     boolean broken = false;
     Budget budget = new Budget(context);
+    AtomicInteger changes = new AtomicInteger();
     budget.resume();
     try {
       context.resetLimits();
@@ -219,7 +254,7 @@ public final class PythonEngine implements AutoCloseable {
             // the time-out stops runaway code, not a slow Odoo (bounded by the client's own)
             budget.pause();
             try {
-              return call(client, arguments[0].asString());
+              return call(client, arguments[0].asString(), changes);
             } finally {
               budget.resume();
             }
@@ -243,7 +278,7 @@ public final class PythonEngine implements AutoCloseable {
     } catch (PolyglotException e) {
       broken =
           e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
-      throw failure(e);
+      throw failure(e, changes.get());
     } catch (JsonProcessingException e) {
       throw new SidecarException(what + ": cannot encode its records: " + e.getMessage(), e);
     } finally {
@@ -292,11 +327,14 @@ public final class PythonEngine implements AutoCloseable {
   }
 
   /** A call of the ORM proxy: {@code [model, method, args, kwargs]} in JSON, the result in JSON. */
-  private static Object call(OdooClient client, String request) {
+  private static Object call(OdooClient client, String request, AtomicInteger changes) {
     try {
       List<?> parts = JSON.readValue(request, List.class);
       String model = String.valueOf(parts.get(0));
       String method = String.valueOf(parts.get(1));
+      if (!READING.contains(method)) {
+        changes.incrementAndGet(); // counted when asked: a call that failed may have been done
+      }
       List<Object> args = new ArrayList<>(ValueCodec.asList(parts.get(2)));
       Map<String, Object> kwargs = new LinkedHashMap<>(ValueCodec.asMap(parts.get(3)));
       OdooClient target = client;
@@ -370,7 +408,7 @@ public final class PythonEngine implements AutoCloseable {
         && (message.contains("cannot marshal") || message.contains("not JSON serializable"));
   }
 
-  private static ScriptException failure(PolyglotException e) {
+  private static ScriptException failure(PolyglotException e, int changes) {
     int line = 0;
     StringBuilder trace = new StringBuilder();
     for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
@@ -395,7 +433,7 @@ public final class PythonEngine implements AutoCloseable {
             + ": "
             + e.getMessage()
             + (trace.length() > 0 ? "\nTraceback (most recent call last):" + trace : "");
-    return new ScriptException(message, line);
+    return new ScriptException(message, line, changes);
   }
 
   private Context take() {

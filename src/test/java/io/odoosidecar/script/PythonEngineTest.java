@@ -335,6 +335,34 @@ class PythonEngineTest {
   }
 
   @Test
+  void aFailureTellsHowManyCallsThatChangeDataTheCodeMadeBefore() {
+    List<Long> ids = leads().subList(0, 2);
+    assertThatThrownBy(
+            () ->
+                engine.run(
+                    "records.read(['priority'])\nraise UserError('before any change')",
+                    odoo,
+                    2,
+                    "crm.lead",
+                    ids))
+        .isInstanceOfSatisfying(
+            PythonEngine.ScriptException.class, e -> assertThat(e.changes()).isZero());
+    assertThat(odoo.calls("write")).isZero();
+    assertThatThrownBy(
+            () ->
+                engine.run(
+                    "records.write({'priority': '2'})\nrecords.read(['priority'])\n"
+                        + "raise UserError('after one write')",
+                    odoo,
+                    2,
+                    "crm.lead",
+                    ids))
+        .isInstanceOfSatisfying(
+            PythonEngine.ScriptException.class, e -> assertThat(e.changes()).isEqualTo(1));
+    assertThat(odoo.calls("write")).isEqualTo(1);
+  }
+
+  @Test
   void timeSpentWaitingForOdooDoesNotCountTowardsTheTimeOut() {
     try (PythonEngine quick = new PythonEngine(1, Long.MAX_VALUE / 2, Duration.ofMillis(300))) {
       List<Long> ids = leads().subList(0, 8);
