@@ -272,11 +272,15 @@ public final class Processor {
         continue;
       }
       Map<String, Object> now = store.get(model, event.recordId());
-      if (now != null && !payload.operation().equals("unlink")) {
-        changed.put(event.id(), overlay(now, payload.values(), event.recordId()));
+      Map<String, Object> after =
+          now == null || payload.operation().equals("unlink")
+              ? null
+              : overlay(now, payload.values(), event.recordId());
+      if (after != null) {
+        changed.put(event.id(), after);
       }
       try {
-        for (Rule rule : fired(matcher, model, event, payload, store, modelRules)) {
+        for (Rule rule : fired(matcher, model, event, payload, now, after, modelRules)) {
           firings
               .computeIfAbsent(rule, r -> new LinkedHashMap<>())
               .computeIfAbsent(
@@ -400,7 +404,8 @@ public final class Processor {
       String model,
       EventLog.Event event,
       ChangePayload payload,
-      RecordStore store,
+      Map<String, Object> now,
+      Map<String, Object> after,
       List<Rule> modelRules) {
     if (payload.depth() >= settings.maxDepth()) {
       LOG.warn(
@@ -421,7 +426,6 @@ public final class Processor {
       }
     }
     long id = event.recordId();
-    Map<String, Object> now = store.get(model, id);
     switch (payload.operation()) {
       case "webhook":
         return now == null
@@ -451,11 +455,10 @@ public final class Processor {
                     Map.of()),
                 candidates));
       default:
-        if (now == null) {
+        if (after == null) {
           LOG.info("{} {} no longer exists; its {} fires nothing", model, id, payload.operation());
           return List.of();
         }
-        Map<String, Object> after = overlay(now, payload.values(), id);
         boolean create = payload.operation().equals("create");
         Map<String, Object> before = create ? after : overlay(after, payload.old(), id);
         return rules(
