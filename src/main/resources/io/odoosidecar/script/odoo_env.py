@@ -240,6 +240,14 @@ class Environment:
 _PREFETCH_SKIP = ('one2many', 'many2many', 'binary')
 
 
+def _prefetched(fields, learned, name=None):
+    """The fields a first read of a model asks for: every stored one (Odoo's prefetch), or those the
+    same code read of it last time (and the one asked for now)."""
+    return [f for f, meta in fields.items()
+            if meta.get('store') and meta.get('type') not in _PREFETCH_SKIP
+            and (not learned or f in learned or f == name)]
+
+
 def _merge(cache, rows):
     """Rows read into the cache; a value already there stays (the record as the change left it, or
     as this code wrote it)."""
@@ -353,11 +361,7 @@ class BaseModel:
             fields = self.env.fields_of(self._name)
             wanted = [name]
             if field.get('type') not in _PREFETCH_SKIP:
-                # Odoo's prefetch: every stored field, or those the same code read last time
-                learned = self.env._usage['learned'].get(self._name)
-                wanted = [f for f, meta in fields.items()
-                          if meta.get('store') and meta.get('type') not in _PREFETCH_SKIP
-                          and (not learned or f in learned or f == name)]
+                wanted = _prefetched(fields, self.env._usage['learned'].get(self._name), name)
             ids = [i for i in dict.fromkeys(tuple(self._prefetch) + tuple(missing))
                    if any(f not in cache.get(i, {}) for f in wanted)]
             _merge(cache, self.env._rpc(self._name, 'read', [ids, wanted], {'load': ''}))
@@ -455,9 +459,7 @@ class BaseModel:
         learned = self.env._usage['learned'].get(self._name)
         if learned:
             # what the same code read of this model last time comes with the search: one call
-            fields = self.env.fields_of(self._name)
-            wanted = [f for f in sorted(learned) if f in fields and fields[f].get('store')
-                      and fields[f].get('type') not in _PREFETCH_SKIP]
+            wanted = _prefetched(self.env.fields_of(self._name), learned)
             if wanted:
                 rows = self.env._rpc(self._name, 'search_read', [list(domain)],
                                      dict(kwargs, fields=wanted, load=''))
