@@ -36,13 +36,7 @@ class DaemonTest {
         OdooSettings.of("main", URI.create(odoo.baseUrl()), "odoo", "admin", Secret.of("pw"), null)
             .withTransport(TransportKind.JSONRPC)
             .withRetry(new RetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(40)));
-    SidecarConfig config =
-        new SidecarConfig(
-            Path.of("test.yaml"),
-            Map.of("main", settings),
-            "main",
-            new SidecarConfig.ServerConfig("127.0.0.1", 0),
-            Path.of("data"));
+    SidecarConfig config = config(settings, Path.of("data"));
     Daemon daemon =
         new Daemon(
             config,
@@ -83,13 +77,7 @@ class DaemonTest {
     OdooSettings settings =
         OdooSettings.of("main", URI.create(odoo.baseUrl()), "odoo", "admin", Secret.of("pw"), null)
             .withTransport(TransportKind.JSONRPC);
-    SidecarConfig base =
-        new SidecarConfig(
-            Path.of("test.yaml"),
-            Map.of("main", settings),
-            "main",
-            new SidecarConfig.ServerConfig("127.0.0.1", 0),
-            Files.createTempDirectory("sidecar-daemon-test"));
+    SidecarConfig base = config(settings, Files.createTempDirectory("sidecar-daemon-test"));
     SidecarConfig config =
         new SidecarConfig(
             base.file(),
@@ -110,6 +98,16 @@ class DaemonTest {
     } finally {
       daemon.close();
     }
+  }
+
+  /** One connection, main, to the stub; the server on a free port; defaults for the rest. */
+  private static SidecarConfig config(OdooSettings settings, Path dataDir) {
+    return new SidecarConfig(
+        Path.of("test.yaml"),
+        Map.of("main", settings),
+        "main",
+        new SidecarConfig.ServerConfig("127.0.0.1", 0),
+        dataDir);
   }
 
   private static HttpResponse<String> health(Daemon daemon) throws Exception {

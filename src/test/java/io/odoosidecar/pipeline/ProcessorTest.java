@@ -69,13 +69,29 @@ class ProcessorTest {
   /** A user's write of expected_revenue, as the addon would push it. */
   void revenueChanged(long id, double before, double after, List<String> chain, int depth) {
     odoo.records("crm.lead").get(id).put("expected_revenue", after);
+    revenueWritten(id, before, Map.of(), chain, depth);
+  }
+
+  /**
+   * A user's write of expected_revenue as the addon pushes it: with the values the write left on
+   * the fields the rules need ({@code values}), which Odoo's record does not hold (the record there
+   * says 0): a rule that matched on Odoo's record would not fire.
+   */
+  void revenuePushed(long id, double before, Map<String, Object> values) {
+    odoo.records("crm.lead").get(id).put("expected_revenue", 0.0);
+    revenueWritten(id, before, values, List.of(), 0);
+  }
+
+  /** The push event of a write of expected_revenue, the lead's priority reset to 0. */
+  private void revenueWritten(
+      long id, double before, Map<String, Object> values, List<String> chain, int depth) {
     odoo.records("crm.lead").get(id).put("priority", "0");
     ChangePayload payload =
         new ChangePayload(
             "write",
             List.of("expected_revenue"),
             Map.of("expected_revenue", before),
-            Map.of(),
+            values,
             2,
             null,
             "push",
@@ -89,40 +105,6 @@ class ProcessorTest {
             new EventLog.NewEvent(
                 "memory",
                 "t" + id + "-" + System.nanoTime(),
-                "crm.lead",
-                id,
-                "write",
-                payload.toJson())),
-        clock.instant());
-  }
-
-  /**
-   * A user's write of expected_revenue as the addon pushes it: with the values the write left on
-   * the fields the rules need ({@code values}), which Odoo's record does not hold (the record there
-   * says 0): a rule that matched on Odoo's record would not fire.
-   */
-  void revenuePushed(long id, double before, Map<String, Object> values) {
-    odoo.records("crm.lead").get(id).put("expected_revenue", 0.0);
-    odoo.records("crm.lead").get(id).put("priority", "0");
-    ChangePayload payload =
-        new ChangePayload(
-            "write",
-            List.of("expected_revenue"),
-            Map.of("expected_revenue", before),
-            values,
-            2,
-            null,
-            "push",
-            id,
-            List.of(),
-            0,
-            Map.of(),
-            null);
-    log.append(
-        List.of(
-            new EventLog.NewEvent(
-                "memory",
-                "p" + id + "-" + System.nanoTime(),
                 "crm.lead",
                 id,
                 "write",
