@@ -101,6 +101,8 @@ public final class ActionRunner {
   private java.time.Clock clock = java.time.Clock.systemUTC();
   private AttemptLog attempts = (rule, url, id, attempt, status, millis, error) -> {};
   private io.odoosidecar.script.PythonEngine python;
+  private java.util.function.Function<Target, io.odoosidecar.script.CallJournal> journals =
+      target -> io.odoosidecar.script.CallJournal.NONE;
   private Map<Long, Map<String, Object>> known = Map.of();
   private java.net.http.HttpClient http;
   private Duration webhookTimeout = Duration.ofSeconds(10);
@@ -135,6 +137,16 @@ public final class ActionRunner {
     this.webhookRetry = retry;
     this.sleeper = sleeper;
     this.attempts = log;
+    return this;
+  }
+
+  /**
+   * Where code actions find the calls that earlier attempts on the same events made, and write down
+   * theirs (see {@link io.odoosidecar.script.CallJournal}); none by default.
+   */
+  public ActionRunner withJournals(
+      java.util.function.Function<Target, io.odoosidecar.script.CallJournal> journals) {
+    this.journals = journals;
     return this;
   }
 
@@ -372,7 +384,8 @@ public final class ActionRunner {
                   client.authenticate(),
                   target.model(),
                   target.ids(),
-                  known(target.model(), target.ids()));
+                  known(target.model(), target.ids()),
+                  journals.apply(target));
       return "ran code on "
           + target.ids().size()
           + " records"

@@ -563,6 +563,7 @@ public final class Processor {
             .withClock(clock)
             .withPython(python)
             .withKnown(known)
+            .withJournals(target -> ActionJournal.of(log, target))
             .withWebhooks(
                 Duration.ofSeconds(10),
                 new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),
@@ -601,10 +602,10 @@ public final class Processor {
         }
         if (batchFailure instanceof io.odoosidecar.script.PythonEngine.ScriptException script
             && script.changes() > 0) {
-          LOG.warn(
+          LOG.info(
               "rule '{}', action {}: code failed on {} {} after {} calls that change data, which"
-                  + " stay done; each record is run again alone, so those calls may happen twice"
-                  + " for the records they reached: {}",
+                  + " stay done; each record is run again alone, and those calls are answered"
+                  + " from the call journal rather than made again: {}",
               rule.name(),
               i,
               pending.size(),

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -81,8 +82,8 @@ public final class PythonEngine implements AutoCloseable {
     }
 
     /**
-     * How many calls that change data the code made before it failed: they stay done (no
-     * transaction spans RPC calls), and running the code again repeats them.
+     * How many calls that change data the code made before it failed (answers from the {@link
+     * CallJournal} not counted): they stay done, as no transaction spans RPC calls.
      */
     public int changes() {
       return changes;
@@ -182,6 +183,22 @@ public final class PythonEngine implements AutoCloseable {
       String model,
       List<Long> ids,
       Map<Long, Map<String, Object>> known) {
+    return run(code, client, uid, model, ids, known, CallJournal.NONE);
+  }
+
+  /**
+   * Runs {@code code} as {@link #run(String, OdooClient, long, String, List, Map)} does, its calls
+   * that change data answered from {@code journal} where an earlier attempt made them, and written
+   * down there otherwise.
+   */
+  public Result run(
+      String code,
+      OdooClient client,
+      long uid,
+      String model,
+      List<Long> ids,
+      Map<Long, Map<String, Object>> known,
+      CallJournal journal) {
     List<String> logs = new ArrayList<>();
     ProxyExecutable sink =
         arguments -> {
@@ -190,7 +207,8 @@ public final class PythonEngine implements AutoCloseable {
           LOG.info("code action log {}", entry);
           return null;
         };
-    String action = execute("code action", "run", code, client, uid, model, ids, known, sink);
+    String action =
+        execute("code action", "run", code, client, uid, model, ids, known, journal, sink);
     try {
       return new Result(JSON.readValue(action, Object.class), logs);
     } catch (JsonProcessingException e) {
@@ -216,7 +234,9 @@ public final class PythonEngine implements AutoCloseable {
       String model,
       List<Long> ids,
       Map<Long, Map<String, Object>> known) {
-    String out = execute("expression", "evaluate", expression, client, uid, model, ids, known);
+    String out =
+        execute(
+            "expression", "evaluate", expression, client, uid, model, ids, known, CallJournal.NONE);
     try {
       Map<String, Object> byId = JSON.readValue(out, Map.class);
       Map<Long, Object> values = new LinkedHashMap<>();
@@ -241,6 +261,7 @@ public final class PythonEngine implements AutoCloseable {
       String model,
       List<Long> ids,
       Map<Long, Map<String, Object>> known,
+      CallJournal journal,
       Object... extra) {
     Context context = take();
     boolean broken = false;
@@ -254,7 +275,7 @@ public final class PythonEngine implements AutoCloseable {
             // the time-out stops runaway code, not a slow Odoo (bounded by the client's own)
             budget.pause();
             try {
-              return call(client, arguments[0].asString(), changes);
+              return call(client, arguments[0].asString(), changes, journal);
             } finally {
               budget.resume();
             }
@@ -326,45 +347,120 @@ public final class PythonEngine implements AutoCloseable {
     }
   }
 
-  /** A call of the ORM proxy: {@code [model, method, args, kwargs]} in JSON, the result in JSON. */
-  private static Object call(OdooClient client, String request, AtomicInteger changes) {
+  /**
+   * A call of the ORM proxy: {@code [model, method, args, kwargs]} in JSON, the result in JSON. A
+   * call that changes data is first looked up in the journal (by its text as Jackson writes it, so
+   * the same call always has the same text), and written down there once Odoo answered it.
+   */
+  private static Object call(
+      OdooClient client, String request, AtomicInteger changes, CallJournal journal) {
     try {
       List<?> parts = JSON.readValue(request, List.class);
       String model = String.valueOf(parts.get(0));
       String method = String.valueOf(parts.get(1));
-      if (!READING.contains(method)) {
-        changes.incrementAndGet(); // counted when asked: a call that failed may have been done
-      }
       List<Object> args = new ArrayList<>(ValueCodec.asList(parts.get(2)));
       Map<String, Object> kwargs = new LinkedHashMap<>(ValueCodec.asMap(parts.get(3)));
-      OdooClient target = client;
-      Object context = kwargs.remove("context");
-      if (context instanceof Map<?, ?> map && !map.isEmpty()) {
-        target = client.withContext(ValueCodec.asMap(map));
+      boolean changing = !READING.contains(method);
+      if (changing && "create".equals(method) && args.size() == 1 && args.get(0) instanceof List) {
+        return JSON.writeValueAsString(
+            create(client, model, ValueCodec.asList(args.get(0)), kwargs, changes, journal));
       }
-      if (("read".equals(method) || "search_read".equals(method))
-          && "".equals(kwargs.get("load"))) {
-        kwargs.put("load", null); // many2one as ids, as the ORM proxy wants them
-      }
-      if ("fields_get".equals(method) && args.isEmpty()) {
-        Object cached = cachedFields(client, model, kwargs);
-        if (cached != null) {
-          return JSON.writeValueAsString(cached);
+      String key = changing ? JSON.writeValueAsString(parts) : null;
+      if (changing) {
+        Optional<String> done = journal.replay(key);
+        if (done.isPresent()) {
+          LOG.debug(
+              "{}.{} was made by an earlier attempt: answered from the journal", model, method);
+          return done.get();
         }
+        changes.incrementAndGet(); // counted when asked: a call that failed may have been done
       }
-      Object result;
-      try {
-        result = target.executeKw(model, method, args, kwargs);
-      } catch (OdooFaultException e) {
-        if (answersARecordset(method, e)) {
-          result = Boolean.TRUE; // done, then Odoo could not send a recordset back
-        } else {
-          throw e;
-        }
+      String answer = JSON.writeValueAsString(execute(client, model, method, args, kwargs));
+      if (changing) {
+        journal.made(key, answer);
       }
-      return JSON.writeValueAsString(result);
+      return answer;
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("bad ORM call from a code action: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A {@code create} of several records (the ORM proxy sends the creates of a loop as one), each
+   * journaled alone: run again record by record, the code finds each record it created before, and
+   * only the records not yet created are.
+   */
+  private static List<Object> create(
+      OdooClient client,
+      String model,
+      List<Object> values,
+      Map<String, Object> kwargs,
+      AtomicInteger changes,
+      CallJournal journal)
+      throws JsonProcessingException {
+    Object[] ids = new Object[values.size()];
+    List<Integer> missing = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      String key =
+          JSON.writeValueAsString(
+              List.of(model, "create", List.of(List.of(values.get(i))), kwargs));
+      keys.add(key);
+      Optional<String> done = journal.replay(key);
+      if (done.isPresent()) {
+        ids[i] = ValueCodec.asList(JSON.readValue(done.get(), Object.class)).get(0);
+      } else {
+        missing.add(i);
+      }
+    }
+    if (!missing.isEmpty()) {
+      changes.incrementAndGet();
+      List<Object> fresh = new ArrayList<>(missing.size());
+      for (int i : missing) {
+        fresh.add(values.get(i));
+      }
+      Object result = execute(client, model, "create", List.of(fresh), new LinkedHashMap<>(kwargs));
+      List<Object> created =
+          result instanceof List<?> list ? ValueCodec.asList(list) : List.of(result);
+      for (int j = 0; j < missing.size(); j++) {
+        int i = missing.get(j);
+        ids[i] = created.get(j);
+        journal.made(keys.get(i), JSON.writeValueAsString(List.of(created.get(j))));
+      }
+    } else {
+      LOG.debug("{}.create was made by an earlier attempt: answered from the journal", model);
+    }
+    return java.util.Arrays.asList(ids);
+  }
+
+  /** One call to Odoo, with the code's own context if it set one. */
+  private static Object execute(
+      OdooClient client,
+      String model,
+      String method,
+      List<Object> args,
+      Map<String, Object> kwargs) {
+    OdooClient target = client;
+    Object context = kwargs.remove("context");
+    if (context instanceof Map<?, ?> map && !map.isEmpty()) {
+      target = client.withContext(ValueCodec.asMap(map));
+    }
+    if (("read".equals(method) || "search_read".equals(method)) && "".equals(kwargs.get("load"))) {
+      kwargs.put("load", null); // many2one as ids, as the ORM proxy wants them
+    }
+    if ("fields_get".equals(method) && args.isEmpty()) {
+      Object cached = cachedFields(client, model, kwargs);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    try {
+      return target.executeKw(model, method, args, kwargs);
+    } catch (OdooFaultException e) {
+      if (answersARecordset(method, e)) {
+        return Boolean.TRUE; // done, then Odoo could not send a recordset back
+      }
+      throw e;
     }
   }
 

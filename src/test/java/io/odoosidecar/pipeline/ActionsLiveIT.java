@@ -235,6 +235,110 @@ class ActionsLiveIT {
     }
   }
 
+  /**
+   * A code action posting a message on each lead and failing on one: the batch fails partway, each
+   * lead is run again alone, and the failing lead again at each later attempt until it is parked.
+   * Odoo's {@code message_post} is not idempotent; the call journal makes each message land once.
+   */
+  @Test
+  void aCodeActionFailingPartwayPostsEachMessageOnceAcrossItsRunsAndAttempts(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    try (OdooClient odoo = OdooClients.create(LiveOdoo.settings());
+        io.odoosidecar.script.PythonEngine python =
+            new io.odoosidecar.script.PythonEngine(1, 1_000_000, java.time.Duration.ofSeconds(60));
+        io.odoosidecar.store.EventLog log = io.odoosidecar.store.EventLog.embedded(dir)) {
+      List<Long> leads = new java.util.ArrayList<>();
+      for (String name : List.of("first", "poison", "last")) {
+        leads.add(
+            odoo.create(
+                "crm.lead",
+                Map.of("name", "sidecar IT journal " + name, "expected_revenue", 100.0)));
+      }
+      try {
+        Rule rule =
+            new Rule(
+                "IT journal",
+                "crm.lead",
+                true,
+                Trigger.ON_WRITE,
+                List.of("expected_revenue"),
+                null,
+                null,
+                Map.of(),
+                List.of(
+                    Map.of(
+                        "state",
+                        "code",
+                        "code",
+                        "for rec in records:\n"
+                            + "    rec.message_post(body='journal check %s' % rec.id)\n"
+                            + "    if rec.name.endswith('poison'):\n"
+                            + "        raise UserError('refused')")));
+        List<io.odoosidecar.store.EventLog.NewEvent> events = new java.util.ArrayList<>();
+        for (long lead : leads) {
+          events.add(
+              new io.odoosidecar.store.EventLog.NewEvent(
+                  "live",
+                  "journal-" + lead,
+                  "crm.lead",
+                  lead,
+                  "write",
+                  new ChangePayload(
+                          "write",
+                          List.of("expected_revenue"),
+                          Map.of("expected_revenue", 0.0),
+                          Map.of(),
+                          2,
+                          null,
+                          "push",
+                          lead,
+                          List.of(),
+                          0,
+                          Map.of(),
+                          null)
+                      .toJson()));
+        }
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        log.append(events, clock.instant());
+        Processor processor =
+            new Processor(
+                    log,
+                    db -> odoo,
+                    () -> List.of(rule),
+                    new Processor.Settings(
+                        5,
+                        new io.odoosidecar.odoo.RetryPolicy(
+                            3, java.time.Duration.ZERO, java.time.Duration.ZERO)),
+                    clock,
+                    null)
+                .withPython(python);
+        for (List<io.odoosidecar.store.EventLog.Event> batch = log.claim(100, clock.instant());
+            !batch.isEmpty();
+            batch = log.claim(100, clock.instant())) {
+          processor.process(batch);
+        }
+
+        assertThat(log.deadLetters())
+            .extracting(io.odoosidecar.store.EventLog.Event::recordId)
+            .containsExactly(leads.get(1));
+        assertThat(log.deadLetters().get(0).attempts()).isEqualTo(3);
+        for (long lead : leads) {
+          assertThat(
+                  odoo.searchCount(
+                      "mail.message",
+                      List.of(
+                          List.of("model", "=", "crm.lead"),
+                          List.of("res_id", "=", lead),
+                          List.of("body", "ilike", "journal check " + lead))))
+              .as("messages on lead %d", lead)
+              .isEqualTo(1);
+        }
+      } finally {
+        odoo.unlink("crm.lead", leads);
+      }
+    }
+  }
+
   static List<Long> followers(OdooClient odoo, long lead) {
     return odoo
         .searchRead(

@@ -494,6 +494,138 @@ class ProcessorTest {
     }
   }
 
+  static Rule code(String name, String code) {
+    return new Rule(
+        name,
+        "crm.lead",
+        true,
+        Trigger.ON_WRITE,
+        List.of("expected_revenue"),
+        null,
+        null,
+        Map.of(),
+        List.of(Map.of("state", "code", "code", code)));
+  }
+
+  /** The project tasks named so, by name. */
+  Map<String, Long> tasksNamed(String prefix) {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (Map<String, Object> task : odoo.records("project.task").values()) {
+      String name = String.valueOf(task.get("name"));
+      if (name.startsWith(prefix)) {
+        out.merge(name, 1L, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /** Odoo refusing the first {@code times} writes of {@code vals} on {@code lead}. */
+  void refuseWrites(long lead, Map<String, Object> vals, int times) {
+    java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
+    odoo.fault(
+        (point, model, method, args) -> {
+          if (point == MemoryOdoo.Point.BEFORE
+              && method.equals("write")
+              && ValueCodec.asIds(args.get(0)).contains(lead)
+              && String.valueOf(args.get(1)).equals(String.valueOf(vals))
+              && refused.getAndIncrement() < times) {
+            throw new IllegalStateException("lock not available on " + lead);
+          }
+        });
+  }
+
+  @Test
+  void codeRunAgainRecordByRecordAfterFailingPartwayMakesNoCallTwice() {
+    try (io.odoosidecar.script.PythonEngine python =
+        new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30))) {
+      rules.add(
+          code(
+              "Tasks",
+              "for rec in records:\n"
+                  + "    env['project.task'].create({'name': 'task %s' % rec.id})\n"
+                  + "    rec.write({'color': 7})"));
+      List<Long> ids = leads(3);
+      refuseWrites(ids.get(1), Map.of("color", 7), 1); // the batch stops at the second lead
+      for (long id : ids) {
+        revenueChanged(id, 5000, 20000, List.of(), 0);
+      }
+
+      processor(3).withPython(python).process(log.claim(100, clock.instant()));
+
+      assertThat(log.counts()).containsOnlyKeys("done");
+      Map<String, Long> expected = new java.util.TreeMap<>();
+      for (long id : ids) {
+        expected.put("task " + id, 1L);
+        assertThat(odoo.records("crm.lead").get(id).get("color")).isEqualTo(7L);
+      }
+      assertThat(tasksNamed("task ")).isEqualTo(expected);
+      // the batch made 3 calls (task, write, task) before it failed; no rerun repeats them
+      assertThat(odoo.calls("create")).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void createsSentAsOneCallAreEachFoundWhenTheCodeRunsAgainRecordByRecord() {
+    try (io.odoosidecar.script.PythonEngine python =
+        new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30))) {
+      rules.add(
+          code(
+              "Batch",
+              "for rec in records:\n"
+                  + "    env['project.task'].create({'name': 'batch %s' % rec.id})\n"
+                  + "records.write({'color': 9})"));
+      List<Long> ids = leads(3);
+      long last = ids.get(2);
+      odoo.fault(
+          (point, model, method, args) -> {
+            if (point == MemoryOdoo.Point.BEFORE
+                && method.equals("write")
+                && ValueCodec.asIds(args.get(0)).size() > 1) {
+              throw new IllegalStateException("a write of several leads fails");
+            }
+          });
+      for (long id : ids) {
+        revenueChanged(id, 5000, 20000, List.of(), 0);
+      }
+
+      processor(3).withPython(python).process(log.claim(100, clock.instant()));
+
+      assertThat(log.counts()).containsOnlyKeys("done");
+      assertThat(tasksNamed("batch "))
+          .containsOnlyKeys("batch " + ids.get(0), "batch " + ids.get(1), "batch " + last)
+          .allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(1L));
+      assertThat(odoo.calls("create")).isEqualTo(1); // the three tasks, in the batch's one call
+      assertThat(odoo.records("crm.lead").get(last).get("color")).isEqualTo(9L);
+    }
+  }
+
+  @Test
+  void theCallsOfAFailedAttemptAreNotMadeAgainAtTheNextOneEvenAfterARestart() {
+    long id = leads(1).get(0);
+    refuseWrites(id, Map.of("color", 4), 1);
+    revenueChanged(id, 5000, 20000, List.of(), 0);
+    rules.add(
+        code(
+            "Once",
+            "env['project.task'].create({'name': 'once %s' % record.id})\n"
+                + "record.write({'color': 4})"));
+    try (io.odoosidecar.script.PythonEngine python =
+        new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30))) {
+      processor(3).withPython(python).process(log.claim(100, clock.instant()));
+      assertThat(log.counts()).containsEntry("pending", 1L); // failed, due again
+      assertThat(tasksNamed("once ")).containsExactly(Map.entry("once " + id, 1L));
+
+      log.close(); // the sidecar stops and starts again
+      log = EventLog.embedded(dir);
+      drain(processor(3).withPython(python));
+
+      assertThat(log.counts()).containsOnlyKeys("done");
+      assertThat(tasksNamed("once ")).containsExactly(Map.entry("once " + id, 1L));
+      assertThat(odoo.records("crm.lead").get(id).get("color")).isEqualTo(4L);
+    }
+  }
+
   @Test
   void tenThousandChangedLeadsCostAtMostThirtyCalls() {
     rules.add(vip("VIP"));
