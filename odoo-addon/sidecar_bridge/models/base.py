@@ -19,7 +19,10 @@ class Base(models.AbstractModel):
         names = [f for f in spec.get('old_fields', ()) if f in self._fields]
         if not names:
             return {}
-        rows = self.sudo().with_context(active_test=False).read(names, load=None)
+        # read's format, from the cache where the values are: before a write, the first field
+        # asked prefetches the record's columns for the write's own reads that follow (tracking,
+        # the model's overrides); after it, the values written are taken as they are
+        rows = self.sudo().with_context(active_test=False)._read_format(names, load=None)
         return {str(row['id']): {f: row[f] for f in names} for row in rows}
 
     @api.model_create_multi
