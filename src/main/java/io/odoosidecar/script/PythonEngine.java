@@ -43,13 +43,13 @@ import org.slf4j.LoggerFactory;
  * <p>Implementation notes. One polyglot engine, shared; a small pool of Python contexts, each
  * loaded once with {@code odoo_env.py} (the RPC-backed recordsets, with Odoo's prefetching: the
  * first field read on a record reads the fields the same code read on its last run, every stored
- * field the first time, of every record fetched with it, in one
- * {@code read}). An execution takes a context from the pool, runs the code in a fresh namespace and
- * gives the context back: the first context costs seconds, later executions a fraction of a
- * millisecond. The sandbox: no host access, no class lookup, no I/O, no threads, no processes, no
- * native access, no environment; the code is checked before it runs (no import, no dunder name, no
- * global) and sees only a list of safe builtins; a statement limit and a wall-clock time-out stop
- * runaway code, and the context that ran it is thrown away.
+ * field the first time, of every record fetched with it, in one {@code read}). An execution takes a
+ * context from the pool, runs the code in a fresh namespace and gives the context back: the first
+ * context costs seconds, later executions a fraction of a millisecond. The sandbox: no host access,
+ * no class lookup, no I/O, no threads, no processes, no native access, no environment; the code is
+ * checked before it runs (no import, no dunder name, no global) and sees only a list of safe
+ * builtins; a statement limit and a wall-clock time-out stop runaway code, and the context that ran
+ * it is thrown away.
  */
 public final class PythonEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PythonEngine.class);

@@ -29,8 +29,9 @@ import java.util.function.BooleanSupplier;
  * {@code crm.lead} takes over RPC on a live Odoo with the sidecar_bridge addon, with each of three
  * rules run by Odoo in-process, then with the same rule ticked "Run in sidecar" and run by the
  * sidecar, each against writes with no automation (the rule archived, nothing watched) measured
- * just before it; for the sidecar, also how long after the save its effect is visible (a read of
- * Odoo, or the request's arrival at the webhook endpoint).
+ * just before and just after it; for the sidecar, also how long after the save its effect is
+ * visible (a read of Odoo, or the request's arrival at the webhook endpoint). Every case saves at
+ * the same pace: each save comes {@link #IDLE} after the last one's automation is over.
  *
  * <p>The rules, as {@code base.automation} records on {@code crm.lead}, on update of {@code
  * expected_revenue}: {@code write}, an {@code object_write} of {@code referred} computed from the
@@ -40,6 +41,9 @@ import java.util.function.BooleanSupplier;
 public final class EndToEndBench {
   /** Writes before each case is timed (-Dbench.warmup, default 10). */
   static final int WARMUP = Integer.getInteger("bench.warmup", 10);
+
+  /** The pause after each save: the sidecar idle this long, or this long asleep without one. */
+  static final java.time.Duration IDLE = java.time.Duration.ofMillis(200);
 
   final OdooSettings settings;
   final OdooClient odoo;
@@ -116,18 +120,19 @@ public final class EndToEndBench {
         "# %s, database %s, %d crm.lead records, %d writes per case after %d of warm-up%n",
         settings.url(), settings.database(), odoo.searchCount("crm.lead", List.of()), n, WARMUP);
     unwatch();
-    report("no automation", writes("none", null), null);
+    report("no automation", writes("none", null));
     for (String kind : kinds) {
       long rule = rule(kind);
       try {
-        // each case against a no-automation run just before it: this machine's speed drifts
-        // over minutes more than the differences measured
+        // each case against no-automation runs just before and just after it (their mean): this
+        // machine's speed drifts over minutes more than the differences measured
         active(rule, false);
-        Figures none = writes("none", null);
+        Figures before = writes("none", null);
         active(rule, true);
-        report(kind + " in Odoo", writes(kind, null), none);
+        Figures odooRuns = writes(kind, null);
         active(rule, false);
-        none = writes("none", null);
+        Figures between = writes("none", null);
+        report(kind + " in Odoo", odooRuns, before, between);
         odoo.write(
             "base.automation", List.of(rule), Map.of("sidecar_offload", true, "active", true));
         Path dir = Files.createTempDirectory("sidecar-e2e-bench");
@@ -140,7 +145,9 @@ public final class EndToEndBench {
           daemon.close();
           unwatch();
         }
-        report(kind + " in sidecar", sidecar, none);
+        active(rule, false);
+        Figures after = writes("none", null);
+        report(kind + " in sidecar", sidecar, between, after);
       } finally {
         odoo.unlink("base.automation", List.of(rule));
       }
@@ -235,6 +242,10 @@ public final class EndToEndBench {
       }
       if (sidecar != null) {
         idle(sidecar);
+      } else {
+        // the same pace as with a sidecar (at least 200 ms between saves, as a user's are): a
+        // write right after the last one finds the server warmer than one after a pause
+        Thread.sleep(IDLE.toMillis());
       }
       if (i >= 0) {
         write[i] = (saved - start) / 1e6;
@@ -245,15 +256,15 @@ public final class EndToEndBench {
   }
 
   /**
-   * Waits until the sidecar has processed nothing new for 200 ms (its own writes come back as
-   * events too): each save is timed on its own, as a user's save is when the rule runs in Odoo, not
-   * while the previous save's automation still runs.
+   * Waits until the sidecar has processed nothing new for {@link #IDLE} (its own writes come back
+   * as events too): each save is timed on its own, as a user's save is when the rule runs in Odoo,
+   * not while the previous save's automation still runs.
    */
   void idle(Daemon sidecar) throws InterruptedException {
     java.net.URI health = java.net.URI.create("http://127.0.0.1:" + sidecar.port() + "/health");
     String last = "";
     long stableSince = System.nanoTime();
-    while (System.nanoTime() - stableSince < TimeUnit.MILLISECONDS.toNanos(200)) {
+    while (System.nanoTime() - stableSince < IDLE.toNanos()) {
       String body;
       try {
         body =
@@ -370,17 +381,28 @@ public final class EndToEndBench {
     }
   }
 
-  void report(String label, Figures figures, Figures baseline) {
+  /**
+   * Prints a case's write times and, against no-automation runs measured just before and just after
+   * it, their ratio to the mean of those runs' medians.
+   */
+  void report(String label, Figures figures, Figures... baselines) {
     double[] write = figures.write().clone();
     Arrays.sort(write);
     String ratio = "";
-    if (baseline != null) {
-      double[] base = baseline.write().clone();
-      Arrays.sort(base);
+    if (baselines.length > 0) {
+      double sum = 0;
+      List<String> each = new ArrayList<>();
+      for (Figures baseline : baselines) {
+        double[] base = baseline.write().clone();
+        Arrays.sort(base);
+        sum += percentile(base, 50);
+        each.add(String.format("%.1f", percentile(base, 50)));
+      }
+      double base = sum / baselines.length;
       ratio =
           String.format(
-              " = %.2fx no automation (%.1f ms, measured just before)",
-              percentile(write, 50) / percentile(base, 50), percentile(base, 50));
+              " = %.2fx no automation (%.1f ms: the mean of %s ms measured before and after)",
+              percentile(write, 50) / base, base, String.join(" and ", each));
     }
     List<String> parts = new ArrayList<>();
     parts.add(
