@@ -54,6 +54,10 @@ final class Json2Arguments {
           Map.entry("message_unsubscribe", List.of("partner_ids")),
           Map.entry(
               "activity_schedule", List.of("act_type_xmlid", "date_deadline", "summary", "note")),
+          Map.entry(
+              "send_mail",
+              List.of(
+                  "res_id", "force_send", "raise_exception", "email_values", "email_layout_xmlid")),
           Map.entry("action_archive", List.of()),
           Map.entry("action_unarchive", List.of()),
           Map.entry("toggle_active", List.of()));

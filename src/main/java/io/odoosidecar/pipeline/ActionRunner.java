@@ -772,11 +772,12 @@ public final class ActionRunner {
       return "posted a " + method + " on " + target.ids().size() + " records";
     }
     for (Long id : target.ids()) {
+      // res_id by name: JSON-2 (Odoo 19) binds arguments by name only
       mail.executeKw(
           "mail.template",
           "send_mail",
-          List.of(List.of(template), id),
-          Map.of("force_send", false));
+          List.of(List.of(template)),
+          Map.of("res_id", id, "force_send", false));
     }
     return "queued " + target.ids().size() + " emails";
   }

@@ -55,6 +55,20 @@ class Json2ArgumentsTest {
   }
 
   @Test
+  void templateSendMail_resIdAfterTheTemplateIds_getsItsName() {
+    assertThat(
+            Json2Arguments.named(
+                "mail.template",
+                "send_mail",
+                List.of(List.of(7L), 42L),
+                Map.of("force_send", false)))
+        .containsExactly(
+            Map.entry("ids", List.of(7L)),
+            Map.entry("res_id", 42L),
+            Map.entry("force_send", false));
+  }
+
+  @Test
   void unknownSignature_extraPositionals_areRefusedNotGuessed() {
     assertThatThrownBy(
             () -> Json2Arguments.named("crm.lead", "custom", List.of(List.of(3L), "x"), Map.of()))

@@ -182,8 +182,10 @@ class ActionKindsTest {
     runner().run(target(Map.of("state", "mail_post", "template_id", 15), List.of(1L, 2L)));
     List<Call> sends = calls.stream().filter(c -> c.method().equals("send_mail")).toList();
     assertThat(sends).hasSize(2);
-    assertThat(sends.get(0).args()).containsExactly(List.of(15L), 1L);
-    assertThat(sends.get(0).kwargs()).containsEntry("force_send", false);
+    assertThat(sends.get(0).args()).containsExactly(List.of(15L));
+    assertThat(sends.get(0).kwargs()) // by name: JSON-2 takes no positional argument
+        .containsEntry("res_id", 1L)
+        .containsEntry("force_send", false);
     assertThat(sends.get(0).context()).containsEntry("mail_create_nosubscribe", true);
 
     calls.clear();

@@ -104,6 +104,17 @@ class ActionsLiveIT {
               "crm.lead",
               Map.of(
                   "name", "sidecar IT mail", "email_from", "it@example.com", "contact_name", "IT"));
+      // a template of its own: Odoo 19 creates databases without demo data (and its templates)
+      long template =
+          odoo.create(
+              "mail.template",
+              Map.of(
+                  "name", "sidecar IT template",
+                  "model_id",
+                      odoo.search("ir.model", List.of(List.of("model", "=", "crm.lead"))).get(0),
+                  "subject", "About {{ object.name }}",
+                  "email_to", "{{ object.email_from }}",
+                  "body_html", "<p>Hello <t t-out=\"object.contact_name\"/></p>"));
       ActionRunner runner = new ActionRunner(odoo, new ExternalIds(odoo));
       try {
         for (String method : List.of("email", "note")) {
@@ -112,7 +123,7 @@ class ActionsLiveIT {
                   "IT mail " + method,
                   Map.of(
                       "state", "mail_post",
-                      "template_id", "crm.mail_template_demo_crm_lead",
+                      "template_id", template,
                       "mail_post_method", method));
           runner.run(
               new ActionRunner.Target(
@@ -134,6 +145,7 @@ class ActionsLiveIT {
         assertThat(note).isEqualTo(1);
       } finally {
         odoo.unlink("crm.lead", List.of(lead));
+        odoo.unlink("mail.template", List.of(template));
       }
     }
   }
