@@ -521,7 +521,17 @@ public final class Daemon implements AutoCloseable {
         new RetryPolicy(Integer.MAX_VALUE, settings.retry().initialBackoff(), MAX_RECONNECT_WAIT);
     for (int attempt = 1; !Thread.currentThread().isInterrupted(); attempt++) {
       try {
-        status.version = client.version().serverVersion();
+        io.odoosidecar.odoo.ServerVersion version = client.version();
+        status.version = version.serverVersion();
+        if (version.major() != 18) {
+          LOG.warn(
+              "connection '{}': Odoo {}: rule domains are evaluated with Odoo 18's semantics,"
+                  + " which this version does not share on every edge (17: comparisons with False"
+                  + " or empty values, '=?'; 19: its rewritten domains); see the README's known"
+                  + " limits",
+              settings.name(),
+              version.serverVersion());
+        }
         status.transport = client.transport().configName();
         status.uid = client.authenticate();
         status.state = "connected";

@@ -16,8 +16,8 @@ import java.util.Optional;
  * <p>Implementation notes: {@code fields_get} does not say which fields a model's display name is
  * searched on ({@code _rec_names_search}), which field is its hierarchy parent ({@code
  * _parent_name}), nor the domain of an x2many field; those are kept here for Odoo's standard
- * models, as Odoo 17/18 define them. A model without an entry searches its display name on {@code
- * name}, Odoo's default {@code _rec_name}.
+ * models, as Odoo 17 and 18 define them. A model without an entry searches its display name on
+ * {@code name}, Odoo's default {@code _rec_name}.
  */
 public final class Schema {
   /** How a model's display name is searched ({@code _search_display_name}). */

@@ -32,9 +32,15 @@ class DomainLiveIT {
     OdooSettings settings = LiveOdoo.settings();
     var json = JsonMapper.builder().enable(DeserializationFeature.USE_LONG_FOR_INTS).build();
     try (OdooClient odoo = OdooClients.create(settings)) {
-      // Odoo 19 rewrote its domains (it accepts ('active', 'in', [True, False]) on a model
-      // without 'active', which 18 refuses); the engine follows Odoo 17/18 so far.
-      assumeTrue(odoo.version().major() <= 18, "domain semantics of Odoo 19+ are not covered yet");
+      // The engine follows Odoo 18. Odoo 19 rewrote its domains (it accepts ('active', 'in',
+      // [True, False]) on a model without 'active', which 18 refuses). Odoo 17 differs on
+      // comparisons with False and empty values and on '=?': on a live Odoo 17.0 (2024-07) 11 of
+      // the 768 recorded domains selected other records than its search (README, known limits).
+      assumeTrue(
+          odoo.version().major() == 18,
+          "the engine follows Odoo 18's domain semantics; Odoo "
+              + odoo.version().major()
+              + " differs on some edges (README, known limits)");
       OdooClient all = odoo.withContext(Map.of("active_test", false));
       Schema schema = Schema.lazy(odoo::fieldsGet);
       DomainMatcher matcher = new DomainMatcher(odoo, schema);
