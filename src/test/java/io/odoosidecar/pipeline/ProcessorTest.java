@@ -28,6 +28,19 @@ class ProcessorTest {
   final List<Rule> rules = new ArrayList<>();
   final Clock clock = Clock.systemUTC();
 
+  /** One Python engine for the tests that run code (its first context costs seconds). */
+  static io.odoosidecar.script.PythonEngine python;
+
+  @org.junit.jupiter.api.BeforeAll
+  static void startPython() {
+    python = new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30));
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void stopPython() {
+    python.close();
+  }
+
   @BeforeEach
   void setUp() {
     odoo = MemoryOdoo.fromFixtures(FIXTURES);
@@ -451,47 +464,44 @@ class ProcessorTest {
 
   @Test
   void codeActionsAndExpressionsRunOnPython() {
-    try (io.odoosidecar.script.PythonEngine python =
-        new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30))) {
-      rules.add(
-          new Rule(
-              "Code",
-              "crm.lead",
-              true,
-              Trigger.ON_WRITE,
-              List.of("expected_revenue"),
-              null,
-              null,
-              Map.of(),
-              List.of(
-                  Map.of(
-                      "state",
-                      "code",
-                      "code",
-                      "for rec in records:\n    rec.write({'color': 5 if rec.expected_revenue > 10000 else 1})"),
-                  Map.of(
-                      "state",
-                      "object_write",
-                      "update_path",
-                      "priority",
-                      "evaluation_type",
-                      "equation",
-                      "value",
-                      "'3' if record.expected_revenue > 10000 else '1'"))));
-      List<Long> ids = leads(3);
-      revenueChanged(ids.get(0), 5000, 20000, List.of(), 0);
-      revenueChanged(ids.get(1), 5000, 30000, List.of(), 0);
-      revenueChanged(ids.get(2), 5000, 500, List.of(), 0);
+    rules.add(
+        new Rule(
+            "Code",
+            "crm.lead",
+            true,
+            Trigger.ON_WRITE,
+            List.of("expected_revenue"),
+            null,
+            null,
+            Map.of(),
+            List.of(
+                Map.of(
+                    "state",
+                    "code",
+                    "code",
+                    "for rec in records:\n    rec.write({'color': 5 if rec.expected_revenue > 10000 else 1})"),
+                Map.of(
+                    "state",
+                    "object_write",
+                    "update_path",
+                    "priority",
+                    "evaluation_type",
+                    "equation",
+                    "value",
+                    "'3' if record.expected_revenue > 10000 else '1'"))));
+    List<Long> ids = leads(3);
+    revenueChanged(ids.get(0), 5000, 20000, List.of(), 0);
+    revenueChanged(ids.get(1), 5000, 30000, List.of(), 0);
+    revenueChanged(ids.get(2), 5000, 500, List.of(), 0);
 
-      processor(3).withPython(python).process(log.claim(100, clock.instant()));
+    processor(3).withPython(python).process(log.claim(100, clock.instant()));
 
-      assertThat(log.counts()).containsOnlyKeys("done");
-      assertThat(odoo.records("crm.lead").get(ids.get(0)).get("color")).isEqualTo(5L);
-      assertThat(odoo.records("crm.lead").get(ids.get(2)).get("color")).isEqualTo(1L);
-      assertThat(priority(ids.get(0))).isEqualTo("3");
-      assertThat(priority(ids.get(1))).isEqualTo("3");
-      assertThat(priority(ids.get(2))).isEqualTo("1");
-    }
+    assertThat(log.counts()).containsOnlyKeys("done");
+    assertThat(odoo.records("crm.lead").get(ids.get(0)).get("color")).isEqualTo(5L);
+    assertThat(odoo.records("crm.lead").get(ids.get(2)).get("color")).isEqualTo(1L);
+    assertThat(priority(ids.get(0))).isEqualTo("3");
+    assertThat(priority(ids.get(1))).isEqualTo("3");
+    assertThat(priority(ids.get(2))).isEqualTo("1");
   }
 
   static Rule code(String name, String code) {
@@ -537,67 +547,61 @@ class ProcessorTest {
 
   @Test
   void codeRunAgainRecordByRecordAfterFailingPartwayMakesNoCallTwice() {
-    try (io.odoosidecar.script.PythonEngine python =
-        new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30))) {
-      rules.add(
-          code(
-              "Tasks",
-              "for rec in records:\n"
-                  + "    env['project.task'].create({'name': 'task %s' % rec.id})\n"
-                  + "    rec.write({'color': 7})"));
-      List<Long> ids = leads(3);
-      refuseWrites(ids.get(1), Map.of("color", 7), 1); // the batch stops at the second lead
-      for (long id : ids) {
-        revenueChanged(id, 5000, 20000, List.of(), 0);
-      }
-
-      processor(3).withPython(python).process(log.claim(100, clock.instant()));
-
-      assertThat(log.counts()).containsOnlyKeys("done");
-      Map<String, Long> expected = new java.util.TreeMap<>();
-      for (long id : ids) {
-        expected.put("task " + id, 1L);
-        assertThat(odoo.records("crm.lead").get(id).get("color")).isEqualTo(7L);
-      }
-      assertThat(tasksNamed("task ")).isEqualTo(expected);
-      // the batch made 3 calls (task, write, task) before it failed; no rerun repeats them
-      assertThat(odoo.calls("create")).isEqualTo(3);
+    rules.add(
+        code(
+            "Tasks",
+            "for rec in records:\n"
+                + "    env['project.task'].create({'name': 'task %s' % rec.id})\n"
+                + "    rec.write({'color': 7})"));
+    List<Long> ids = leads(3);
+    refuseWrites(ids.get(1), Map.of("color", 7), 1); // the batch stops at the second lead
+    for (long id : ids) {
+      revenueChanged(id, 5000, 20000, List.of(), 0);
     }
+
+    processor(3).withPython(python).process(log.claim(100, clock.instant()));
+
+    assertThat(log.counts()).containsOnlyKeys("done");
+    Map<String, Long> expected = new java.util.TreeMap<>();
+    for (long id : ids) {
+      expected.put("task " + id, 1L);
+      assertThat(odoo.records("crm.lead").get(id).get("color")).isEqualTo(7L);
+    }
+    assertThat(tasksNamed("task ")).isEqualTo(expected);
+    // the batch made 3 calls (task, write, task) before it failed; no rerun repeats them
+    assertThat(odoo.calls("create")).isEqualTo(3);
   }
 
   @Test
   void createsSentAsOneCallAreEachFoundWhenTheCodeRunsAgainRecordByRecord() {
-    try (io.odoosidecar.script.PythonEngine python =
-        new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30))) {
-      rules.add(
-          code(
-              "Batch",
-              "for rec in records:\n"
-                  + "    env['project.task'].create({'name': 'batch %s' % rec.id})\n"
-                  + "records.write({'color': 9})"));
-      List<Long> ids = leads(3);
-      long last = ids.get(2);
-      odoo.fault(
-          (point, model, method, args) -> {
-            if (point == MemoryOdoo.Point.BEFORE
-                && method.equals("write")
-                && ValueCodec.asIds(args.get(0)).size() > 1) {
-              throw new IllegalStateException("a write of several leads fails");
-            }
-          });
-      for (long id : ids) {
-        revenueChanged(id, 5000, 20000, List.of(), 0);
-      }
-
-      processor(3).withPython(python).process(log.claim(100, clock.instant()));
-
-      assertThat(log.counts()).containsOnlyKeys("done");
-      assertThat(tasksNamed("batch "))
-          .containsOnlyKeys("batch " + ids.get(0), "batch " + ids.get(1), "batch " + last)
-          .allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(1L));
-      assertThat(odoo.calls("create")).isEqualTo(1); // the three tasks, in the batch's one call
-      assertThat(odoo.records("crm.lead").get(last).get("color")).isEqualTo(9L);
+    rules.add(
+        code(
+            "Batch",
+            "for rec in records:\n"
+                + "    env['project.task'].create({'name': 'batch %s' % rec.id})\n"
+                + "records.write({'color': 9})"));
+    List<Long> ids = leads(3);
+    long last = ids.get(2);
+    odoo.fault(
+        (point, model, method, args) -> {
+          if (point == MemoryOdoo.Point.BEFORE
+              && method.equals("write")
+              && ValueCodec.asIds(args.get(0)).size() > 1) {
+            throw new IllegalStateException("a write of several leads fails");
+          }
+        });
+    for (long id : ids) {
+      revenueChanged(id, 5000, 20000, List.of(), 0);
     }
+
+    processor(3).withPython(python).process(log.claim(100, clock.instant()));
+
+    assertThat(log.counts()).containsOnlyKeys("done");
+    assertThat(tasksNamed("batch "))
+        .containsOnlyKeys("batch " + ids.get(0), "batch " + ids.get(1), "batch " + last)
+        .allSatisfy((name, count) -> assertThat(count).as(name).isEqualTo(1L));
+    assertThat(odoo.calls("create")).isEqualTo(1); // the three tasks, in the batch's one call
+    assertThat(odoo.records("crm.lead").get(last).get("color")).isEqualTo(9L);
   }
 
   @Test
@@ -610,20 +614,17 @@ class ProcessorTest {
             "Once",
             "env['project.task'].create({'name': 'once %s' % record.id})\n"
                 + "record.write({'color': 4})"));
-    try (io.odoosidecar.script.PythonEngine python =
-        new io.odoosidecar.script.PythonEngine(1, 1_000_000, Duration.ofSeconds(30))) {
-      processor(3).withPython(python).process(log.claim(100, clock.instant()));
-      assertThat(log.counts()).containsEntry("pending", 1L); // failed, due again
-      assertThat(tasksNamed("once ")).containsExactly(Map.entry("once " + id, 1L));
+    processor(3).withPython(python).process(log.claim(100, clock.instant()));
+    assertThat(log.counts()).containsEntry("pending", 1L); // failed, due again
+    assertThat(tasksNamed("once ")).containsExactly(Map.entry("once " + id, 1L));
 
-      log.close(); // the sidecar stops and starts again
-      log = EventLog.embedded(dir);
-      drain(processor(3).withPython(python));
+    log.close(); // the sidecar stops and starts again
+    log = EventLog.embedded(dir);
+    drain(processor(3).withPython(python));
 
-      assertThat(log.counts()).containsOnlyKeys("done");
-      assertThat(tasksNamed("once ")).containsExactly(Map.entry("once " + id, 1L));
-      assertThat(odoo.records("crm.lead").get(id).get("color")).isEqualTo(4L);
-    }
+    assertThat(log.counts()).containsOnlyKeys("done");
+    assertThat(tasksNamed("once ")).containsExactly(Map.entry("once " + id, 1L));
+    assertThat(odoo.records("crm.lead").get(id).get("color")).isEqualTo(4L);
   }
 
   @Test
