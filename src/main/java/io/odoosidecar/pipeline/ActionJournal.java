@@ -64,11 +64,6 @@ final class ActionJournal implements CallJournal {
         log, target.rule().name() + "#" + target.index(), target.model(), events);
   }
 
-  /** How many earlier calls are left to answer. */
-  int earlierCalls() {
-    return earlier.values().stream().mapToInt(Deque::size).sum();
-  }
-
   @Override
   public Optional<String> replay(String call) {
     Deque<String> answers = earlier.get(digest(call));

@@ -361,25 +361,22 @@ public final class PythonEngine implements AutoCloseable {
       String method = String.valueOf(parts.get(1));
       List<Object> args = new ArrayList<>(ValueCodec.asList(parts.get(2)));
       Map<String, Object> kwargs = new LinkedHashMap<>(ValueCodec.asMap(parts.get(3)));
-      boolean changing = !READING.contains(method);
-      if (changing && "create".equals(method) && args.size() == 1 && args.get(0) instanceof List) {
+      if (READING.contains(method)) {
+        return JSON.writeValueAsString(execute(client, model, method, args, kwargs));
+      }
+      if ("create".equals(method) && args.size() == 1 && args.get(0) instanceof List) {
         return JSON.writeValueAsString(
             create(client, model, ValueCodec.asList(args.get(0)), kwargs, changes, journal));
       }
-      String key = changing ? JSON.writeValueAsString(parts) : null;
-      if (changing) {
-        Optional<String> done = journal.replay(key);
-        if (done.isPresent()) {
-          LOG.debug(
-              "{}.{} was made by an earlier attempt: answered from the journal", model, method);
-          return done.get();
-        }
-        changes.incrementAndGet(); // counted when asked: a call that failed may have been done
+      String key = JSON.writeValueAsString(parts);
+      Optional<String> done = journal.replay(key);
+      if (done.isPresent()) {
+        LOG.debug("{}.{} was made by an earlier attempt: answered from the journal", model, method);
+        return done.get();
       }
+      changes.incrementAndGet(); // counted when asked: a call that failed may have been done
       String answer = JSON.writeValueAsString(execute(client, model, method, args, kwargs));
-      if (changing) {
-        journal.made(key, answer);
-      }
+      journal.made(key, answer);
       return answer;
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("bad ORM call from a code action: " + e.getMessage(), e);
@@ -428,7 +425,7 @@ public final class PythonEngine implements AutoCloseable {
         ids[i] = created.get(j);
         journal.made(keys.get(i), JSON.writeValueAsString(List.of(created.get(j))));
       }
-    } else {
+    } else if (!values.isEmpty()) {
       LOG.debug("{}.create was made by an earlier attempt: answered from the journal", model);
     }
     return java.util.Arrays.asList(ids);
