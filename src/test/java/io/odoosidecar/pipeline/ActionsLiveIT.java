@@ -268,24 +268,12 @@ class ActionsLiveIT {
       }
       try {
         Rule rule =
-            new Rule(
+            ProcessorTest.code(
                 "IT journal",
-                "crm.lead",
-                true,
-                Trigger.ON_WRITE,
-                List.of("expected_revenue"),
-                null,
-                null,
-                Map.of(),
-                List.of(
-                    Map.of(
-                        "state",
-                        "code",
-                        "code",
-                        "for rec in records:\n"
-                            + "    rec.message_post(body='journal check %s' % rec.id)\n"
-                            + "    if rec.name.endswith('poison'):\n"
-                            + "        raise UserError('refused')")));
+                "for rec in records:\n"
+                    + "    rec.message_post(body='journal check %s' % rec.id)\n"
+                    + "    if rec.name.endswith('poison'):\n"
+                    + "        raise UserError('refused')");
         List<io.odoosidecar.store.EventLog.NewEvent> events = new java.util.ArrayList<>();
         for (long lead : leads) {
           events.add(
@@ -295,20 +283,7 @@ class ActionsLiveIT {
                   "crm.lead",
                   lead,
                   "write",
-                  new ChangePayload(
-                          "write",
-                          List.of("expected_revenue"),
-                          Map.of("expected_revenue", 0.0),
-                          Map.of(),
-                          2,
-                          null,
-                          "push",
-                          lead,
-                          List.of(),
-                          0,
-                          Map.of(),
-                          null)
-                      .toJson()));
+                  ProcessorTest.revenuePush(lead, 0.0, Map.of(), List.of(), 0).toJson()));
         }
         java.time.Clock clock = java.time.Clock.systemUTC();
         log.append(events, clock.instant());

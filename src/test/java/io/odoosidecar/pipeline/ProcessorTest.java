@@ -99,20 +99,6 @@ class ProcessorTest {
   private void revenueWritten(
       long id, double before, Map<String, Object> values, List<String> chain, int depth) {
     odoo.records("crm.lead").get(id).put("priority", "0");
-    ChangePayload payload =
-        new ChangePayload(
-            "write",
-            List.of("expected_revenue"),
-            Map.of("expected_revenue", before),
-            values,
-            2,
-            null,
-            "push",
-            id,
-            chain,
-            depth,
-            Map.of(),
-            null);
     log.append(
         List.of(
             new EventLog.NewEvent(
@@ -121,8 +107,30 @@ class ProcessorTest {
                 "crm.lead",
                 id,
                 "write",
-                payload.toJson())),
+                revenuePush(id, before, values, chain, depth).toJson())),
         clock.instant());
+  }
+
+  /**
+   * What the addon pushes for a user's write of a lead's expected_revenue from {@code before}, with
+   * the values the write left ({@code values}) and the sidecar's marker ({@code chain}, {@code
+   * depth}) if the write was its own.
+   */
+  static ChangePayload revenuePush(
+      long id, double before, Map<String, Object> values, List<String> chain, int depth) {
+    return new ChangePayload(
+        "write",
+        List.of("expected_revenue"),
+        Map.of("expected_revenue", before),
+        values,
+        2,
+        null,
+        "push",
+        id,
+        chain,
+        depth,
+        Map.of(),
+        null);
   }
 
   void drain(Processor processor) {
