@@ -227,15 +227,16 @@ public final class Processor {
     List<Domain> writeDomains = new ArrayList<>();
     Set<String> writeFields = new LinkedHashSet<>();
     for (Rule rule : modelRules) {
+      boolean onWrite = rule.trigger().onWrite();
       extra.addAll(rule.triggerFields());
-      if (rule.trigger().onWrite()) {
+      if (onWrite) {
         writeFields.addAll(rule.triggerFields());
       }
       for (String text : new String[] {rule.filterDomain(), rule.filterPreDomain()}) {
         if (text != null && !text.isBlank()) {
           Domain domain = DomainExpression.evaluate(text, context);
           domains.add(domain);
-          if (rule.trigger().onWrite()) {
+          if (onWrite) {
             writeDomains.add(domain);
           }
         }
@@ -370,27 +371,39 @@ public final class Processor {
       Set<String> writeFields,
       List<EventLog.Event> events,
       Map<Long, ChangePayload> payloads) {
-    Set<String> needed = new LinkedHashSet<>(writeFields);
-    java.util.Optional<Set<String>> own = loader.ownFields(model, writeDomains);
-    if (own.isEmpty()) {
-      return null;
-    }
-    needed.addAll(own.get());
-    needed.remove("id");
-    Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+    List<EventLog.Event> writes = new ArrayList<>();
     for (EventLog.Event event : events) {
       ChangePayload payload = payloads.get(event.id());
       if (payload == null) {
         continue; // unreadable: parked, not processed
       }
-      if (!payload.operation().equals("write") || !payload.values().keySet().containsAll(needed)) {
+      if (!payload.operation().equals("write")) {
         return null;
       }
-      Map<String, Object> record = new HashMap<>(payload.values());
+      writes.add(event);
+    }
+    if (writes.isEmpty()) {
+      return null;
+    }
+    // planned only for a group of writes: creates, deletions and messages are always read
+    java.util.Optional<Set<String>> own = loader.ownFields(model, writeDomains);
+    if (own.isEmpty()) {
+      return null;
+    }
+    Set<String> needed = new LinkedHashSet<>(writeFields);
+    needed.addAll(own.get());
+    needed.remove("id");
+    Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+    for (EventLog.Event event : writes) {
+      Map<String, Object> values = payloads.get(event.id()).values();
+      if (!values.keySet().containsAll(needed)) {
+        return null;
+      }
+      Map<String, Object> record = new HashMap<>(values);
       record.put("id", event.recordId());
       out.put(event.recordId(), record); // a record's later change over its earlier one
     }
-    return out.isEmpty() ? null : out;
+    return out;
   }
 
   /** The chain of rules behind a change and its depth. */
