@@ -18,6 +18,7 @@ _logger = logging.getLogger(__name__)
 PARAM_URL = 'sidecar_bridge.url'          # the sidecar's base URL, e.g. http://127.0.0.1:8765
 PARAM_SECRET = 'sidecar_bridge.secret'    # the shared push secret
 PARAM_WATCH = 'sidecar_bridge.watch'      # JSON: {"models": {model: {"operations", "old_fields", "messages"}}}
+PARAM_MAX_RECORDS = 'sidecar_bridge.max_records'  # the most records the sidecar takes in one push
 
 _INSERT = """
     INSERT INTO sidecar_outbox (model_name, operation, res_ids, field_names, old_values, new_values,
@@ -29,6 +30,7 @@ _INSERT = """
 """  # next_attempt to the second, as fields.Datetime.now() gives it: due at once
 
 BATCH = 500
+MAX_RECORDS = 5000     # records per push when the sidecar has not said its own limit
 TIMEOUT = 2.0          # seconds: a save is never held up longer than this after its commit
 RETENTION_DAYS = 7
 
@@ -219,28 +221,78 @@ class SidecarOutbox(models.Model):
         rows = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         if not rows:
             return 0
-        batch = {'nonce': uuid.uuid4().hex, 'sent_at': time.time(), 'events': [self._event(r) for r in rows]}
-        try:
-            proxy = xmlrpc.client.ServerProxy(
-                url.rstrip('/') + '/xmlrpc/2/object', allow_none=True, transport=_TimeoutTransport(TIMEOUT))
-            answer = proxy.execute_kw(self.env.cr.dbname, 1, secret, 'sidecar.event', 'push', [batch])
-        except Exception as e:  # noqa: BLE001 - the sidecar is away or refused: back off
-            now = fields.Datetime.now()
-            for row in rows:
-                wait = min(3600, 10 * 2 ** min(row.attempts, 10))
-                row.write({'attempts': row.attempts + 1, 'next_attempt': now + timedelta(seconds=wait),
-                           'last_error': str(e)[:2000]})
-            rows.flush_recordset()
-            _logger.warning('sidecar_bridge: push of %d events failed: %s', len(rows), e)
-            return 0
-        rows.write({'state': 'sent', 'sent_at': fields.Datetime.now(), 'last_error': False})
-        rows.flush_recordset()  # written now: the cursor of a post-commit delivery does not flush it
+        done = rows.browse()
+        for push in self._pushes(rows, self._max_records(params)):
+            batch = {'nonce': uuid.uuid4().hex, 'sent_at': time.time(), 'events': [e for _r, e, _l in push]}
+            try:
+                proxy = xmlrpc.client.ServerProxy(
+                    url.rstrip('/') + '/xmlrpc/2/object', allow_none=True, transport=_TimeoutTransport(TIMEOUT))
+                answer = proxy.execute_kw(self.env.cr.dbname, 1, secret, 'sidecar.event', 'push', [batch])
+            except Exception as e:  # noqa: BLE001 - the sidecar is away or refused: back off
+                self._back_off(rows - done, e)
+                self._mark_sent(done)
+                return len(done)
+            done |= rows.browse([row.id for row, _e, last in push if last])
+            _logger.debug('sidecar_bridge: delivered %d events: %s', len(push), answer)
+        self._mark_sent(done)
         # the sidecar answers again: what waits in a backoff from its absence is due now
         self.env.cr.execute(
             "UPDATE sidecar_outbox SET next_attempt = %s WHERE state = 'pending' AND next_attempt > %s",
             (fields.Datetime.now(), fields.Datetime.now()))
-        _logger.debug('sidecar_bridge: delivered %d events: %s', len(rows), answer)
-        return len(rows)
+        return len(done)
+
+    @api.model
+    def _max_records(self, params):
+        try:
+            return max(1, int(params.get_param(PARAM_MAX_RECORDS) or MAX_RECORDS))
+        except ValueError:
+            return MAX_RECORDS
+
+    def _pushes(self, rows, max_records):
+        """The rows' events in pushes of at most max_records records each: whole rows while they fit,
+        a row with more records in pieces of its ids (the sidecar keys each record's event by outbox
+        id and record, so a piece sent again is a duplicate). Each item is (row, event, last): last
+        is true on the piece that completes its row."""
+        pushes, current, count = [], [], 0
+        for row in rows:
+            event = self._event(row)
+            ids = event['ids']
+            if len(ids) > max_records:
+                pushes += [current] if current else []
+                current, count = [], 0
+                for start in range(0, len(ids), max_records):
+                    piece = ids[start:start + max_records]
+                    pushes.append([(row, self._piece(event, piece), start + max_records >= len(ids))])
+                continue
+            if current and count + len(ids) > max_records:
+                pushes.append(current)
+                current, count = [], 0
+            current.append((row, event, True))
+            count += len(ids)
+        return pushes + ([current] if current else [])
+
+    @staticmethod
+    def _piece(event, ids):
+        """The event restricted to some of its records."""
+        keys = {str(i) for i in ids}
+        piece = dict(event, ids=ids)
+        for key in ('old', 'values', 'write_date'):
+            piece[key] = {k: v for k, v in event[key].items() if k in keys}
+        return piece
+
+    def _back_off(self, rows, error):
+        now = fields.Datetime.now()
+        for row in rows:
+            wait = min(3600, 10 * 2 ** min(row.attempts, 10))
+            row.write({'attempts': row.attempts + 1, 'next_attempt': now + timedelta(seconds=wait),
+                       'last_error': str(error)[:2000]})
+        rows.flush_recordset()
+        _logger.warning('sidecar_bridge: push of %d events failed: %s', len(rows), error)
+
+    def _mark_sent(self, rows):
+        if rows:
+            rows.write({'state': 'sent', 'sent_at': fields.Datetime.now(), 'last_error': False})
+            rows.flush_recordset()  # written now: the cursor of a post-commit delivery does not flush it
 
     @api.model
     def status(self):

@@ -1,5 +1,6 @@
 import json
 from datetime import datetime
+from unittest.mock import patch
 
 from odoo.release import version_info
 from odoo.tests import TransactionCase, tagged
@@ -98,6 +99,66 @@ class TestOutbox(TransactionCase):
         self.assertTrue(row.last_error)
         self.assertGreater(row.next_attempt, datetime.now())
         self.assertGreaterEqual(self.Outbox.status()['pending'], 1)
+
+    def _fake_sidecar(self, fail_on=None):
+        """Stands in for the sidecar's endpoint: records each push, refuses the fail_on-th one."""
+        pushes = []
+
+        class Proxy:
+            def __init__(self, *args, **kwargs):
+                pass
+
+            def execute_kw(self, db, uid, secret, model, method, args):
+                pushes.append(args[0])
+                if len(pushes) == fail_on:
+                    raise ConnectionRefusedError('refused')
+                return {'accepted': 1, 'duplicates': 0}
+
+        from ..models import sidecar_outbox
+        patcher = patch.object(sidecar_outbox.xmlrpc.client, 'ServerProxy', Proxy)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+        params = self.env['ir.config_parameter'].sudo()
+        params.set_param('sidecar_bridge.url', 'http://127.0.0.1:9')
+        params.set_param('sidecar_bridge.secret', 's')
+        params.set_param('sidecar_bridge.max_records', '3')
+        return pushes
+
+    def _write_many(self, count):
+        partners = self.env['res.partner'].create([{'name': 'Many %d' % i} for i in range(count)])
+        self.Outbox.search([]).write({'state': 'sent'})  # only the write below is pending
+        partners.write({'email': 'many@example.com'})
+        self.Outbox.search([('operation', '!=', 'write'), ('state', '=', 'pending')]).write({'state': 'sent'})
+        return partners
+
+    def test_a_change_of_more_records_than_a_push_takes_goes_in_pieces(self):
+        pushes = self._fake_sidecar()
+        partners = self._write_many(7)
+        self.assertEqual(self.Outbox._deliver(), 1)
+        self.assertEqual([len(p['events'][0]['ids']) for p in pushes], [3, 3, 1])
+        sent = [i for p in pushes for i in p['events'][0]['ids']]
+        self.assertEqual(sorted(sent), sorted(partners.ids))
+        for push in pushes:
+            event = push['events'][0]
+            self.assertEqual(sorted(event['old']), sorted(str(i) for i in event['ids']))
+        self.assertEqual(self.rows('write')[-1].state, 'sent')
+
+    def test_a_row_whose_second_piece_fails_stays_pending(self):
+        pushes = self._fake_sidecar(fail_on=2)
+        self._write_many(7)
+        self.assertEqual(self.Outbox._deliver(), 0)
+        self.assertEqual(len(pushes), 2)
+        row = self.rows('write')[-1]
+        self.assertEqual(row.state, 'pending')
+        self.assertEqual(row.attempts, 1)
+
+    def test_rows_are_grouped_up_to_the_records_a_push_takes(self):
+        pushes = self._fake_sidecar()
+        self.Outbox.search([]).write({'state': 'sent'})
+        for i in range(4):
+            self.env['res.partner'].create([{'name': 'Pair %d' % i}, {'name': 'Pair %d b' % i}])
+        self.assertEqual(self.Outbox._deliver(), 4)
+        self.assertEqual([sum(len(e['ids']) for e in p['events']) for p in pushes], [2, 2, 2, 2])
 
     def test_the_status_form_shows_the_outbox(self):
         self.env['res.partner'].create({'name': 'Status'})
