@@ -213,6 +213,7 @@ class SidecarOutbox(models.Model):
         url, secret = params.get_param(PARAM_URL), params.get_param(PARAM_SECRET)
         if not url or not secret:
             return 0
+        self.flush_model(['state', 'next_attempt'])  # the SELECT below sees this transaction's writes
         # rows locked by this delivery: a concurrent one (another save's, the cron) skips them
         self.env.cr.execute(
             "SELECT id FROM sidecar_outbox WHERE state = 'pending' AND next_attempt <= %s"
@@ -235,10 +236,7 @@ class SidecarOutbox(models.Model):
             done |= rows.browse([row.id for row, _e, last in push if last])
             _logger.debug('sidecar_bridge: delivered %d events: %s', len(push), answer)
         self._mark_sent(done)
-        # the sidecar answers again: what waits in a backoff from its absence is due now
-        self.env.cr.execute(
-            "UPDATE sidecar_outbox SET next_attempt = %s WHERE state = 'pending' AND next_attempt > %s",
-            (fields.Datetime.now(), fields.Datetime.now()))
+        self._due_now()  # the sidecar answers again: what waits in a backoff from its absence
         return len(done)
 
     @api.model
@@ -334,6 +332,22 @@ class SidecarOutbox(models.Model):
         cron = self.env.ref('sidecar_bridge.ir_cron_sidecar_deliver', raise_if_not_found=False)
         if cron and 'numbercall' in cron._fields and cron.numbercall != -1:
             cron.numbercall = -1
+
+    def _due_now(self):
+        """Makes every pending row in a backoff due now; returns how many were."""
+        self.env.cr.execute(
+            "UPDATE sidecar_outbox SET next_attempt = %s WHERE state = 'pending' AND next_attempt > %s",
+            (fields.Datetime.now(), fields.Datetime.now()))
+        return self.env.cr.rowcount
+
+    @api.model
+    def action_resume(self):
+        """Called by the sidecar when it (re)connects: rows waiting in a backoff from its absence
+        are due now, and the delivery thread is woken after this call commits."""
+        resumed = self._due_now()
+        dbname = self.env.cr.dbname
+        self.env.cr.postcommit.add(lambda: _DELIVERER.wake(dbname))
+        return resumed
 
     @api.model
     def _cron_deliver(self):

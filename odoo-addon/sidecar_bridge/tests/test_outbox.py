@@ -157,8 +157,23 @@ class TestOutbox(TransactionCase):
         self.Outbox.search([]).write({'state': 'sent'})
         for i in range(4):
             self.env['res.partner'].create([{'name': 'Pair %d' % i}, {'name': 'Pair %d b' % i}])
-        self.assertEqual(self.Outbox._deliver(), 4)
+        delivered = self.Outbox._deliver()
+        events = [(e['model'], e['op'], len(e['ids'])) for p in pushes for e in p['events']]
+        self.assertEqual(delivered, 4, events)
         self.assertEqual([sum(len(e['ids']) for e in p['events']) for p in pushes], [2, 2, 2, 2])
+
+    def test_a_sidecar_back_makes_the_rows_in_a_backoff_due(self):
+        params = self.env['ir.config_parameter'].sudo()
+        params.set_param('sidecar_bridge.url', 'http://127.0.0.1:9')  # nothing listens there
+        params.set_param('sidecar_bridge.secret', 's')
+        self.env['res.partner'].create({'name': 'Backed off'})
+        self.Outbox._deliver()
+        row = self.rows('create')[-1]
+        self.assertGreater(row.next_attempt, datetime.now())
+        self.assertGreaterEqual(self.Outbox.action_resume(), 1)
+        row.invalidate_recordset(['next_attempt'])
+        self.assertLessEqual(row.next_attempt, datetime.now())
+        self.assertEqual(row.state, 'pending')
 
     def test_the_status_form_shows_the_outbox(self):
         self.env['res.partner'].create({'name': 'Status'})
