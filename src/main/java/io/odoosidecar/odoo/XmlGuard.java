@@ -17,15 +17,15 @@ import org.xml.sax.XMLReader;
 import org.xml.sax.ext.DefaultHandler2;
 
 /**
- * Keeps XML-RPC documents (calls the endpoint receives, answers the client reads) from naming a
- * DTD or an entity: such a document is refused before anything in it is resolved.
+ * Keeps XML-RPC documents (calls the endpoint receives, answers the client reads) from naming a DTD
+ * or an entity: such a document is refused before anything in it is resolved.
  *
  * <p>Implementation notes: two walls. {@link #refuseDoctype} reads the prolog (the byte order mark,
  * UTF-8, UTF-16 and UTF-32 with or without one, the XML declaration, comments and processing
  * instructions) and refuses any {@code <!} that is not a comment before the root element, and any
- * encoding but UTF-8, UTF-16, US-ASCII and ISO-8859-1. {@link #harden} then sets the parser so
- * that it would refuse a DTD even if the first wall were passed: DTD support off in Woodstox's
- * reader configuration (its SAX parser turns it back on when built), every resolver (DTD, entity,
+ * encoding but UTF-8, UTF-16, US-ASCII and ISO-8859-1. {@link #harden} then sets the parser so that
+ * it would refuse a DTD even if the first wall were passed: DTD support off in Woodstox's reader
+ * configuration (its SAX parser turns it back on when built), every resolver (DTD, entity,
  * undeclared entity, SAX's {@code EntityResolver}) refusing, a lexical handler that stops at a
  * DOCTYPE, no entity expansion beyond a handful, and a bounded element depth. Every refusal carries
  * the same fixed message, {@link #REFUSED}: nothing of a local file or a remote answer reaches it.

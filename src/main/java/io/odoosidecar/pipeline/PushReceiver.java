@@ -439,8 +439,7 @@ public final class PushReceiver implements RpcEndpoint.Service {
     if (value instanceof Number n && Double.isFinite(n.doubleValue()) && n.doubleValue() >= 0) {
       return n.doubleValue();
     }
-    throw RpcFault.malformed(
-        "batch.sent_at: must be seconds since the epoch, got " + shown(value));
+    throw RpcFault.malformed("batch.sent_at: must be seconds since the epoch, got " + shown(value));
   }
 
   /**
@@ -460,7 +459,9 @@ public final class PushReceiver implements RpcEndpoint.Service {
   }
 
   private static java.math.BigDecimal exact(Object value) {
-    if (value instanceof Long || value instanceof Integer || value instanceof Short
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
         || value instanceof Byte) {
       return java.math.BigDecimal.valueOf(((Number) value).longValue());
     }
@@ -480,7 +481,9 @@ public final class PushReceiver implements RpcEndpoint.Service {
   /** A value as an error message shows it: at most 40 characters of it. */
   private static String shown(Object value) {
     String text = String.valueOf(value);
-    return text.length() > 40 ? text.substring(0, 40) + "... (" + text.length() + " characters)" : text;
+    return text.length() > 40
+        ? text.substring(0, 40) + "... (" + text.length() + " characters)"
+        : text;
   }
 
   /** A list of names, each at most {@code maxLength} characters, at most {@code maxCount}. */

@@ -5,9 +5,9 @@ import io.odoosidecar.odoo.ValueCodec;
 import io.odoosidecar.odoo.XmlRpcCodec;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
-import io.undertow.server.RequestTooBigException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -310,7 +310,8 @@ public final class RpcEndpoint {
     }
     try {
       exchange.setStatusCode(408);
-      exchange.setReasonPhrase("request body not received within " + readTimeout.toMillis() + " ms");
+      exchange.setReasonPhrase(
+          "request body not received within " + readTimeout.toMillis() + " ms");
       exchange.setPersistent(false);
       exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
       exchange
@@ -351,7 +352,8 @@ public final class RpcEndpoint {
       } catch (RuntimeException e) {
         LOG.error("the RPC endpoint failed on a call: {}", e.toString(), e);
         status = 500;
-        body = dialect.fault(new RpcFault(500, 1, "builtins.RuntimeError", "internal error"), answer);
+        body =
+            dialect.fault(new RpcFault(500, 1, "builtins.RuntimeError", "internal error"), answer);
       }
     } catch (IOException e) {
       IoUtils.safeClose(exchange.getConnection());

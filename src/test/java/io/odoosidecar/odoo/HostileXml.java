@@ -54,14 +54,15 @@ public final class HostileXml implements AutoCloseable {
   }
 
   /**
-   * The variants, by name, in UTF-8 unless named otherwise: each must be refused and fetch
-   * nothing.
+   * The variants, by name, in UTF-8 unless named otherwise: each must be refused and fetch nothing.
    */
   public Map<String, byte[]> variants(boolean call, Path existing, Path missing) {
     String body = document(call);
     String root = call ? "methodCall" : "methodResponse";
     Map<String, byte[]> out = new LinkedHashMap<>();
-    out.put("external DTD over http", utf8("<!DOCTYPE " + root + " SYSTEM \"" + url("/x.dtd") + "\">" + body));
+    out.put(
+        "external DTD over http",
+        utf8("<!DOCTYPE " + root + " SYSTEM \"" + url("/x.dtd") + "\">" + body));
     out.put(
         "external entity over http",
         utf8(

@@ -19,8 +19,8 @@ import org.xml.sax.SAXException;
 
 /**
  * Answers from an Odoo stand-in that name a DTD or an entity: the client refuses them with a clear
- * error and fetches nothing; and the parser's own settings refuse them when the prolog check is
- * not in the way.
+ * error and fetches nothing; and the parser's own settings refuse them when the prolog check is not
+ * in the way.
  */
 class XmlRpcClientHostileTest {
   @TempDir Path dir;

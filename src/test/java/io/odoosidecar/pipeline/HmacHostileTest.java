@@ -128,7 +128,11 @@ class HmacHostileTest {
     HttpResponse<String> first = post("/xmlrpc/2/object", watch, stamp, sign(stamp, watch));
     HttpResponse<String> again = post("/xmlrpc/2/object", watch, stamp, sign(stamp, watch));
     HttpResponse<String> upper =
-        post("/xmlrpc/2/object", watch, stamp, sign(stamp, watch).toUpperCase().replace("SHA256=", "sha256="));
+        post(
+            "/xmlrpc/2/object",
+            watch,
+            stamp,
+            sign(stamp, watch).toUpperCase().replace("SHA256=", "sha256="));
     HttpResponse<String> loginFirst = post("/jsonrpc", login, stamp, sign(stamp, login));
     HttpResponse<String> loginAgain = post("/jsonrpc", login, stamp, sign(stamp, login));
 

@@ -101,7 +101,9 @@ class PushLimitsHostileTest {
     keys.put("at", "\"2026-11-23 10:00:00\"");
     keys.putAll(overrides);
     StringBuilder out = new StringBuilder("{");
-    keys.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
+    keys.forEach(
+        (k, v) ->
+            out.append(out.length() > 1 ? "," : "").append('"').append(k).append("\":").append(v));
     return out.append('}').toString();
   }
 
@@ -115,7 +117,12 @@ class PushLimitsHostileTest {
   @Test
   void push_whoseEventsNameMoreRecordsThanTheLimit_isRefusedWith413NamingTheSetting()
       throws Exception {
-    String ids = "[" + String.join(",", java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(String::valueOf).toList()) + "]";
+    String ids =
+        "["
+            + String.join(
+                ",",
+                java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(String::valueOf).toList())
+            + "]";
     String events =
         event(Map.of("id", "1", "ids", ids))
             + ","
@@ -129,7 +136,8 @@ class PushLimitsHostileTest {
   @Test
   void push_withNumbersBeyondOdoosIntegers_isRefusedNamingTheKeyInsteadOfWrapping()
       throws Exception {
-    assertRefused(push(now(), event(Map.of("ids", "[18446744073709551623]"))), 400, "events[0].ids[0]");
+    assertRefused(
+        push(now(), event(Map.of("ids", "[18446744073709551623]"))), 400, "events[0].ids[0]");
     assertRefused(push(now(), event(Map.of("ids", "[2147483648]"))), 400, "events[0].ids[0]");
     assertRefused(push(now(), event(Map.of("ids", "[1e300]"))), 400, "events[0].ids[0]");
     assertRefused(push(now(), event(Map.of("id", "9223372036854775807"))), 400, "events[0].id");
@@ -147,7 +155,8 @@ class PushLimitsHostileTest {
   void push_withOverlongNames_isRefusedWith400NamingTheKey() throws Exception {
     String longName = "\"" + "a".repeat(300) + "\"";
     assertRefused(push(now(), event(Map.of("model", longName))), 400, "events[0].model");
-    assertRefused(push(now(), event(Map.of("fields", "[" + longName + "]"))), 400, "events[0].fields[0]");
+    assertRefused(
+        push(now(), event(Map.of("fields", "[" + longName + "]"))), 400, "events[0].fields[0]");
     assertRefused(
         push(now(), event(Map.of("old", "{\"7\":{" + longName + ":1}}"))), 400, "events[0].old.7");
     assertRefused(
@@ -179,17 +188,25 @@ class PushLimitsHostileTest {
           "<methodCall><methodName>execute_kw</methodName><params>"
               + "<param><value><string>odoo</string></value></param>"
               + "<param><value><int>1</int></value></param>"
-              + "<param><value><string>" + SECRET + "</string></value></param>"
+              + "<param><value><string>"
+              + SECRET
+              + "</string></value></param>"
               + "<param><value><string>sidecar.event</string></value></param>"
               + "<param><value><string>push</string></value></param>"
               + "<param><value><array><data><value><struct>"
-              + "<member><name>nonce</name><value><string>" + UUID.randomUUID() + "</string></value></member>"
-              + "<member><name>sent_at</name><value><double>" + now() + "</double></value></member>"
+              + "<member><name>nonce</name><value><string>"
+              + UUID.randomUUID()
+              + "</string></value></member>"
+              + "<member><name>sent_at</name><value><double>"
+              + now()
+              + "</double></value></member>"
               + "<member><name>events</name><value><array><data><value><struct>"
               + "<member><name>id</name><value><int>1</int></value></member>"
               + "<member><name>model</name><value><string>res.partner</string></value></member>"
               + "<member><name>op</name><value><string>create</string></value></member>"
-              + "<member><name>ids</name><value><array><data><value>" + id + "</value></data></array></value></member>"
+              + "<member><name>ids</name><value><array><data><value>"
+              + id
+              + "</value></data></array></value></member>"
               + "</struct></value></data></array></value></member>"
               + "</struct></value></data></array></value></param>"
               + "</params></methodCall>";

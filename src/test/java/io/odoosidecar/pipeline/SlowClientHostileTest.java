@@ -87,7 +87,9 @@ class SlowClientHostileTest {
     sockets.add(socket);
     OutputStream out = socket.getOutputStream();
     out.write(
-        ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
+        ("POST "
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
                 + "Content-Length: 1000\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     out.write("<methodCall>".repeat(sent / 12).getBytes(StandardCharsets.US_ASCII));

@@ -87,8 +87,7 @@ class XmlEndpointHostileTest {
   @Test
   void call_withADoctypeOfAnyKind_isRefusedWithOneReasonAndFetchesNothing() throws Exception {
     Path existing = Files.writeString(dir.resolve("secret.txt"), "root:x:0:0");
-    Map<String, byte[]> variants =
-        hostile.variants(true, existing, dir.resolve("missing.txt"));
+    Map<String, byte[]> variants = hostile.variants(true, existing, dir.resolve("missing.txt"));
 
     for (Map.Entry<String, byte[]> variant : variants.entrySet()) {
       HttpResponse<String> response = post(variant.getValue());
@@ -104,8 +103,7 @@ class XmlEndpointHostileTest {
   void call_namingAnExistingOrAMissingFile_getsTheSameAnswerWithNothingOfTheFile()
       throws Exception {
     Path existing = Files.writeString(dir.resolve("secret.txt"), "root:x:0:0");
-    Map<String, byte[]> variants =
-        hostile.variants(true, existing, dir.resolve("missing.txt"));
+    Map<String, byte[]> variants = hostile.variants(true, existing, dir.resolve("missing.txt"));
 
     HttpResponse<String> there = post(variants.get("file DTD, existing file"));
     HttpResponse<String> absent = post(variants.get("file DTD, missing file"));
