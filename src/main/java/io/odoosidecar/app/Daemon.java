@@ -150,13 +150,18 @@ public final class Daemon implements AutoCloseable {
       PushReceiver receiver =
           new PushReceiver(
               new PushReceiver.Settings(
-                  push.secret().get(), push.auth(), push.window(), push.maxEvents()),
+                  push.secret().get(),
+                  push.auth(),
+                  push.window(),
+                  push.maxEvents(),
+                  push.maxRecords()),
               log,
               byDatabase.keySet(),
               pipeline::wake,
               clock,
               this::watchList);
-      RpcEndpoint endpoint = new RpcEndpoint(receiver, push.maxBodyBytes());
+      RpcEndpoint endpoint =
+          new RpcEndpoint(receiver, push.maxBodyBytes(), config.server().readTimeout());
       routes.put("/xmlrpc/2/common", endpoint.xmlrpc("common"));
       routes.put("/xmlrpc/2/object", endpoint.xmlrpc("object"));
       routes.put("/jsonrpc", endpoint.jsonrpc());
@@ -176,7 +181,13 @@ public final class Daemon implements AutoCloseable {
                 clock,
                 push.maxBodyBytes())
             .handler());
-    server = new HttpServer(config.server().host(), config.server().port(), this::status, routes);
+    server =
+        new HttpServer(
+            config.server().host(),
+            config.server().port(),
+            this::status,
+            routes,
+            new HttpServer.Timeouts(config.server().readTimeout(), config.server().idleTimeout()));
     server.start();
     for (OdooSettings settings : config.connections().values()) {
       ConnectionStatus status = new ConnectionStatus();

@@ -55,8 +55,18 @@ public record SidecarConfig(
   /** Code actions: the most statements and the longest time one execution may take. */
   public record PythonConfig(long statementLimit, Duration timeout) {}
 
-  /** The sidecar's own HTTP server (RPC endpoint, webhooks, health). */
-  public record ServerConfig(String host, int port) {}
+  /**
+   * The sidecar's own HTTP server (RPC endpoint, webhooks, health).
+   *
+   * @param readTimeout how long a request's headers, and then its body, may take to arrive
+   * @param idleTimeout how long a connection may stay open with no request
+   */
+  public record ServerConfig(String host, int port, Duration readTimeout, Duration idleTimeout) {
+    /** A server with the default time-outs: 10 s to read a request, 60 s idle. */
+    public ServerConfig(String host, int port) {
+      this(host, port, Duration.ofSeconds(10), Duration.ofSeconds(60));
+    }
+  }
 
   /**
    * The event log: embedded H2 under the data directory when {@code url} is empty, else a JDBC URL
@@ -73,6 +83,7 @@ public record SidecarConfig(
    * @param window how far a push's time may be from the sidecar's
    * @param maxBodyBytes the largest request body accepted
    * @param maxEvents the most events one push may hold
+   * @param maxRecords the most records the events of one push may name together (rows stored)
    * @param publicUrl the sidecar's URL as Odoo reaches it, given to the addon at registration
    */
   public record PushConfig(
@@ -81,7 +92,26 @@ public record SidecarConfig(
       Duration window,
       int maxBodyBytes,
       int maxEvents,
-      Optional<String> publicUrl) {}
+      int maxRecords,
+      Optional<String> publicUrl) {
+    /** A push configuration with the default {@code max-records}. */
+    public PushConfig(
+        Optional<Secret> secret,
+        io.odoosidecar.pipeline.PushReceiver.Auth auth,
+        Duration window,
+        int maxBodyBytes,
+        int maxEvents,
+        Optional<String> publicUrl) {
+      this(
+          secret,
+          auth,
+          window,
+          maxBodyBytes,
+          maxEvents,
+          io.odoosidecar.pipeline.PushReceiver.DEFAULT_MAX_RECORDS,
+          publicUrl);
+    }
+  }
 
   /** The processing of events: workers, batches, chained firings, retries, timed rules. */
   public record PipelineConfig(
@@ -116,13 +146,15 @@ public record SidecarConfig(
           "window",
           "max-body-bytes",
           "max-events",
+          "max-records",
           "public-url");
   private static final Set<String> PIPELINE_KEYS =
       Set.of("workers", "batch-size", "max-depth", "retry", "drain-timeout", "timed-interval");
   private static final Set<String> POLL_KEYS =
       Set.of("enabled", "interval", "batch-size", "deletion-interval", "models");
   private static final Set<String> ODOO_KEYS = Set.of("default", "connections");
-  private static final Set<String> SERVER_KEYS = Set.of("host", "port");
+  private static final Set<String> SERVER_KEYS =
+      Set.of("host", "port", "read-timeout", "idle-timeout");
   private static final Set<String> RETRY_KEYS =
       Set.of("max-attempts", "initial-backoff", "max-backoff");
   private static final Set<String> CONNECTION_KEYS =
@@ -171,6 +203,7 @@ public record SidecarConfig(
             Duration.ofMinutes(5),
             16 * 1024 * 1024,
             10_000,
+            io.odoosidecar.pipeline.PushReceiver.DEFAULT_MAX_RECORDS,
             Optional.empty()),
         new PipelineConfig(
             2,
@@ -239,7 +272,10 @@ public record SidecarConfig(
     server.allowOnly(SERVER_KEYS);
     ServerConfig serverConfig =
         new ServerConfig(
-            server.string("host").orElse("127.0.0.1"), server.integer("port", 8765, 0, 65535));
+            server.string("host").orElse("127.0.0.1"),
+            server.integer("port", 8765, 0, 65535),
+            positive(server, "read-timeout", Duration.ofSeconds(10)),
+            positive(server, "idle-timeout", Duration.ofSeconds(60)));
     Path dataDir = Path.of(root.string("data-dir").orElse("data"));
     ConfigNode log = root.child("event-log");
     log.allowOnly(EVENT_LOG_KEYS);
@@ -271,6 +307,11 @@ public record SidecarConfig(
             push.duration("window", Duration.ofMinutes(5)),
             push.integer("max-body-bytes", 16 * 1024 * 1024, 1024, Integer.MAX_VALUE),
             push.integer("max-events", 10_000, 1, 1_000_000),
+            push.integer(
+                "max-records",
+                io.odoosidecar.pipeline.PushReceiver.DEFAULT_MAX_RECORDS,
+                1,
+                10_000_000),
             Optional.of(
                 push.string("public-url")
                     .orElse("http://" + serverConfig.host() + ":" + serverConfig.port())));
@@ -405,6 +446,15 @@ public record SidecarConfig(
         retryPolicy,
         node.duration("fields-cache-ttl", Duration.ofMinutes(10)),
         node.bool("send-database-header", true));
+  }
+
+  /** A duration that must be more than zero. */
+  private static Duration positive(ConfigNode node, String key, Duration absent) {
+    Duration value = node.duration(key, absent);
+    if (value.isZero() || value.isNegative()) {
+      throw node.error(key, "must be more than 0, got " + value);
+    }
+    return value;
   }
 
   private static Optional<String> override(

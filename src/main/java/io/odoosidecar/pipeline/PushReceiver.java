@@ -36,17 +36,40 @@ import org.slf4j.LoggerFactory;
  * record) counts as a duplicate, so a retried push is harmless.
  *
  * <p>Refused, with nothing stored: a wrong secret or signature (401), a malformed batch or event
- * (400, naming the event and key), a batch sent outside the time window or whose nonce was seen
- * before (409), a body over the size limit (413, by the endpoint), more events than allowed (413).
- * In {@code secret} mode the call's password is compared with the shared secret in constant time;
- * in {@code hmac} mode the request carries {@code X-Sidecar-Timestamp} and {@code
- * X-Sidecar-Signature: sha256=HEX}, the HMAC-SHA256 of {@code timestamp + "." + body} under the
- * secret, and the secret itself never travels.
+ * (400, naming the event and key: ids, uids and outbox ids are PostgreSQL integers from 1 to
+ * 2147483647, taken exactly and never wrapped; {@code context.depth} from 0 to {@value #MAX_DEPTH};
+ * model and field names at most {@value #MAX_NAME} characters, rule names {@value #MAX_RULE_NAME},
+ * dates {@value #MAX_DATE}), a batch sent outside the time window or whose nonce was seen before
+ * (409), a body over the size limit (413, by the endpoint), more events or more records (the rows
+ * it would store) than allowed (413, naming the setting). In {@code secret} mode the call's
+ * password is compared with the shared secret in constant time; in {@code hmac} mode the request
+ * carries {@code X-Sidecar-Timestamp} and {@code X-Sidecar-Signature: sha256=HEX}, the HMAC-SHA256
+ * of {@code timestamp + "." + body} under the secret, checked before the body is parsed ({@link
+ * #admit}); the secret itself never travels, and each signature is accepted once (a replay of any
+ * call is refused with 409, also after a restart: the signatures seen are kept in the event log).
  */
 public final class PushReceiver implements RpcEndpoint.Service {
   private static final Logger LOG = LoggerFactory.getLogger(PushReceiver.class);
   private static final Set<String> OPERATIONS = Set.of("create", "write", "unlink", "message");
   private static final long SIDECAR_UID = 1;
+
+  /** The largest id PostgreSQL's {@code integer} holds: Odoo's record ids, uids, outbox ids. */
+  static final long MAX_ID = Integer.MAX_VALUE;
+
+  /** The deepest {@code context.depth} accepted (the longest {@code pipeline.max-depth}). */
+  static final int MAX_DEPTH = 100;
+
+  /** The longest model or field name accepted. */
+  static final int MAX_NAME = 128;
+
+  /** The longest rule name in a chain (the event log keeps rule names in 512 characters). */
+  static final int MAX_RULE_NAME = 512;
+
+  /** The longest date text ({@code at}, {@code write_date}): the event log keeps 64. */
+  static final int MAX_DATE = 64;
+
+  /** The default of {@code push.max-records}. */
+  public static final int DEFAULT_MAX_RECORDS = 100_000;
 
   /** How pushes are authenticated. */
   public enum Auth {
@@ -59,8 +82,14 @@ public final class PushReceiver implements RpcEndpoint.Service {
    * @param auth how it is proved
    * @param window how far a batch's {@code sent_at} (and an HMAC's time stamp) may be from now
    * @param maxEvents the most events one batch may hold
+   * @param maxRecords the most records its events may name together: the rows it stores
    */
-  public record Settings(Secret secret, Auth auth, Duration window, int maxEvents) {}
+  public record Settings(Secret secret, Auth auth, Duration window, int maxEvents, int maxRecords) {
+    /** Settings with the default {@code push.max-records}. */
+    public Settings(Secret secret, Auth auth, Duration window, int maxEvents) {
+      this(secret, auth, window, maxEvents, DEFAULT_MAX_RECORDS);
+    }
+  }
 
   private final Settings settings;
   private final EventLog log;
@@ -123,7 +152,7 @@ public final class PushReceiver implements RpcEndpoint.Service {
       throws RpcFault {
     check(password, request);
     if (!model.equals("sidecar.event")) {
-      throw RpcFault.malformed("Object " + model + " doesn't exist on the sidecar");
+      throw RpcFault.malformed("Object " + shown(model) + " doesn't exist on the sidecar");
     }
     switch (method) {
       case "push":
@@ -134,35 +163,70 @@ public final class PushReceiver implements RpcEndpoint.Service {
       case "watch_list":
         return watchList.get();
       default:
-        throw RpcFault.malformed("sidecar.event has no method " + method);
+        throw RpcFault.malformed("sidecar.event has no method " + shown(method));
+    }
+  }
+
+  /**
+   * In {@code hmac} mode, checks the signature headers (present, well formed, in the window, the
+   * HMAC of the raw body) before the body is parsed, and refuses a signature already received
+   * (409), whatever the method called.
+   */
+  @Override
+  public void admit(RpcEndpoint.Request request) throws RpcFault {
+    if (settings.auth() != Auth.HMAC) {
+      return;
+    }
+    byte[] signature = verifySignature(request);
+    Instant now = clock.instant();
+    String key = "hmac:" + HexFormat.of().formatHex(signature);
+    if (!log.acceptNonce(key, now, now.minus(settings.window().multipliedBy(2)))) {
+      throw new RpcFault(
+          409,
+          2,
+          "odoo.exceptions.ValidationError",
+          "replayed request: this X-Sidecar-Signature was already received");
     }
   }
 
   private void check(String password, RpcEndpoint.Request request) throws RpcFault {
-    byte[] secret = settings.secret().reveal().getBytes(StandardCharsets.UTF_8);
     if (settings.auth() == Auth.SECRET) {
+      byte[] secret = settings.secret().reveal().getBytes(StandardCharsets.UTF_8);
       if (!MessageDigest.isEqual(
           digest(secret), digest(password.getBytes(StandardCharsets.UTF_8)))) {
         throw RpcFault.denied("Access Denied");
       }
       return;
     }
+    verifySignature(request);
+  }
+
+  /** The signature of a request, checked: its headers, its time, the HMAC of its body. */
+  private byte[] verifySignature(RpcEndpoint.Request request) throws RpcFault {
     String stamp = request.header("X-Sidecar-Timestamp");
     String signature = request.header("X-Sidecar-Signature");
     if (stamp == null || signature == null || !signature.startsWith("sha256=")) {
       throw RpcFault.denied("Access Denied: X-Sidecar-Timestamp and X-Sidecar-Signature required");
     }
-    byte[] expected = hmac(secret, stamp, request.body());
+    String hex = signature.substring("sha256=".length());
+    if (hex.length() != 64) {
+      throw RpcFault.denied("Access Denied: signature must be 64 hexadecimal digits");
+    }
     byte[] given;
     try {
-      given = HexFormat.of().parseHex(signature.substring("sha256=".length()));
+      given = HexFormat.of().parseHex(hex);
     } catch (IllegalArgumentException e) {
       throw RpcFault.denied("Access Denied: signature is not hexadecimal");
     }
-    if (!MessageDigest.isEqual(expected, given)) {
+    if (stamp.length() > 32) {
+      throw RpcFault.denied("Access Denied: X-Sidecar-Timestamp is not seconds since the epoch");
+    }
+    byte[] secret = settings.secret().reveal().getBytes(StandardCharsets.UTF_8);
+    if (!MessageDigest.isEqual(hmac(secret, stamp, request.body()), given)) {
       throw RpcFault.denied("Access Denied: bad signature");
     }
     checkTime(parseSeconds(stamp, "X-Sidecar-Timestamp"), "X-Sidecar-Timestamp");
+    return given;
   }
 
   /** The HMAC-SHA256 of {@code stamp + "." + body} under the secret. */
@@ -189,7 +253,11 @@ public final class PushReceiver implements RpcEndpoint.Service {
   private Map<String, Object> push(String database, Map<String, Object> batch) throws RpcFault {
     if (!databases.contains(database)) {
       throw RpcFault.malformed(
-          "database " + database + " is not served by this sidecar (known: " + databases + ")");
+          "database "
+              + shown(database)
+              + " is not served by this sidecar (known: "
+              + databases
+              + ")");
     }
     Object nonce = batch.get("nonce");
     if (!(nonce instanceof String n) || n.length() < 8 || n.length() > 128) {
@@ -201,15 +269,14 @@ public final class PushReceiver implements RpcEndpoint.Service {
       throw RpcFault.malformed("batch.events: must be a list");
     }
     if (events.size() > settings.maxEvents()) {
-      throw new RpcFault(
-          413,
-          2,
-          "odoo.exceptions.ValidationError",
+      throw tooLarge(
           "batch.events: "
               + events.size()
               + " events, more than the limit of "
-              + settings.maxEvents());
+              + settings.maxEvents()
+              + " (push.max-events)");
     }
+    checkRecordCount(events);
     List<EventLog.NewEvent> rows = new ArrayList<>();
     long lastOutbox = 0;
     for (int i = 0; i < events.size(); i++) {
@@ -235,6 +302,28 @@ public final class PushReceiver implements RpcEndpoint.Service {
     return out;
   }
 
+  /** Refuses a batch whose events name more records (rows to store) than allowed, before any. */
+  private void checkRecordCount(List<?> events) throws RpcFault {
+    long records = 0;
+    for (Object event : events) {
+      if (event instanceof Map<?, ?> map && map.get("ids") instanceof List<?> ids) {
+        records += ids.size();
+      }
+    }
+    if (records > settings.maxRecords()) {
+      throw tooLarge(
+          "batch.events: "
+              + records
+              + " records, more than the limit of "
+              + settings.maxRecords()
+              + " (push.max-records)");
+    }
+  }
+
+  private static RpcFault tooLarge(String reason) {
+    return new RpcFault(413, 2, "odoo.exceptions.ValidationError", reason);
+  }
+
   private long event(String database, int index, Object raw, List<EventLog.NewEvent> rows)
       throws RpcFault {
     String at = "events[" + index + "]";
@@ -242,19 +331,16 @@ public final class PushReceiver implements RpcEndpoint.Service {
       throw RpcFault.malformed(at + ": must be a struct");
     }
     Map<String, Object> event = ValueCodec.asMap(map);
-    long outbox = positive(event.get("id"), at + ".id");
-    Object model = event.get("model");
-    if (!(model instanceof String m) || !m.matches("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*")) {
-      throw RpcFault.malformed(at + ".model: must be a model name, got " + model);
-    }
+    long outbox = integer(event.get("id"), at + ".id", 1, MAX_ID);
+    String m = modelName(event.get("model"), at + ".model");
     Object op = event.get("op");
     if (!(op instanceof String operation) || !OPERATIONS.contains(operation)) {
-      throw RpcFault.malformed(at + ".op: must be one of " + OPERATIONS + ", got " + op);
+      throw RpcFault.malformed(at + ".op: must be one of " + OPERATIONS + ", got " + shown(op));
     }
     if (!(event.get("ids") instanceof List<?> ids) || ids.isEmpty()) {
       throw RpcFault.malformed(at + ".ids: must be a non-empty list of record ids");
     }
-    List<String> fields = strings(event.get("fields"), at + ".fields");
+    List<String> fields = names(event.get("fields"), at + ".fields", MAX_NAME, Integer.MAX_VALUE);
     Map<String, Object> old = map(event.get("old"), at + ".old");
     Map<String, Object> values = map(event.get("values"), at + ".values");
     Map<String, Object> versions = map(event.get("write_date"), at + ".write_date");
@@ -263,22 +349,26 @@ public final class PushReceiver implements RpcEndpoint.Service {
     if (operation.equals("message") && message.isEmpty()) {
       throw RpcFault.malformed(at + ".message: a message event describes its message");
     }
-    List<String> chain = strings(context.get("chain"), at + ".context.chain");
+    List<String> chain =
+        names(context.get("chain"), at + ".context.chain", MAX_RULE_NAME, MAX_DEPTH);
     int depth =
         context.get("depth") == null
             ? 0
-            : (int) nonNegative(context.get("depth"), at + ".context.depth");
-    long uid = event.get("uid") == null ? 0 : nonNegative(event.get("uid"), at + ".uid");
+            : (int) integer(context.get("depth"), at + ".context.depth", 0, MAX_DEPTH);
+    long uid = event.get("uid") == null ? 0 : integer(event.get("uid"), at + ".uid", 0, MAX_ID);
     Object when = event.get("at");
+    if (when instanceof String s && s.length() > MAX_DATE) {
+      throw RpcFault.malformed(at + ".at: a date of at most " + MAX_DATE + " characters");
+    }
     for (int j = 0; j < ids.size(); j++) {
-      long id = positive(ids.get(j), at + ".ids[" + j + "]");
+      long id = integer(ids.get(j), at + ".ids[" + j + "]", 1, MAX_ID);
       String key = Long.toString(id);
       ChangePayload payload =
           new ChangePayload(
               operation,
               fields,
-              map(old.get(key), at + ".old." + key),
-              map(values.get(key), at + ".values." + key),
+              fieldMap(old.get(key), at + ".old." + key),
+              fieldMap(values.get(key), at + ".values." + key),
               uid,
               when instanceof String s ? s : null,
               "push",
@@ -288,6 +378,10 @@ public final class PushReceiver implements RpcEndpoint.Service {
               message,
               null);
       Object version = versions.get(key);
+      if (version instanceof String v && v.length() > MAX_DATE) {
+        throw RpcFault.malformed(
+            at + ".write_date." + key + ": a date of at most " + MAX_DATE + " characters");
+      }
       rows.add(
           new EventLog.NewEvent(
               database,
@@ -299,6 +393,16 @@ public final class PushReceiver implements RpcEndpoint.Service {
               version instanceof String v ? v : null));
     }
     return outbox;
+  }
+
+  private static String modelName(Object model, String key) throws RpcFault {
+    if (model instanceof String m
+        && m.length() <= MAX_NAME
+        && m.matches("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*")) {
+      return m;
+    }
+    throw RpcFault.malformed(
+        key + ": must be a model name of at most " + MAX_NAME + " characters, got " + shown(model));
   }
 
   private void checkTime(Instant sent, String key) throws RpcFault {
@@ -321,35 +425,93 @@ public final class PushReceiver implements RpcEndpoint.Service {
 
   private static Instant parseSeconds(String text, String key) throws RpcFault {
     try {
-      return Instant.ofEpochMilli(Math.round(Double.parseDouble(text) * 1000));
+      double seconds = Double.parseDouble(text);
+      if (Double.isFinite(seconds) && seconds >= 0) {
+        return Instant.ofEpochMilli(Math.round(seconds * 1000));
+      }
     } catch (NumberFormatException e) {
-      throw RpcFault.malformed(key + ": must be seconds since the epoch, got " + text);
+      // refused below
     }
+    throw RpcFault.malformed(key + ": must be seconds since the epoch, got " + shown(text));
   }
 
   private static double seconds(Object value) throws RpcFault {
-    if (value instanceof Number n) {
+    if (value instanceof Number n && Double.isFinite(n.doubleValue()) && n.doubleValue() >= 0) {
       return n.doubleValue();
     }
-    throw RpcFault.malformed("batch.sent_at: must be seconds since the epoch, got " + value);
+    throw RpcFault.malformed("batch.sent_at: must be seconds since the epoch, got " + shown(value));
   }
 
-  private static long positive(Object value, String key) throws RpcFault {
-    if (value instanceof Number n
-        && n.doubleValue() == Math.rint(n.doubleValue())
-        && n.longValue() > 0) {
-      return n.longValue();
+  /**
+   * A whole number from {@code min} to {@code max}, exactly as sent: never rounded, never wrapped
+   * (a JSON {@code 2**64+7} is not 7).
+   */
+  static long integer(Object value, String key, long min, long max) throws RpcFault {
+    java.math.BigDecimal exact = exact(value);
+    if (exact != null
+        && exact.stripTrailingZeros().scale() <= 0
+        && exact.compareTo(java.math.BigDecimal.valueOf(min)) >= 0
+        && exact.compareTo(java.math.BigDecimal.valueOf(max)) <= 0) {
+      return exact.longValueExact();
     }
-    throw RpcFault.malformed(key + ": must be a positive integer, got " + value);
+    throw RpcFault.malformed(
+        key + ": must be a whole number from " + min + " to " + max + ", got " + shown(value));
   }
 
-  private static long nonNegative(Object value, String key) throws RpcFault {
-    if (value instanceof Number n
-        && n.doubleValue() == Math.rint(n.doubleValue())
-        && n.longValue() >= 0) {
-      return n.longValue();
+  private static java.math.BigDecimal exact(Object value) {
+    if (value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte) {
+      return java.math.BigDecimal.valueOf(((Number) value).longValue());
     }
-    throw RpcFault.malformed(key + ": must be a non-negative integer, got " + value);
+    if (value instanceof java.math.BigInteger big) {
+      return new java.math.BigDecimal(big);
+    }
+    if (value instanceof java.math.BigDecimal decimal) {
+      return decimal;
+    }
+    if ((value instanceof Double || value instanceof Float)
+        && Double.isFinite(((Number) value).doubleValue())) {
+      return new java.math.BigDecimal(((Number) value).doubleValue());
+    }
+    return null;
+  }
+
+  /** A value as an error message shows it: at most 40 characters of it. */
+  private static String shown(Object value) {
+    String text = String.valueOf(value);
+    return text.length() > 40
+        ? text.substring(0, 40) + "... (" + text.length() + " characters)"
+        : text;
+  }
+
+  /** A list of names, each at most {@code maxLength} characters, at most {@code maxCount}. */
+  private static List<String> names(Object value, String key, int maxLength, int maxCount)
+      throws RpcFault {
+    List<String> names = strings(value, key);
+    if (names.size() > maxCount) {
+      throw RpcFault.malformed(key + ": at most " + maxCount + " entries, got " + names.size());
+    }
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).length() > maxLength) {
+        throw RpcFault.malformed(
+            key + "[" + i + "]: at most " + maxLength + " characters, got " + shown(names.get(i)));
+      }
+    }
+    return names;
+  }
+
+  /** A struct of one record's values, by field names of at most {@value #MAX_NAME} characters. */
+  private static Map<String, Object> fieldMap(Object value, String key) throws RpcFault {
+    Map<String, Object> fields = map(value, key);
+    for (String field : fields.keySet()) {
+      if (field.length() > MAX_NAME) {
+        throw RpcFault.malformed(
+            key + ": field names of at most " + MAX_NAME + " characters, got " + shown(field));
+      }
+    }
+    return fields;
   }
 
   private static List<String> strings(Object value, String key) throws RpcFault {
@@ -359,7 +521,7 @@ public final class PushReceiver implements RpcEndpoint.Service {
     if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
       return list.stream().map(String.class::cast).toList();
     }
-    throw RpcFault.malformed(key + ": must be a list of names, got " + value);
+    throw RpcFault.malformed(key + ": must be a list of names, got " + shown(value));
   }
 
   private static Map<String, Object> map(Object value, String key) throws RpcFault {
@@ -369,6 +531,6 @@ public final class PushReceiver implements RpcEndpoint.Service {
     if (value instanceof Map<?, ?> map) {
       return ValueCodec.asMap(map);
     }
-    throw RpcFault.malformed(key + ": must be a struct, got " + value);
+    throw RpcFault.malformed(key + ": must be a struct, got " + shown(value));
   }
 }

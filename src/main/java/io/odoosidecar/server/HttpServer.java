@@ -3,6 +3,7 @@ package io.odoosidecar.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.util.Headers;
@@ -23,7 +24,18 @@ public final class HttpServer {
   private final int port;
   private final Supplier<Status> status;
   private final Map<String, io.undertow.server.HttpHandler> routes;
+  private final Timeouts timeouts;
   private Undertow undertow;
+
+  /**
+   * How long a client may take: to send a request's headers (its body is bounded by the handler
+   * that reads it), and to leave a connection open with no request or with an answer unread.
+   */
+  public record Timeouts(java.time.Duration read, java.time.Duration idle) {
+    /** 10 s to read, 60 s idle. */
+    public static final Timeouts DEFAULT =
+        new Timeouts(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60));
+  }
 
   public HttpServer(String host, int port, Supplier<Status> status) {
     this(host, port, status, Map.of());
@@ -35,10 +47,21 @@ public final class HttpServer {
       int port,
       Supplier<Status> status,
       Map<String, io.undertow.server.HttpHandler> routes) {
+    this(host, port, status, routes, Timeouts.DEFAULT);
+  }
+
+  /** A server with more routes and its own time-outs. */
+  public HttpServer(
+      String host,
+      int port,
+      Supplier<Status> status,
+      Map<String, io.undertow.server.HttpHandler> routes,
+      Timeouts timeouts) {
     this.host = host;
     this.port = port;
     this.status = status;
     this.routes = Map.copyOf(routes);
+    this.timeouts = timeouts;
   }
 
   public void start() {
@@ -51,8 +74,19 @@ public final class HttpServer {
             paths.addExactPath(path, handler);
           }
         });
-    undertow = Undertow.builder().addHttpListener(port, host).setHandler(paths).build();
+    undertow =
+        Undertow.builder()
+            .addHttpListener(port, host)
+            .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, millis(timeouts.read()))
+            .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, millis(timeouts.idle()))
+            .setSocketOption(org.xnio.Options.WRITE_TIMEOUT, millis(timeouts.idle()))
+            .setHandler(paths)
+            .build();
     undertow.start();
+  }
+
+  private static int millis(java.time.Duration duration) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, duration.toMillis()));
   }
 
   /** The port listened on (the one the system chose when configured as 0). */

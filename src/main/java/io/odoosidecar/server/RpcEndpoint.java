@@ -5,15 +5,22 @@ import io.odoosidecar.odoo.ValueCodec;
 import io.odoosidecar.odoo.XmlRpcCodec;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 
 /**
  * The sidecar's Odoo-compatible RPC endpoint: {@code /xmlrpc/2/common}, {@code /xmlrpc/2/object}
@@ -22,14 +29,32 @@ import java.util.Map;
  *
  * <p>Implementation notes: {@code common} answers {@code version}, {@code authenticate} and {@code
  * login}; {@code object} answers {@code execute_kw} and {@code execute}, handed to a {@link
- * Service}. Bodies are read up to a limit; a larger one is refused with 413 before it is parsed. A
- * refusal carries an HTTP status (400 malformed, 401 not authenticated, 409 replayed, 413 too
- * large) with the reason as the status line's phrase, and an XML-RPC fault or a JSON-RPC error in
- * Odoo's shape as the body; Odoo-style faults of the service itself (an unknown model) are answered
- * with 200, as Odoo does.
+ * Service}. A body is collected by the IO thread as its bytes arrive, so a slow client holds no
+ * worker; it must be complete within the read time-out (else 408 and the connection closed) and
+ * within the size limit (else 413, before anything is parsed). The service then checks what it can
+ * of the raw request ({@link Service#admit}: a signature) before the body is parsed; XML with a
+ * DOCTYPE is refused before the parser runs, JSON deeper than {@value #MAX_JSON_DEPTH} levels by
+ * the parser. A refusal carries an HTTP status (400 malformed, 401 not authenticated, 408 too slow,
+ * 409 replayed, 413 too large) with the reason as the status line's phrase, and an XML-RPC fault or
+ * a JSON-RPC error in Odoo's shape as the body; Odoo-style faults of the service itself (an unknown
+ * model) are answered with 200, as Odoo does. A failure of the sidecar itself is a 500 that names
+ * nothing of it.
  */
 public final class RpcEndpoint {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(RpcEndpoint.class);
+
+  /** The deepest JSON nesting a call may have; the longest number. */
+  static final int MAX_JSON_DEPTH = 64;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .streamReadConstraints(
+                  com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_JSON_DEPTH)
+                      .maxNumberLength(64)
+                      .build())
+              .build());
 
   /** What a call may be refused with. */
   public static final class RpcFault extends Exception {
@@ -70,6 +95,12 @@ public final class RpcEndpoint {
 
   /** What the endpoint serves. */
   public interface Service {
+    /**
+     * Checks what can be checked of a request before its body is parsed (a signature over the raw
+     * body), so that an unauthenticated caller costs no parsing; by default nothing.
+     */
+    default void admit(Request request) throws RpcFault {}
+
     /** {@code common.version()}. */
     Map<String, Object> version();
 
@@ -102,94 +133,269 @@ public final class RpcEndpoint {
 
   private final Service service;
   private final int maxBody;
+  private final Duration readTimeout;
   private final XmlRpcCodec xml = new XmlRpcCodec();
 
+  /** An endpoint that gives a body the default 10 s to arrive. */
   public RpcEndpoint(Service service, int maxBody) {
+    this(service, maxBody, Duration.ofSeconds(10));
+  }
+
+  /**
+   * @param maxBody the largest body accepted, in bytes
+   * @param readTimeout how long a whole body may take to arrive, from the end of the headers
+   */
+  public RpcEndpoint(Service service, int maxBody, Duration readTimeout) {
     this.service = service;
     this.maxBody = maxBody;
+    this.readTimeout = readTimeout;
+  }
+
+  /** How one dialect decodes a call and writes its answers. */
+  private interface Dialect {
+    /** The call's answer, in wire form. */
+    Object call(Request request, Map<String, Object> answer) throws RpcFault;
+
+    /** The body of a successful answer. */
+    byte[] result(Object result, Map<String, Object> answer) throws IOException;
+
+    /** The body of a refusal. */
+    byte[] fault(RpcFault fault, Map<String, Object> answer) throws IOException;
+
+    String contentType();
   }
 
   /** The handler of {@code /xmlrpc/2/common} or {@code /xmlrpc/2/object}. */
   public HttpHandler xmlrpc(String serviceName) {
-    return exchange -> {
-      if (exchange.isInIoThread()) {
-        exchange.dispatch(xmlrpc(serviceName));
-        return;
-      }
-      exchange.startBlocking();
-      Object answer;
-      int status = 200;
-      try {
-        Request request = read(exchange);
-        XmlRpcCodec.Call call;
-        try {
-          call = xml.call(request.body());
-        } catch (org.xml.sax.SAXException e) {
-          throw RpcFault.malformed("malformed XML-RPC call: " + e.getMessage());
-        }
-        answer = xml.result(dispatch(serviceName, call.method(), call.params(), request));
-      } catch (RpcFault fault) {
-        status = fault.status();
-        answer = xml.fault(fault.code, fault.getMessage());
-        exchange.setReasonPhrase(phrase(fault.getMessage()));
-      }
-      exchange.setStatusCode(status);
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/xml");
-      exchange.getResponseSender().send(java.nio.ByteBuffer.wrap((byte[]) answer));
-    };
+    Dialect dialect =
+        new Dialect() {
+          @Override
+          public Object call(Request request, Map<String, Object> answer) throws RpcFault {
+            XmlRpcCodec.Call call;
+            try {
+              call = xml.call(request.body());
+            } catch (org.xml.sax.SAXException e) { // a DOCTYPE: XmlGuard's one fixed reason
+              throw RpcFault.malformed("malformed XML-RPC call: " + e.getMessage());
+            }
+            return dispatch(serviceName, call.method(), call.params(), request);
+          }
+
+          @Override
+          public byte[] result(Object result, Map<String, Object> answer) {
+            return xml.result(result);
+          }
+
+          @Override
+          public byte[] fault(RpcFault fault, Map<String, Object> answer) {
+            return xml.fault(fault.code, fault.getMessage());
+          }
+
+          @Override
+          public String contentType() {
+            return "text/xml";
+          }
+        };
+    return exchange -> receive(exchange, dialect);
   }
 
   /** The handler of {@code /jsonrpc}. */
   public HttpHandler jsonrpc() {
-    return exchange -> {
-      if (exchange.isInIoThread()) {
-        exchange.dispatch(jsonrpc());
-        return;
-      }
-      exchange.startBlocking();
-      Map<String, Object> answer = new LinkedHashMap<>();
-      answer.put("jsonrpc", "2.0");
-      int status = 200;
-      try {
-        Request request = read(exchange);
-        Map<String, Object> call;
-        try {
-          call = ValueCodec.asMap(JSON.readValue(request.body(), Map.class));
-        } catch (IOException | IllegalArgumentException e) {
-          throw RpcFault.malformed("malformed JSON-RPC call: " + e.getMessage());
-        }
-        answer.put("id", call.get("id"));
-        if (!(call.get("params") instanceof Map<?, ?> params)) {
-          throw RpcFault.malformed("a JSON-RPC call needs params {service, method, args}");
-        }
-        List<Object> args =
-            params.get("args") instanceof List<?> list ? new ArrayList<>(list) : List.of();
-        answer.put(
-            "result",
-            dispatch(
+    Dialect dialect =
+        new Dialect() {
+          @Override
+          public Object call(Request request, Map<String, Object> answer) throws RpcFault {
+            Map<String, Object> call;
+            try {
+              call = ValueCodec.asMap((Map<?, ?>) JSON.readValue(request.body(), Map.class));
+            } catch (IOException | RuntimeException e) {
+              throw RpcFault.malformed("malformed JSON-RPC call: " + jsonReason(e));
+            }
+            if (call == null) {
+              throw RpcFault.malformed("malformed JSON-RPC call: not an object");
+            }
+            answer.put("id", call.get("id"));
+            if (!(call.get("params") instanceof Map<?, ?> params)) {
+              throw RpcFault.malformed("a JSON-RPC call needs params {service, method, args}");
+            }
+            List<Object> args =
+                params.get("args") instanceof List<?> list ? new ArrayList<>(list) : List.of();
+            return dispatch(
                 String.valueOf(params.get("service")),
                 String.valueOf(params.get("method")),
                 args,
-                request));
+                request);
+          }
+
+          @Override
+          public byte[] result(Object result, Map<String, Object> answer) throws IOException {
+            answer.put("result", result);
+            return JSON.writeValueAsBytes(answer);
+          }
+
+          @Override
+          public byte[] fault(RpcFault fault, Map<String, Object> answer) throws IOException {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("name", fault.odooClass);
+            data.put("debug", "");
+            data.put("message", fault.getMessage());
+            data.put("arguments", List.of(fault.getMessage()));
+            data.put("context", Map.of());
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("code", 200);
+            error.put("message", "Odoo Server Error");
+            error.put("data", data);
+            answer.put("error", error);
+            return JSON.writeValueAsBytes(answer);
+          }
+
+          @Override
+          public String contentType() {
+            return "application/json";
+          }
+        };
+    return exchange -> receive(exchange, dialect);
+  }
+
+  /**
+   * Reads the body without holding a worker thread (the IO thread collects the bytes as they come),
+   * within the size limit and the read deadline, then answers the call on a worker.
+   */
+  private void receive(HttpServerExchange exchange, Dialect dialect) {
+    if (!exchange.getRequestMethod().equals(Methods.POST)) {
+      respond(
+          exchange,
+          dialect,
+          new RpcFault(405, 1, "werkzeug.exceptions.MethodNotAllowed", "use POST"));
+      return;
+    }
+    if (exchange.getRequestContentLength() > maxBody) {
+      exchange.setPersistent(false); // the body is not read
+      respond(exchange, dialect, tooLarge());
+      return;
+    }
+    AtomicBoolean settled = new AtomicBoolean();
+    XnioExecutor.Key deadline =
+        exchange
+            .getIoThread()
+            .executeAfter(
+                () -> timedOut(exchange, settled), readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    exchange.getRequestReceiver().setMaxBufferSize(maxBody);
+    exchange
+        .getRequestReceiver()
+        .receiveFullBytes(
+            (ex, body) -> {
+              deadline.remove();
+              if (settled.compareAndSet(false, true)) {
+                ex.dispatch(() -> answer(ex, dialect, new Request(body, headers(ex))));
+              }
+            },
+            (ex, error) -> {
+              deadline.remove();
+              if (!settled.compareAndSet(false, true)) {
+                return;
+              }
+              if (error instanceof RequestTooBigException) {
+                ex.setPersistent(false);
+                respond(ex, dialect, tooLarge());
+              } else {
+                IoUtils.safeClose(ex.getConnection()); // the client went away mid-body
+              }
+            });
+  }
+
+  /** A body not complete by the deadline: 408, and the connection closed. */
+  private void timedOut(HttpServerExchange exchange, AtomicBoolean settled) {
+    if (!settled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      exchange.setStatusCode(408);
+      exchange.setReasonPhrase(
+          "request body not received within " + readTimeout.toMillis() + " ms");
+      exchange.setPersistent(false);
+      exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
+      exchange
+          .getResponseSender()
+          .send(
+              "request body not received in time",
+              new io.undertow.io.IoCallback() {
+                @Override
+                public void onComplete(HttpServerExchange ex, io.undertow.io.Sender sender) {
+                  IoUtils.safeClose(ex.getConnection());
+                }
+
+                @Override
+                public void onException(
+                    HttpServerExchange ex, io.undertow.io.Sender sender, IOException e) {
+                  IoUtils.safeClose(ex.getConnection());
+                }
+              });
+    } catch (RuntimeException e) {
+      IoUtils.safeClose(exchange.getConnection());
+    }
+  }
+
+  private void answer(HttpServerExchange exchange, Dialect dialect, Request request) {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("jsonrpc", "2.0");
+    answer.put("id", null);
+    byte[] body;
+    int status = 200;
+    try {
+      try {
+        service.admit(request);
+        body = dialect.result(dialect.call(request, answer), answer);
       } catch (RpcFault fault) {
         status = fault.status();
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("name", fault.odooClass);
-        data.put("debug", "");
-        data.put("message", fault.getMessage());
-        data.put("arguments", List.of(fault.getMessage()));
-        data.put("context", Map.of());
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", 200);
-        error.put("message", "Odoo Server Error");
-        error.put("data", data);
-        answer.put("error", error);
+        body = dialect.fault(fault, answer);
         exchange.setReasonPhrase(phrase(fault.getMessage()));
+      } catch (RuntimeException e) {
+        LOG.error("the RPC endpoint failed on a call: {}", e.toString(), e);
+        status = 500;
+        body =
+            dialect.fault(new RpcFault(500, 1, "builtins.RuntimeError", "internal error"), answer);
       }
-      exchange.setStatusCode(status);
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-      exchange.getResponseSender().send(JSON.writeValueAsString(answer));
-    };
+    } catch (IOException e) {
+      IoUtils.safeClose(exchange.getConnection());
+      return;
+    }
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, dialect.contentType());
+    exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  private void respond(HttpServerExchange exchange, Dialect dialect, RpcFault fault) {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("jsonrpc", "2.0");
+    answer.put("id", null);
+    try {
+      byte[] body = dialect.fault(fault, answer);
+      exchange.setStatusCode(fault.status());
+      exchange.setReasonPhrase(phrase(fault.getMessage()));
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, dialect.contentType());
+      exchange.getResponseSender().send(ByteBuffer.wrap(body));
+    } catch (IOException e) {
+      IoUtils.safeClose(exchange.getConnection());
+    }
+  }
+
+  /** Jackson's reason without the excerpt of the body it quotes. */
+  private static String jsonReason(Exception e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+      return json.getOriginalMessage();
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  private static Map<String, String> headers(HttpServerExchange exchange) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            h ->
+                headers.put(
+                    h.getHeaderName().toString().toLowerCase(java.util.Locale.ROOT), h.getFirst()));
+    return headers;
   }
 
   private Object dispatch(String serviceName, String method, List<Object> params, Request request)
@@ -247,34 +453,6 @@ public final class RpcEndpoint {
     if (params.size() < count) {
       throw RpcFault.malformed(method + " takes at least " + count + " parameters");
     }
-  }
-
-  private Request read(HttpServerExchange exchange) throws RpcFault, IOException {
-    if (!exchange.getRequestMethod().equals(Methods.POST)) {
-      throw new RpcFault(405, 1, "werkzeug.exceptions.MethodNotAllowed", "use POST");
-    }
-    long declared = exchange.getRequestContentLength();
-    if (declared > maxBody) {
-      throw tooLarge();
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(256, declared));
-    byte[] buffer = new byte[8192];
-    try (InputStream in = exchange.getInputStream()) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        if (out.size() + n > maxBody) {
-          throw tooLarge();
-        }
-        out.write(buffer, 0, n);
-      }
-    }
-    Map<String, String> headers = new LinkedHashMap<>();
-    exchange
-        .getRequestHeaders()
-        .forEach(
-            h ->
-                headers.put(
-                    h.getHeaderName().toString().toLowerCase(java.util.Locale.ROOT), h.getFirst()));
-    return new Request(out.toByteArray(), headers);
   }
 
   private RpcFault tooLarge() {

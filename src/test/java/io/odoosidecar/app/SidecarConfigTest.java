@@ -216,6 +216,29 @@ class SidecarConfigTest {
         .hasMessageContaining("JDBC URL");
   }
 
+  @Test
+  void endpointLimits_areRead_andAZeroTimeOutIsRefusedByName() throws IOException {
+    Map<String, String> env = new java.util.HashMap<>(ENV);
+    env.put("ODOO_USER", "admin");
+    Path file =
+        write("server:\n  read-timeout: 3s\n  idle-timeout: 2m\npush:\n  max-records: 2500\n");
+    SidecarConfig config = SidecarConfig.load(file, env);
+    assertThat(config.server().readTimeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.server().idleTimeout()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.push().maxRecords()).isEqualTo(2500);
+    SidecarConfig defaults = SidecarConfig.load(Path.of("config/sidecar.yaml"), ENV);
+    assertThat(defaults.server().readTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(defaults.push().maxRecords()).isEqualTo(100_000);
+
+    Path zero = write("server:\n  read-timeout: 0s\n");
+    assertThatThrownBy(() -> SidecarConfig.load(zero, env))
+        .hasMessageContaining("server.read-timeout")
+        .hasMessageContaining("must be more than 0");
+    Path none = write("push:\n  max-records: 0\n");
+    assertThatThrownBy(() -> SidecarConfig.load(none, env))
+        .hasMessageContaining("push.max-records");
+  }
+
   private Path write(String yaml) throws IOException {
     return Files.writeString(Files.createTempFile(dir, "sidecar", ".yaml"), yaml);
   }

@@ -305,6 +305,42 @@ class PushEndpointTest {
     assertThat(log.counts()).containsOnly(Map.entry("pending", 1L));
   }
 
+  @Test
+  void call_thatIsNotAPushAtAll_isA4xxNeverA500() throws Exception {
+    start(PushReceiver.Auth.SECRET, 1 << 20);
+    String[] bodies = {
+      "null",
+      "[]",
+      "\"text\"",
+      "{\"params\":5}",
+      "{\"params\":{\"service\":\"object\",\"method\":\"execute_kw\",\"args\":5}}",
+      "{\"params\":{\"service\":\"object\",\"method\":\"execute_kw\",\"args\":[null,null,null,null,null,null,null]}}",
+      "{\"params\":{\"service\":\"object\",\"method\":\"execute_kw\",\"args\":[\"odoo\",1,\""
+          + SECRET
+          + "\",\"sidecar.event\",\"push\",[{\"nonce\":[],\"sent_at\":{},\"events\":7}]]}}",
+      "{\"params\":{\"service\":\"common\",\"method\":\"login\",\"args\":[1,2,3]}}",
+      "{\"id\":" + "9".repeat(500) + "}",
+    };
+    for (String body : bodies) {
+      HttpResponse<String> response = post("/jsonrpc", body, Map.of());
+      assertThat(response.statusCode()).as(body).isBetween(200, 499);
+    }
+    String[] xml = {
+      "<methodCall><methodName>execute_kw</methodName><params><param><value><int>99999999999"
+          + "</int></value></param></params></methodCall>",
+      "<methodCall><methodName>execute_kw</methodName><params><param><value><dateTime.iso8601>"
+          + "garbage</dateTime.iso8601></value></param></params></methodCall>",
+      "<methodCall><methodName>execute_kw</methodName><params><param><value><base64>!!!"
+          + "</base64></value></param></params></methodCall>",
+      "<methodCall><params></params></methodCall>",
+    };
+    for (String body : xml) {
+      HttpResponse<String> response = post("/xmlrpc/2/object", body, Map.of());
+      assertThat(response.statusCode()).as(body).isBetween(200, 499);
+    }
+    assertThat(log.counts()).isEmpty();
+  }
+
   HttpResponse<String> post(String path, String body, Map<String, String> headers)
       throws Exception {
     HttpRequest.Builder request =
