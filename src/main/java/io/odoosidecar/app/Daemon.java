@@ -4,6 +4,7 @@ import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooException;
 import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.pipeline.Echoes;
 import io.odoosidecar.pipeline.Pipeline;
@@ -271,8 +272,16 @@ public final class Daemon implements AutoCloseable {
   private EventLog openLog() {
     SidecarConfig.EventLogConfig c = config.eventLog();
     if (c.url().isPresent()) {
-      return EventLog.open(
-          c.url().get(), c.user(), c.password().map(io.odoosidecar.odoo.Secret::reveal).orElse(""));
+      try {
+        return EventLog.open(
+            c.url().get(),
+            c.user(),
+            c.password().map(io.odoosidecar.odoo.Secret::reveal).orElse(""));
+      } catch (RuntimeException e) {
+        // the driver's message may quote the URL or the password: shown masked, cause left out
+        throw new io.odoosidecar.SidecarException(
+            Redaction.text(e.getMessage(), c.password().stream().toList()));
+      }
     }
     try {
       java.nio.file.Files.createDirectories(config.dataDir());
@@ -412,10 +421,12 @@ public final class Daemon implements AutoCloseable {
       LOG.info(
           "connection '{}': registered with the sidecar_bridge addon at {}",
           settings.name(),
-          push.publicUrl().get());
+          Redaction.text(push.publicUrl().get()));
     } catch (OdooException | com.fasterxml.jackson.core.JsonProcessingException e) {
       LOG.warn(
-          "connection '{}': cannot register with the addon: {}", settings.name(), e.getMessage());
+          "connection '{}': cannot register with the addon: {}",
+          settings.name(),
+          Redaction.text(e.getMessage()));
     }
   }
 
@@ -451,11 +462,12 @@ public final class Daemon implements AutoCloseable {
 
   @Override
   public void close() {
+    State from = state.get();
     if (!state.compareAndSet(State.RUNNING, State.STOPPING)
         && !state.compareAndSet(State.STARTING, State.STOPPING)) {
       return;
     }
-    LOG.info("sidecar {} -> {}", State.RUNNING, State.STOPPING);
+    LOG.info("sidecar {} -> {}", from, State.STOPPING);
     polling.shutdownNow();
     connector.shutdownNow();
     try {
@@ -544,12 +556,12 @@ public final class Daemon implements AutoCloseable {
         return;
       } catch (OdooException e) {
         status.state = e.retriable() ? "unreachable" : "refused";
-        status.lastError = e.getMessage();
+        status.lastError = Redaction.text(e.getMessage());
         Duration wait = backoff.backoff(attempt);
         LOG.warn(
             "connection '{}': {}; next try in {} ms",
             settings.name(),
-            e.getMessage(),
+            status.lastError,
             wait.toMillis());
         try {
           sleeper.sleep(wait);

@@ -246,7 +246,9 @@ public record SidecarConfig(
     Optional<String> logUrl = log.string("url");
     if (logUrl.isPresent() && !logUrl.get().startsWith("jdbc:")) {
       throw log.error(
-          "url", "must be a JDBC URL (jdbc:postgresql://host:5432/db), got " + logUrl.get());
+          "url",
+          "must be a JDBC URL (jdbc:postgresql://host:5432/db), got "
+              + io.odoosidecar.odoo.Redaction.text(logUrl.get()));
     }
     EventLogConfig eventLog =
         new EventLogConfig(
