@@ -204,9 +204,13 @@ public record SidecarConfig(
     JsonNode root = null;
     if (Files.exists(file)) {
       try {
-        root =
-            new ObjectMapper(new YAMLFactory())
-                .readTree(Files.readString(file, StandardCharsets.UTF_8));
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        root = new ObjectMapper(new YAMLFactory()).readTree(text);
+        io.odoosidecar.rule.YamlKeys.firstDuplicate(text)
+            .ifPresent(
+                d -> {
+                  throw new ConfigException(file, d.dotted(), d.problem());
+                });
       } catch (JsonProcessingException e) {
         String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
         throw new ConfigException(
