@@ -179,6 +179,7 @@ public final class Daemon implements AutoCloseable {
             .handler());
     server = new HttpServer(config.server().host(), config.server().port(), this::status, routes);
     server.start();
+    exposure(config.server().host(), push.secret().isPresent()).ifPresent(LOG::warn);
     for (OdooSettings settings : config.connections().values()) {
       ConnectionStatus status = new ConnectionStatus();
       status.since = clock.instant();
@@ -267,6 +268,36 @@ public final class Daemon implements AutoCloseable {
           TimeUnit.MILLISECONDS);
     }
     transition(State.STARTING, State.RUNNING);
+  }
+
+  /**
+   * The warning for a server bound to {@code host} when that is not a loopback address: what anyone
+   * who reaches the machine can then call.
+   */
+  static java.util.Optional<String> exposure(String host, boolean pushEndpoint) {
+    java.net.InetAddress address;
+    try {
+      address = java.net.InetAddress.getByName(host);
+    } catch (java.net.UnknownHostException e) {
+      return java.util.Optional.empty(); // the server could not have bound it
+    }
+    if (address.isLoopbackAddress()) {
+      return java.util.Optional.empty();
+    }
+    String where =
+        address.isAnyLocalAddress()
+            ? host + " (every network interface)"
+            : host + " (" + address.getHostAddress() + ")";
+    return java.util.Optional.of(
+        "server.host is "
+            + where
+            + ", not a loopback address: reachable from the network are "
+            + (pushEndpoint
+                ? "the RPC endpoint (/xmlrpc/2/*, /jsonrpc: pushes, guarded by the push secret), "
+                : "")
+            + "the webhooks (/web/hook/<uuid>: no authentication but the uuid) and /health"
+            + " (connections, rules, event counts); bind 127.0.0.1 unless Odoo runs on another"
+            + " machine, and then limit who can reach the port (firewall, TLS proxy)");
   }
 
   private EventLog openLog() {
@@ -595,6 +626,7 @@ public final class Daemon implements AutoCloseable {
       RuleRegistry.Snapshot snapshot = rules.snapshot();
       ruleStatus.put("count", snapshot.rules().size());
       ruleStatus.put("last_error", snapshot.lastError());
+      ruleStatus.put("warning", snapshot.warning());
       Map<String, String> hooks = new java.util.TreeMap<>();
       for (io.odoosidecar.rule.Rule rule : snapshot.rules()) {
         if (rule.trigger() == io.odoosidecar.rule.Trigger.ON_WEBHOOK) {
