@@ -157,7 +157,13 @@ public final class Daemon implements AutoCloseable {
               pipeline::wake,
               clock,
               this::watchList);
-      RpcEndpoint endpoint = new RpcEndpoint(receiver, push.maxBodyBytes());
+      RpcEndpoint.Service service =
+          new io.odoosidecar.server.RpcModels(
+              receiver,
+              Map.of(
+                  io.odoosidecar.pipeline.DeadLetterModel.NAME,
+                  new io.odoosidecar.pipeline.DeadLetterModel(log, pipeline::wake, clock)));
+      RpcEndpoint endpoint = new RpcEndpoint(service, push.maxBodyBytes());
       routes.put("/xmlrpc/2/common", endpoint.xmlrpc("common"));
       routes.put("/xmlrpc/2/object", endpoint.xmlrpc("object"));
       routes.put("/jsonrpc", endpoint.jsonrpc());
