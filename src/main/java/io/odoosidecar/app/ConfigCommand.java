@@ -1,6 +1,7 @@
 package io.odoosidecar.app;
 
 import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.Redaction;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +28,11 @@ final class ConfigCommand implements Callable<Integer> {
     out.println("server: " + config.server().host() + ":" + config.server().port());
     out.println(
         "event-log: "
-            + config.eventLog().url().orElse("embedded H2 under " + config.dataDir())
+            + config
+                .eventLog()
+                .url()
+                .map(Redaction::text)
+                .orElse("embedded H2 under " + config.dataDir())
             + (config.eventLog().password().isPresent() ? " (password set)" : ""));
     out.println(
         "push: "
@@ -40,7 +45,8 @@ final class ConfigCommand implements Callable<Integer> {
             + config.push().maxEvents()
             + " events / "
             + config.push().maxBodyBytes()
-            + " bytes");
+            + " bytes"
+            + config.push().publicUrl().map(u -> ", public url " + Redaction.text(u)).orElse(""));
     out.println(
         "pipeline: "
             + config.pipeline().workers()
@@ -67,7 +73,7 @@ final class ConfigCommand implements Callable<Integer> {
     out.println("odoo.default: " + config.defaultConnection());
     for (OdooSettings c : config.connections().values()) {
       out.println("odoo.connections." + c.name() + ":");
-      out.println("  url: " + c.url());
+      out.println("  url: " + Redaction.url(c.url()));
       out.println("  database: " + c.database());
       out.println("  login: " + c.login());
       out.println("  password: " + (c.password().isPresent() ? "(set)" : "(none)"));

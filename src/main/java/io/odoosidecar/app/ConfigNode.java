@@ -1,6 +1,7 @@
 package io.odoosidecar.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.odoosidecar.odoo.Redaction;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -124,11 +125,11 @@ final class ConfigNode {
       URI uri = new URI(text);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        throw error(key, "must be an http:// or https:// URL, got '" + text + "'");
+        throw error(key, "must be an http:// or https:// URL, got '" + Redaction.text(text) + "'");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw error(key, "is not a URL: " + e.getMessage());
+      throw error(key, "is not a URL: " + Redaction.text(e.getReason()));
     }
   }
 

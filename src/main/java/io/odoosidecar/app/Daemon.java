@@ -4,6 +4,7 @@ import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
 import io.odoosidecar.odoo.OdooException;
 import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.pipeline.Echoes;
 import io.odoosidecar.pipeline.Pipeline;
@@ -160,8 +161,14 @@ public final class Daemon implements AutoCloseable {
               pipeline::wake,
               clock,
               this::watchList);
+      RpcEndpoint.Service service =
+          new io.odoosidecar.server.RpcModels(
+              receiver,
+              Map.of(
+                  io.odoosidecar.pipeline.DeadLetterModel.NAME,
+                  new io.odoosidecar.pipeline.DeadLetterModel(log, pipeline::wake, clock)));
       RpcEndpoint endpoint =
-          new RpcEndpoint(receiver, push.maxBodyBytes(), config.server().readTimeout());
+          new RpcEndpoint(service, push.maxBodyBytes(), config.server().readTimeout());
       routes.put("/xmlrpc/2/common", endpoint.xmlrpc("common"));
       routes.put("/xmlrpc/2/object", endpoint.xmlrpc("object"));
       routes.put("/jsonrpc", endpoint.jsonrpc());
@@ -189,6 +196,7 @@ public final class Daemon implements AutoCloseable {
             routes,
             new HttpServer.Timeouts(config.server().readTimeout(), config.server().idleTimeout()));
     server.start();
+    exposure(config.server().host(), push.secret().isPresent()).ifPresent(LOG::warn);
     for (OdooSettings settings : config.connections().values()) {
       ConnectionStatus status = new ConnectionStatus();
       status.since = clock.instant();
@@ -279,11 +287,49 @@ public final class Daemon implements AutoCloseable {
     transition(State.STARTING, State.RUNNING);
   }
 
+  /**
+   * The warning for a server bound to {@code host} when that is not a loopback address: what anyone
+   * who reaches the machine can then call.
+   */
+  static java.util.Optional<String> exposure(String host, boolean pushEndpoint) {
+    java.net.InetAddress address;
+    try {
+      address = java.net.InetAddress.getByName(host);
+    } catch (java.net.UnknownHostException e) {
+      return java.util.Optional.empty(); // the server could not have bound it
+    }
+    if (address.isLoopbackAddress()) {
+      return java.util.Optional.empty();
+    }
+    String where =
+        address.isAnyLocalAddress()
+            ? host + " (every network interface)"
+            : host + " (" + address.getHostAddress() + ")";
+    return java.util.Optional.of(
+        "server.host is "
+            + where
+            + ", not a loopback address: reachable from the network are "
+            + (pushEndpoint
+                ? "the RPC endpoint (/xmlrpc/2/*, /jsonrpc: pushes, guarded by the push secret), "
+                : "")
+            + "the webhooks (/web/hook/<uuid>: no authentication but the uuid) and /health"
+            + " (connections, rules, event counts); bind 127.0.0.1 unless Odoo runs on another"
+            + " machine, and then limit who can reach the port (firewall, TLS proxy)");
+  }
+
   private EventLog openLog() {
     SidecarConfig.EventLogConfig c = config.eventLog();
     if (c.url().isPresent()) {
-      return EventLog.open(
-          c.url().get(), c.user(), c.password().map(io.odoosidecar.odoo.Secret::reveal).orElse(""));
+      try {
+        return EventLog.open(
+            c.url().get(),
+            c.user(),
+            c.password().map(io.odoosidecar.odoo.Secret::reveal).orElse(""));
+      } catch (RuntimeException e) {
+        // the driver's message may quote the URL or the password: shown masked, cause left out
+        throw new io.odoosidecar.SidecarException(
+            Redaction.text(e.getMessage(), c.password().stream().toList()));
+      }
     }
     try {
       java.nio.file.Files.createDirectories(config.dataDir());
@@ -423,10 +469,12 @@ public final class Daemon implements AutoCloseable {
       LOG.info(
           "connection '{}': registered with the sidecar_bridge addon at {}",
           settings.name(),
-          push.publicUrl().get());
+          Redaction.text(push.publicUrl().get()));
     } catch (OdooException | com.fasterxml.jackson.core.JsonProcessingException e) {
       LOG.warn(
-          "connection '{}': cannot register with the addon: {}", settings.name(), e.getMessage());
+          "connection '{}': cannot register with the addon: {}",
+          settings.name(),
+          Redaction.text(e.getMessage()));
     }
   }
 
@@ -462,11 +510,12 @@ public final class Daemon implements AutoCloseable {
 
   @Override
   public void close() {
+    State from = state.get();
     if (!state.compareAndSet(State.RUNNING, State.STOPPING)
         && !state.compareAndSet(State.STARTING, State.STOPPING)) {
       return;
     }
-    LOG.info("sidecar {} -> {}", State.RUNNING, State.STOPPING);
+    LOG.info("sidecar {} -> {}", from, State.STOPPING);
     polling.shutdownNow();
     connector.shutdownNow();
     try {
@@ -555,12 +604,12 @@ public final class Daemon implements AutoCloseable {
         return;
       } catch (OdooException e) {
         status.state = e.retriable() ? "unreachable" : "refused";
-        status.lastError = e.getMessage();
+        status.lastError = Redaction.text(e.getMessage());
         Duration wait = backoff.backoff(attempt);
         LOG.warn(
             "connection '{}': {}; next try in {} ms",
             settings.name(),
-            e.getMessage(),
+            status.lastError,
             wait.toMillis());
         try {
           sleeper.sleep(wait);
@@ -594,6 +643,7 @@ public final class Daemon implements AutoCloseable {
       RuleRegistry.Snapshot snapshot = rules.snapshot();
       ruleStatus.put("count", snapshot.rules().size());
       ruleStatus.put("last_error", snapshot.lastError());
+      ruleStatus.put("warning", snapshot.warning());
       Map<String, String> hooks = new java.util.TreeMap<>();
       for (io.odoosidecar.rule.Rule rule : snapshot.rules()) {
         if (rule.trigger() == io.odoosidecar.rule.Trigger.ON_WEBHOOK) {

@@ -237,9 +237,13 @@ public record SidecarConfig(
     JsonNode root = null;
     if (Files.exists(file)) {
       try {
-        root =
-            new ObjectMapper(new YAMLFactory())
-                .readTree(Files.readString(file, StandardCharsets.UTF_8));
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        root = new ObjectMapper(new YAMLFactory()).readTree(text);
+        io.odoosidecar.rule.YamlKeys.firstDuplicate(text)
+            .ifPresent(
+                d -> {
+                  throw new ConfigException(file, d.dotted(), d.problem());
+                });
       } catch (JsonProcessingException e) {
         String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
         throw new ConfigException(
@@ -282,7 +286,9 @@ public record SidecarConfig(
     Optional<String> logUrl = log.string("url");
     if (logUrl.isPresent() && !logUrl.get().startsWith("jdbc:")) {
       throw log.error(
-          "url", "must be a JDBC URL (jdbc:postgresql://host:5432/db), got " + logUrl.get());
+          "url",
+          "must be a JDBC URL (jdbc:postgresql://host:5432/db), got "
+              + io.odoosidecar.odoo.Redaction.text(logUrl.get()));
     }
     EventLogConfig eventLog =
         new EventLogConfig(

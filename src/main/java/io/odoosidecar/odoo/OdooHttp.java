@@ -44,6 +44,10 @@ final class OdooHttp {
   record Response(int status, String contentType, byte[] body) {}
 
   private final URI base;
+
+  /** The base URL as messages show it: credentials masked. */
+  private final String shown;
+
   private final int connectTimeoutMillis;
   private final int requestTimeoutMillis;
   private final Duration requestTimeout;
@@ -51,6 +55,7 @@ final class OdooHttp {
 
   OdooHttp(URI base, Duration connectTimeout, Duration requestTimeout, boolean verifyTls) {
     this.base = base;
+    this.shown = Redaction.url(base);
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
     this.requestTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
     this.requestTimeout = requestTimeout;
@@ -108,11 +113,15 @@ final class OdooHttp {
       } catch (SocketTimeoutException e) {
         connection.disconnect();
         throw new OdooTransportException(
-            where + ": no answer from " + base + " within " + requestTimeout, true, 0, true, e);
+            where + ": no answer from " + shown + " within " + requestTimeout, true, 0, true, e);
       } catch (IOException e) {
         connection.disconnect();
         throw new OdooTransportException(
-            where + ": connection to " + base + " failed: " + e, true, 0, true, e);
+            where + ": connection to " + shown + " failed: " + Redaction.text(String.valueOf(e)),
+            true,
+            0,
+            true,
+            e);
       }
     } catch (java.net.ProtocolException e) {
       throw new IllegalStateException("invalid request " + where + ": " + e.getMessage(), e);
@@ -129,7 +138,11 @@ final class OdooHttp {
       return connection;
     } catch (IOException | IllegalArgumentException e) {
       throw new OdooTransportException(
-          where + ": cannot reach " + base + ": " + e, false, 0, true, e);
+          where + ": cannot reach " + shown + ": " + Redaction.text(String.valueOf(e)),
+          false,
+          0,
+          true,
+          e);
     }
   }
 
@@ -139,19 +152,27 @@ final class OdooHttp {
       connection.connect();
     } catch (SocketTimeoutException e) {
       throw new OdooTransportException(
-          where + ": connection to " + base + " timed out", false, 0, true, e);
+          where + ": connection to " + shown + " timed out", false, 0, true, e);
     } catch (ConnectException | NoRouteToHostException e) {
       throw new OdooTransportException(
-          where + ": connection to " + base + " refused", false, 0, true, e);
+          where + ": connection to " + shown + " refused", false, 0, true, e);
     } catch (javax.net.ssl.SSLException e) {
       throw new OdooTransportException(
-          where + ": TLS handshake with " + base + " failed: " + e.getMessage(), false, 0, true, e);
+          where + ": TLS handshake with " + shown + " failed: " + Redaction.text(e.getMessage()),
+          false,
+          0,
+          true,
+          e);
     } catch (UnknownHostException e) {
       throw new OdooTransportException(
           where + ": unknown host " + base.getHost(), false, 0, true, e);
     } catch (IOException e) {
       throw new OdooTransportException(
-          where + ": cannot connect to " + base + ": " + e, false, 0, true, e);
+          where + ": cannot connect to " + shown + ": " + Redaction.text(String.valueOf(e)),
+          false,
+          0,
+          true,
+          e);
     }
   }
 

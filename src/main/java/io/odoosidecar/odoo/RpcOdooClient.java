@@ -76,7 +76,7 @@ final class RpcOdooClient implements OdooClient {
       LOG.warn(
           "TLS certificate verification is off for connection '{}' ({})",
           settings.name(),
-          settings.url());
+          Redaction.url(settings.url()));
     }
   }
 
@@ -149,9 +149,9 @@ final class RpcOdooClient implements OdooClient {
             protocol.kind().configName(),
             model,
             method,
-            summary(wireArgs),
-            summary(wireKwargs),
-            summary(result),
+            summary(Redaction.callArguments(model, wireArgs)),
+            summary(Redaction.callKeywords(model, wireKwargs)),
+            summary(Redaction.callResult(model, method, wireArgs, wireKwargs, result)),
             (System.nanoTime() - started) / 1_000_000);
       }
       return result;
@@ -161,9 +161,9 @@ final class RpcOdooClient implements OdooClient {
           protocol.kind().configName(),
           model,
           method,
-          summary(wireArgs),
+          summary(Redaction.callArguments(model, wireArgs)),
           (System.nanoTime() - started) / 1_000_000,
-          e.getMessage());
+          Redaction.text(e.getMessage()));
       throw e;
     }
   }
@@ -261,7 +261,7 @@ final class RpcOdooClient implements OdooClient {
         "connection '{}': Odoo {} at {}, database '{}', transport {}",
         settings.name(),
         shared.version.serverVersion(),
-        settings.url(),
+        Redaction.url(settings.url()),
         settings.database(),
         chosen.kind().configName());
     shared.protocol = chosen;
@@ -301,7 +301,7 @@ final class RpcOdooClient implements OdooClient {
             "connection '{}': {} failed ({}), try {} of {} in {} ms",
             shared.settings.name(),
             what,
-            e.getMessage(),
+            Redaction.text(e.getMessage()),
             attempt + 1,
             retry.maxAttempts(),
             wait.toMillis());

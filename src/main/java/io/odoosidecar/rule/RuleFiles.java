@@ -191,8 +191,10 @@ public final class RuleFiles {
   @SuppressWarnings("unchecked")
   public static List<Rule> loadFile(Path file) {
     Object root;
+    String text;
     try {
-      root = YAML.readValue(Files.readString(file, StandardCharsets.UTF_8), Object.class);
+      text = Files.readString(file, StandardCharsets.UTF_8);
+      root = YAML.readValue(text, Object.class);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw new RuleFileException(
@@ -200,6 +202,7 @@ public final class RuleFiles {
     } catch (IOException e) {
       throw new RuleFileException(file, null, null, "cannot be read: " + e.getMessage());
     }
+    YamlKeys.firstDuplicate(text).ifPresent(d -> refuseDuplicate(file, root, d));
     if (root == null) {
       return List.of();
     }
@@ -227,6 +230,33 @@ public final class RuleFiles {
       rules.add(rule(file, i, (Map<String, Object>) entry));
     }
     return rules;
+  }
+
+  /** A key given twice, named by rule (its name, else its position) and the path within it. */
+  private static void refuseDuplicate(Path file, Object root, YamlKeys.Duplicate duplicate) {
+    List<Object> path = duplicate.path();
+    if (path.size() < 2 || !"rules".equals(path.get(0)) || !(path.get(1) instanceof Integer i)) {
+      String where = duplicate.dotted();
+      throw new RuleFileException(file, null, where.isEmpty() ? null : where, duplicate.problem());
+    }
+    Object entry =
+        root instanceof Map<?, ?> top && top.get("rules") instanceof List<?> list && i < list.size()
+            ? list.get(i)
+            : null;
+    String label =
+        entry instanceof Map<?, ?> rule && rule.get("name") instanceof String n && !n.isBlank()
+            ? quote(n)
+            : "#" + (i + 1);
+    StringBuilder key = new StringBuilder();
+    for (Object part : path.subList(2, path.size())) {
+      if (part instanceof Integer index) {
+        key.append('[').append(index).append(']');
+      } else {
+        key.append(key.length() == 0 ? "" : ".").append(part);
+      }
+    }
+    throw new RuleFileException(
+        file, label, key.length() == 0 ? null : key.toString(), duplicate.problem());
   }
 
   @SuppressWarnings("unchecked")

@@ -25,8 +25,15 @@ import org.slf4j.LoggerFactory;
 public final class RuleRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleRegistry.class);
 
-  /** The rules in force and the last reload's problem, if any. */
-  public record Snapshot(List<Rule> rules, String lastError) {}
+  /**
+   * The rules in force, the last reload's problem, if any, and a warning about the set itself (no
+   * rules at all), if any.
+   */
+  public record Snapshot(List<Rule> rules, String lastError, String warning) {
+    public Snapshot(List<Rule> rules, String lastError) {
+      this(rules, lastError, "");
+    }
+  }
 
   private final Path directory;
   private final Duration settle;
@@ -43,8 +50,13 @@ public final class RuleRegistry implements AutoCloseable {
   public RuleRegistry(Path directory, Duration settle) {
     this.directory = directory;
     this.settle = settle;
-    this.current = new AtomicReference<>(new Snapshot(RuleFiles.load(directory), ""));
-    LOG.info("{} rules loaded from {}", current.get().rules().size(), directory);
+    List<Rule> rules = RuleFiles.load(directory);
+    this.current = new AtomicReference<>(new Snapshot(rules, "", emptiness(rules, -1)));
+    if (rules.isEmpty()) {
+      LOG.warn(current.get().warning());
+    } else {
+      LOG.info("{} rules loaded from {}", rules.size(), directory);
+    }
   }
 
   public Snapshot snapshot() {
@@ -59,14 +71,28 @@ public final class RuleRegistry implements AutoCloseable {
   public boolean reload() {
     try {
       List<Rule> rules = RuleFiles.load(directory);
-      current.set(new Snapshot(rules, ""));
-      LOG.info("{} rules reloaded from {}", rules.size(), directory);
+      int before = current.get().rules().size();
+      current.set(new Snapshot(rules, "", emptiness(rules, before)));
+      if (rules.isEmpty()) {
+        LOG.warn(current.get().warning());
+      } else {
+        LOG.info("{} rules reloaded from {}", rules.size(), directory);
+      }
       return true;
     } catch (SidecarException e) {
       current.set(new Snapshot(current.get().rules(), e.getMessage()));
       LOG.error("rules not reloaded, the running set is kept: {}", e.getMessage());
       return false;
     }
+  }
+
+  /** The warning for a set of no rules ({@code before}: the count it replaced, or -1 at start). */
+  private String emptiness(List<Rule> rules, int before) {
+    if (!rules.isEmpty()) {
+      return "";
+    }
+    String was = before > 0 ? " (" + before + " before this reload)" : "";
+    return "0 rules in " + directory + was + ": no rule of the rule files runs";
   }
 
   /** Watches the directory and reloads on every change, on a daemon thread. */
