@@ -458,14 +458,16 @@ public final class Daemon implements AutoCloseable {
       }
       String watch =
           new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(watchList());
-      String state = push.publicUrl().get() + "\u0000" + watch;
+      String state = push.publicUrl().get() + "\u0000" + watch + "\u0000" + push.maxRecords();
       if (state.equals(registered.get(settings.name()))) {
         return;
       }
       setParam(client, "sidecar_bridge.url", push.publicUrl().get());
       setParam(client, "sidecar_bridge.secret", push.secret().get().reveal());
       setParam(client, "sidecar_bridge.watch", watch);
+      setParam(client, "sidecar_bridge.max_records", Integer.toString(push.maxRecords()));
       registered.put(settings.name(), state);
+      resumeDelivery(settings, client);
       LOG.info(
           "connection '{}': registered with the sidecar_bridge addon at {}",
           settings.name(),
@@ -473,6 +475,27 @@ public final class Daemon implements AutoCloseable {
     } catch (OdooException | com.fasterxml.jackson.core.JsonProcessingException e) {
       LOG.warn(
           "connection '{}': cannot register with the addon: {}",
+          settings.name(),
+          Redaction.text(e.getMessage()));
+    }
+  }
+
+  /**
+   * Asks the addon to deliver at once what waits in a backoff from the sidecar's absence ({@code
+   * sidecar.outbox.action_resume}), rather than at the end of each row's backoff. An addon from
+   * before that method answers with a fault: its rows then come at their backoff's end.
+   */
+  private void resumeDelivery(OdooSettings settings, OdooClient client) {
+    try {
+      Object resumed = client.executeKw("sidecar.outbox", "action_resume", List.of(), Map.of());
+      LOG.info(
+          "connection '{}': {} outbox rows in a backoff are due now", settings.name(), resumed);
+    } catch (io.odoosidecar.odoo.OdooFaultException e) {
+      LOG.debug(
+          "connection '{}': the addon cannot resume delivery: {}", settings.name(), e.getMessage());
+    } catch (OdooException e) {
+      LOG.warn(
+          "connection '{}': cannot ask the addon to resume delivery: {}",
           settings.name(),
           Redaction.text(e.getMessage()));
     }

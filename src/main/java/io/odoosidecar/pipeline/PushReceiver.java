@@ -69,7 +69,7 @@ public final class PushReceiver implements RpcEndpoint.Service {
   static final int MAX_DATE = 64;
 
   /** The default of {@code push.max-records}. */
-  public static final int DEFAULT_MAX_RECORDS = 100_000;
+  public static final int DEFAULT_MAX_RECORDS = 10_000;
 
   /** How pushes are authenticated. */
   public enum Auth {

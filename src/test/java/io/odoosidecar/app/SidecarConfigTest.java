@@ -228,7 +228,7 @@ class SidecarConfigTest {
     assertThat(config.push().maxRecords()).isEqualTo(2500);
     SidecarConfig defaults = SidecarConfig.load(Path.of("config/sidecar.yaml"), ENV);
     assertThat(defaults.server().readTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(defaults.push().maxRecords()).isEqualTo(100_000);
+    assertThat(defaults.push().maxRecords()).isEqualTo(10_000);
 
     Path zero = write("server:\n  read-timeout: 0s\n");
     assertThatThrownBy(() -> SidecarConfig.load(zero, env))
