@@ -177,7 +177,11 @@ public final class WebhookReceiver {
           new EventLog.NewEvent(
               database, "webhook:" + call + ":" + id, rule.model(), id, "webhook", event.toJson()));
     }
-    log.append(events, clock.instant());
+    try {
+      log.append(events, clock.instant());
+    } catch (io.odoosidecar.store.StoreUnavailableException e) {
+      throw new Refusal(503, "the event log is unavailable, try again later: " + e.getMessage());
+    }
     wake.run();
     LOG.info("webhook {} ('{}'): {} records", uuid, rule.name(), records.ids().size());
     answer.put("status", "ok");

@@ -33,6 +33,7 @@ import java.util.Optional;
  * later, when the pipeline is idle, at open, and before counting or purging.
  */
 public final class EventLog implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLog.class);
   /** What is known of one stored event. */
   public record Event(
       long id,
@@ -87,7 +88,48 @@ public final class EventLog implements AutoCloseable {
   private static final String DONE = "done";
   private static final String DEAD = "dead";
 
-  private final Connection connection;
+  /** Where the log's connection comes from: opened at start, and again to recover. */
+  @FunctionalInterface
+  public interface ConnectionSource {
+    Connection open() throws SQLException;
+  }
+
+  /** Whether the log can be used now. */
+  public enum State {
+    /** Usable. */
+    UP,
+    /** Unusable, perhaps for a while: {@link #reopen} may bring it back. */
+    DOWN,
+    /** Unusable for good in this process (an {@link Error} such as running out of memory). */
+    FAILED
+  }
+
+  /**
+   * The log's state, with the reason it is not usable and since when.
+   *
+   * @param since when the state began
+   */
+  public record Health(State state, String reason, Instant since) {
+    public boolean usable() {
+      return state == State.UP;
+    }
+  }
+
+  /** H2's error codes that say the database itself is lost: closed, out of memory, I/O, files. */
+  private static final java.util.Set<Integer> LOST_CODES =
+      java.util.Set.of(90007, 90028, 90030, 90031, 90062, 90098, 90108, 90121, 90124);
+
+  private final ConnectionSource source;
+
+  /** The embedded database's file, checked before each write (a lost file loses what is written). */
+  private final java.nio.file.Path file;
+
+  private Connection connection;
+  private volatile Health health = new Health(State.UP, "", Instant.now());
+  private final List<Runnable> brokenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The highest event id this process has seen: a database made anew starts above it. */
+  private long highestId;
 
   /** Events claimed and not yet settled, by id, with their record's key. */
   private final java.util.Map<Long, String> claimedEvents = new java.util.HashMap<>();
@@ -104,7 +146,9 @@ public final class EventLog implements AutoCloseable {
   /** Whether batch records wait for {@link #compact}. */
   private boolean dirty;
 
-  private EventLog(Connection connection) {
+  private EventLog(ConnectionSource source, java.nio.file.Path file, Connection connection) {
+    this.source = source;
+    this.file = file;
     this.connection = connection;
   }
 
@@ -113,16 +157,25 @@ public final class EventLog implements AutoCloseable {
    */
   public static EventLog open(String jdbcUrl, String user, String password) {
     try {
-      Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
-      connection.setAutoCommit(true);
-      EventLog log = new EventLog(connection);
-      log.migrate();
-      log.load();
-      return log;
+      return open(() -> DriverManager.getConnection(jdbcUrl, user, password), null);
     } catch (SQLException e) {
       throw new SidecarException(
           "cannot open the event log at " + jdbcUrl + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Opens the log on the connections a source gives; {@code file}, when not null, is the embedded
+   * database's file, whose loss makes the log unusable.
+   */
+  public static EventLog open(ConnectionSource source, java.nio.file.Path file)
+      throws SQLException {
+    Connection connection = source.open();
+    connection.setAutoCommit(true);
+    EventLog log = new EventLog(source, file, connection);
+    log.migrate();
+    log.load();
+    return log;
   }
 
   /**
@@ -135,14 +188,150 @@ public final class EventLog implements AutoCloseable {
             + dataDir.toAbsolutePath().resolve("events")
             + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     try {
-      Connection connection = DriverManager.getConnection(url);
-      EventLog log = new EventLog(connection);
-      log.migrate();
-      log.load();
-      return log;
+      return open(
+          () -> DriverManager.getConnection(url),
+          dataDir.toAbsolutePath().resolve("events.mv.db"));
     } catch (SQLException e) {
       throw new SidecarException("cannot open the event log at " + url + ": " + e.getMessage(), e);
     }
+  }
+
+  // ------------------------------------------------------------------ health and recovery
+
+  /** Whether the log is usable now, and why not. */
+  public Health health() {
+    return health;
+  }
+
+  /** Calls {@code listener} (on the failing thread) each time the log becomes unusable. */
+  public void onBroken(Runnable listener) {
+    brokenListeners.add(listener);
+  }
+
+  /**
+   * Checks that the log is still usable (its connection answers, its file is there) and marks it
+   * down when not; returns its health.
+   */
+  public synchronized Health check() {
+    if (health.usable()) {
+      try {
+        ensureUsable();
+        if (!connection.isValid(2)) {
+          broken("the event log's database does not answer", false);
+        }
+      } catch (SQLException e) {
+        broken("the event log's database does not answer: " + e.getMessage(), false);
+      } catch (StoreUnavailableException e) {
+        // marked down by ensureUsable
+      }
+    }
+    return health;
+  }
+
+  /**
+   * Opens the log's connection again and reloads what is unfinished, keeping this process's
+   * claims (their batches are still running). A database made anew (its file lost) starts its ids
+   * above the ones already handed out, so that a batch still running cannot settle a new event.
+   *
+   * @throws SQLException when the database still cannot be used; the log stays down
+   */
+  public synchronized void reopen() throws SQLException {
+    if (health.state() == State.FAILED) {
+      throw new SQLException("the event log failed for good: " + health.reason());
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.debug("event log: closing the lost connection: {}", e.getMessage());
+    }
+    Connection fresh = source.open();
+    fresh.setAutoCommit(true);
+    connection = fresh;
+    try {
+      migrate();
+      keepIdsAbove(highestId);
+      pending.clear();
+      marks.clear();
+      journaled.clear();
+      load();
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(fresh);
+      throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+    }
+    health = new Health(State.UP, "", Instant.now());
+    LOG.info("event log: usable again, {} unfinished events", pending.size());
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      LOG.debug("event log: closing: {}", e.getMessage());
+    }
+  }
+
+  private void keepIdsAbove(long id) throws SQLException {
+    long max;
+    try (Statement s = connection.createStatement();
+        ResultSet rows = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM sidecar_event")) {
+      rows.next();
+      max = rows.getLong(1);
+    }
+    if (max < id) {
+      try (Statement s = connection.createStatement()) {
+        s.execute("ALTER TABLE sidecar_event ALTER COLUMN id RESTART WITH " + (id + 1));
+      }
+      LOG.warn("event log: the database was made anew; the events it held are lost");
+    }
+  }
+
+  /** Refuses work while the log is down, and marks it down when its file is gone. */
+  private void ensureUsable() {
+    Health current = health;
+    if (!current.usable()) {
+      throw new StoreUnavailableException("event log unavailable: " + current.reason());
+    }
+    if (file != null && !java.nio.file.Files.exists(file)) {
+      broken("the event log's file " + file + " is gone", false);
+      throw new StoreUnavailableException("event log unavailable: " + health.reason());
+    }
+  }
+
+  private void broken(String reason, boolean fatal) {
+    State state = fatal ? State.FAILED : State.DOWN;
+    if (health.state() == state || health.state() == State.FAILED) {
+      return;
+    }
+    health = new Health(state, reason, Instant.now());
+    LOG.error("event log {}: {}", state.name().toLowerCase(java.util.Locale.ROOT), reason);
+    brokenListeners.forEach(Runnable::run);
+  }
+
+  /** Whether a failure means the database is lost, rather than one statement refused. */
+  private boolean lost(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (LOST_CODES.contains(e.getErrorCode())
+        || state.startsWith("08")
+        || state.startsWith("53")
+        || state.startsWith("57")
+        || state.startsWith("58")
+        || state.startsWith("XX")) {
+      return true;
+    }
+    try {
+      return !connection.isValid(2);
+    } catch (SQLException invalid) {
+      return true;
+    }
+  }
+
+  private static boolean causedByError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Error) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void migrate() throws SQLException {
@@ -222,6 +411,7 @@ public final class EventLog implements AutoCloseable {
         while (rows.next()) {
           Event event = event(rows);
           pending.put(event.id(), event);
+          highestId = Math.max(highestId, event.id());
         }
       }
     }
@@ -430,6 +620,7 @@ public final class EventLog implements AutoCloseable {
    * dedupe key, or same record and version) is dropped. Returns the ids of the events stored.
    */
   public synchronized List<Long> append(List<NewEvent> events, Instant now) {
+    ensureUsable();
     List<Long> stored = new ArrayList<>();
     List<Event> added = new ArrayList<>();
     String sql =
@@ -493,6 +684,7 @@ public final class EventLog implements AutoCloseable {
           }
         });
     added.forEach(e -> pending.put(e.id(), e));
+    stored.forEach(id -> highestId = Math.max(highestId, id));
     return stored;
   }
 
@@ -519,6 +711,9 @@ public final class EventLog implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
+      } catch (Error e) {
+        broken("event log: cannot " + what + ": " + e, true);
+        throw e;
       } finally {
         connection.setAutoCommit(true);
       }
@@ -532,6 +727,9 @@ public final class EventLog implements AutoCloseable {
    * unfinished event of each record: they are marked running until completed or failed.
    */
   public synchronized List<Event> claim(int max, Instant now) {
+    if (!health.usable()) {
+      return List.of(); // nothing is handed out that could not be settled
+    }
     java.util.Set<String> seen = new java.util.HashSet<>(claimedEvents.values());
     List<Event> claimed = new ArrayList<>();
     for (Event event : pending.values()) {
@@ -918,6 +1116,7 @@ public final class EventLog implements AutoCloseable {
    * {@code forgetBefore} are dropped: pushes that old are refused by their time stamp instead.
    */
   public synchronized boolean acceptNonce(String nonce, Instant now, Instant forgetBefore) {
+    ensureUsable();
     boolean[] fresh = new boolean[1];
     inTransaction(
         "record a push nonce",
@@ -1178,8 +1377,17 @@ public final class EventLog implements AutoCloseable {
         row.getString(11));
   }
 
-  private static SidecarException failure(String what, SQLException e) {
-    return new SidecarException("event log: cannot " + what + ": " + e.getMessage(), e);
+  private SidecarException failure(String what, SQLException e) {
+    String message = "event log: cannot " + what + ": " + e.getMessage();
+    if (causedByError(e)) {
+      broken(message, true);
+      return new StoreUnavailableException(message, e);
+    }
+    if (lost(e)) {
+      broken(message, false);
+      return new StoreUnavailableException(message, e);
+    }
+    return new SidecarException(message, e);
   }
 
   @Override
