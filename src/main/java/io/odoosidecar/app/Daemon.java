@@ -79,6 +79,7 @@ public final class Daemon implements AutoCloseable {
   private HttpServer server;
   private EventLog log;
   private io.odoosidecar.store.StoreRecovery recovery;
+  private io.odoosidecar.pipeline.WebhookReceiver webhooks;
   private Pipeline pipeline;
   private io.odoosidecar.script.PythonEngine python;
 
@@ -186,17 +187,17 @@ public final class Daemon implements AutoCloseable {
           "push endpoint off: no push secret (SIDECAR_PUSH_SECRET, push.secret-env or push.secret-file)");
     }
     OdooSettings main = config.connection(null);
-    routes.put(
-        "/web/hook/",
+    webhooks =
         new io.odoosidecar.pipeline.WebhookReceiver(
-                this::currentRules,
-                main.database(),
-                byDatabase.get(main.database()),
-                log,
-                pipeline::wake,
-                clock,
-                push.maxBodyBytes())
-            .handler());
+            this::currentRules,
+            main.database(),
+            byDatabase.get(main.database()),
+            log,
+            pipeline::wake,
+            clock,
+            push.maxBodyBytes());
+    assignWebhooks();
+    routes.put("/web/hook/", webhooks.handler());
     server =
         new HttpServer(
             config.server().host(), config.server().port(), this::status, this::readiness, routes);
@@ -247,6 +248,7 @@ public final class Daemon implements AutoCloseable {
               register(settings, byDatabase.get(settings.database()));
             }
           }
+          assignWebhooks();
         },
         30,
         30,
@@ -305,6 +307,15 @@ public final class Daemon implements AutoCloseable {
           "cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
     return EventLog.embedded(config.dataDir());
+  }
+
+  /** Gives the webhook rules their uuids (each new one is logged once, when made). */
+  private void assignWebhooks() {
+    try {
+      webhooks.assign(currentRules());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot give the webhook rules their uuids yet: {}", e.getMessage());
+    }
   }
 
   /** Rules ticked "Run in sidecar" in each database, imported from it. */
@@ -613,13 +624,12 @@ public final class Daemon implements AutoCloseable {
       RuleRegistry.Snapshot snapshot = rules.snapshot();
       ruleStatus.put("count", snapshot.rules().size());
       ruleStatus.put("last_error", snapshot.lastError());
-      Map<String, String> hooks = new java.util.TreeMap<>();
-      for (io.odoosidecar.rule.Rule rule : snapshot.rules()) {
-        if (rule.trigger() == io.odoosidecar.rule.Trigger.ON_WEBHOOK) {
-          hooks.put(rule.name(), "/web/hook/" + io.odoosidecar.pipeline.WebhookReceiver.uuid(rule));
-        }
-      }
-      ruleStatus.put("webhooks", hooks);
+      // a hook's uuid is its capability: counted here, never listed
+      ruleStatus.put(
+          "webhooks",
+          snapshot.rules().stream()
+              .filter(r -> r.trigger() == io.odoosidecar.rule.Trigger.ON_WEBHOOK)
+              .count());
     }
     Map<String, Object> events = new LinkedHashMap<>();
     if (log != null && state.get() == State.RUNNING) {

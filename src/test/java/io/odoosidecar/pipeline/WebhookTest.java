@@ -30,6 +30,7 @@ class WebhookTest {
   EventLog log;
   HttpServer server;
   final List<Rule> rules = new ArrayList<>();
+  WebhookReceiver receiver;
 
   static Rule hook(String name, String getter, String priority) {
     Map<String, Object> parameters = new java.util.LinkedHashMap<>();
@@ -56,7 +57,7 @@ class WebhookTest {
     rules.add(hook("Default getter", null, "3"));
     rules.add(hook("By name", "model.search([('name', '=', payload.get('ref'))], limit=1)", "2"));
     rules.add(hook("Broken getter", "model.browse(int(payload['missing']))", "1"));
-    WebhookReceiver receiver =
+    receiver =
         new WebhookReceiver(() -> rules, "memory", odoo, log, () -> {}, Clock.systemUTC(), 1 << 16);
     server =
         new HttpServer(
@@ -80,7 +81,7 @@ class WebhookTest {
                 "http://127.0.0.1:"
                     + server.port()
                     + "/web/hook/"
-                    + WebhookReceiver.uuid(rule)
+                    + receiver.uuid(rule)
                     + query));
     if (method.equals("POST")) {
       request
