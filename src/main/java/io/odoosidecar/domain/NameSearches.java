@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
  * res.country.state} ({@code base/models/res_country.py}), {@code account.account} and {@code
  * account.group} ({@code account/models/account_account.py}), {@code res.bank} ({@code
  * base/models/res_bank.py}), {@code stock.picking.type} ({@code stock/models/stock_picking.py}),
- * {@code product.product} and {@code product.template} ({@code product/models/}). Context keys
- * that narrow some of them ({@code country_id}, {@code partner_id}, {@code user_preference}) are
- * not set on the searches the sidecar makes, so they are left out.
+ * {@code product.product} and {@code product.template} ({@code product/models/}). Context keys that
+ * narrow some of them ({@code country_id}, {@code partner_id}, {@code user_preference}) are not set
+ * on the searches the sidecar makes, so they are left out.
  */
 final class NameSearches {
   /** {@code Name (Country)}, as res.country.state's {@code _get_name_search_domain} reads it. */

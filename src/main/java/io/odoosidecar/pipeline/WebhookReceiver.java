@@ -123,7 +123,11 @@ public final class WebhookReceiver {
   /** A rule's identity for its uuid and its idempotency keys: database, model and name. */
   private String key(Rule rule) {
     Object db = rule.parameters().get("database");
-    return (db instanceof String d ? d : database) + "\u0000" + rule.model() + "\u0000" + rule.name();
+    return (db instanceof String d ? d : database)
+        + "\u0000"
+        + rule.model()
+        + "\u0000"
+        + rule.name();
   }
 
   /** The handler, mounted on the prefix {@code /web/hook/}. */
@@ -214,7 +218,8 @@ public final class WebhookReceiver {
           400,
           "record_getter gave " + records.model() + " records; the rule runs on " + rule.model());
     }
-    String call = idempotency == null ? UUID.randomUUID().toString() : digest(key(rule), idempotency);
+    String call =
+        idempotency == null ? UUID.randomUUID().toString() : digest(key(rule), idempotency);
     List<EventLog.NewEvent> events = new ArrayList<>();
     for (Long id : records.ids()) {
       ChangePayload event =

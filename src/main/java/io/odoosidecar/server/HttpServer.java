@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The sidecar's own HTTP server (Undertow): {@code GET /health}, {@code GET /health/ready} (200 when
- * the sidecar can take changes in, 503 with the reason otherwise), and the routes the daemon adds
- * (the RPC endpoint, webhooks).
+ * The sidecar's own HTTP server (Undertow): {@code GET /health}, {@code GET /health/ready} (200
+ * when the sidecar can take changes in, 503 with the reason otherwise), and the routes the daemon
+ * adds (the RPC endpoint, webhooks).
  */
 public final class HttpServer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -64,7 +64,8 @@ public final class HttpServer {
   }
 
   public void start() {
-    PathHandler paths = new PathHandler()
+    PathHandler paths =
+        new PathHandler()
             .addExactPath("/health", this::health)
             .addExactPath("/health/ready", this::ready);
     routes.forEach(

@@ -35,6 +35,7 @@ import java.util.Optional;
  */
 public final class EventLog implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLog.class);
+
   /** What is known of one stored event. */
   public record Event(
       long id,
@@ -122,7 +123,9 @@ public final class EventLog implements AutoCloseable {
 
   private final ConnectionSource source;
 
-  /** The embedded database's file, checked before each write (a lost file loses what is written). */
+  /**
+   * The embedded database's file, checked before each write (a lost file loses what is written).
+   */
   private final java.nio.file.Path file;
 
   private Connection connection;
@@ -190,8 +193,7 @@ public final class EventLog implements AutoCloseable {
             + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     try {
       return open(
-          () -> DriverManager.getConnection(url),
-          dataDir.toAbsolutePath().resolve("events.mv.db"));
+          () -> DriverManager.getConnection(url), dataDir.toAbsolutePath().resolve("events.mv.db"));
     } catch (SQLException e) {
       throw new SidecarException("cannot open the event log at " + url + ": " + e.getMessage(), e);
     }
@@ -230,9 +232,9 @@ public final class EventLog implements AutoCloseable {
   }
 
   /**
-   * Opens the log's connection again and reloads what is unfinished, keeping this process's
-   * claims (their batches are still running). A database made anew (its file lost) starts its ids
-   * above the ones already handed out, so that a batch still running cannot settle a new event.
+   * Opens the log's connection again and reloads what is unfinished, keeping this process's claims
+   * (their batches are still running). A database made anew (its file lost) starts its ids above
+   * the ones already handed out, so that a batch still running cannot settle a new event.
    *
    * @throws SQLException when the database still cannot be used; the log stays down
    */

@@ -42,7 +42,9 @@ class StoreFailureHostileTest {
   Path dataDir;
   Daemon daemon;
 
-  /** Each reopen attempt of the log waits for a permit: the test decides when the log comes back. */
+  /**
+   * Each reopen attempt of the log waits for a permit: the test decides when the log comes back.
+   */
   final Semaphore reopen = new Semaphore(0);
 
   final List<Integer> exits = new CopyOnWriteArrayList<>();
@@ -134,7 +136,9 @@ class StoreFailureHostileTest {
     reopen.release();
     await().atMost(Duration.ofSeconds(10)).until(() -> get("/health/ready").statusCode() == 200);
     assertThat(push(3).statusCode()).isEqualTo(200);
-    assertThat(storedEvents()).as("the first and the last push; the refused one is not").isEqualTo(2);
+    assertThat(storedEvents())
+        .as("the first and the last push; the refused one is not")
+        .isEqualTo(2);
   }
 
   @Test
@@ -174,19 +178,30 @@ class StoreFailureHostileTest {
   private HttpResponse<String> push(long outbox) throws Exception {
     Map<String, Object> event =
         Map.of(
-            "id", outbox,
-            "model", "crm.lead",
-            "op", "write",
-            "ids", List.of(outbox),
-            "fields", List.of("name"),
-            "old", Map.of(),
-            "uid", 2,
-            "at", "2026-11-23 10:00:00");
+            "id",
+            outbox,
+            "model",
+            "crm.lead",
+            "op",
+            "write",
+            "ids",
+            List.of(outbox),
+            "fields",
+            List.of("name"),
+            "old",
+            Map.of(),
+            "uid",
+            2,
+            "at",
+            "2026-11-23 10:00:00");
     Map<String, Object> batch =
         Map.of(
-            "nonce", "nonce-" + outbox + "-" + System.nanoTime(),
-            "sent_at", System.currentTimeMillis() / 1000.0,
-            "events", List.of(event));
+            "nonce",
+            "nonce-" + outbox + "-" + System.nanoTime(),
+            "sent_at",
+            System.currentTimeMillis() / 1000.0,
+            "events",
+            List.of(event));
     Map<String, Object> call =
         Map.of(
             "jsonrpc",

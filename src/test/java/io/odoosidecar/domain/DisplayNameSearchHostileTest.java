@@ -38,7 +38,8 @@ class DisplayNameSearchHostileTest {
             .map(DisplayNameSearchHostileTest::id)
             .collect(Collectors.toSet());
     return DATA.store().all("res.country.state").stream()
-        .filter(s -> name.equals(s.get("name")) && countries.contains(many2one(s.get("country_id"))))
+        .filter(
+            s -> name.equals(s.get("name")) && countries.contains(many2one(s.get("country_id"))))
         .map(DisplayNameSearchHostileTest::id)
         .collect(Collectors.toSet());
   }
@@ -63,9 +64,12 @@ class DisplayNameSearchHostileTest {
     Set<Long> california = states("California", "US");
     assertThat(california).hasSize(1);
     Set<Long> expected = partners(state -> state == null || !california.contains(state));
-    assertThat(partners(california::contains)).as("the fixtures have Californian partners").isNotEmpty();
+    assertThat(partners(california::contains))
+        .as("the fixtures have Californian partners")
+        .isNotEmpty();
 
-    assertThat(search("res.partner", "[('state_id', '!=', 'California (US)')]")).isEqualTo(expected);
+    assertThat(search("res.partner", "[('state_id', '!=', 'California (US)')]"))
+        .isEqualTo(expected);
   }
 
   /*
@@ -178,8 +182,20 @@ class DisplayNameSearchHostileTest {
     records.put(
         "account.move.line",
         Map.of(
-            10L, record(10, "account_id", List.of(1L, "400000 Product Sales"), "bank_id", List.of(1L, "Big Bank - BBANKBE22")),
-            11L, record(11, "account_id", List.of(2L, "400100 Service Sales"), "bank_id", List.of(2L, "Small Bank - SMALBE33")),
+            10L,
+                record(
+                    10,
+                    "account_id",
+                    List.of(1L, "400000 Product Sales"),
+                    "bank_id",
+                    List.of(1L, "Big Bank - BBANKBE22")),
+            11L,
+                record(
+                    11,
+                    "account_id",
+                    List.of(2L, "400100 Service Sales"),
+                    "bank_id",
+                    List.of(2L, "Small Bank - SMALBE33")),
             12L, record(12, "account_id", List.of(3L, "600000 Expenses"), "bank_id", false)));
     return new DomainEngine(Schema.of(fields), RecordStore.of(records));
   }

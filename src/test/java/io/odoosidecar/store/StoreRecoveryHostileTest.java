@@ -49,7 +49,8 @@ class StoreRecoveryHostileTest {
     }
     opened.incrementAndGet();
     Connection real =
-        DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("events") + ";DB_CLOSE_ON_EXIT=FALSE");
+        DriverManager.getConnection(
+            "jdbc:h2:file:" + dir.resolve("events") + ";DB_CLOSE_ON_EXIT=FALSE");
     return (Connection)
         Proxy.newProxyInstance(
             Connection.class.getClassLoader(),
@@ -57,7 +58,8 @@ class StoreRecoveryHostileTest {
             (proxy, method, args) -> {
               boolean statement = method.getName().startsWith("prepare");
               if (statement && mode.get() == Mode.GONE) {
-                throw new SQLException("terminating connection due to administrator command", "57P01");
+                throw new SQLException(
+                    "terminating connection due to administrator command", "57P01");
               }
               if (statement && mode.get() == Mode.OUT_OF_MEMORY) {
                 throw new OutOfMemoryError("Java heap space");
@@ -113,7 +115,9 @@ class StoreRecoveryHostileTest {
     mode.set(Mode.WORKING);
     await().atMost(Duration.ofSeconds(5)).until(() -> log.health().usable());
     assertThat(log.append(event("c"), Instant.now())).hasSize(1);
-    assertThat(log.claim(10, Instant.now())).extracting(EventLog.Event::dedupeKey).containsExactly("a");
+    assertThat(log.claim(10, Instant.now()))
+        .extracting(EventLog.Event::dedupeKey)
+        .containsExactly("a");
     assertThat(exits).isEmpty();
     assertThat(waits).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Duration.ofSeconds(2)));
     recovery.stop();
@@ -130,19 +134,5 @@ class StoreRecoveryHostileTest {
     assertThat(exits).containsExactly(StoreRecovery.EXIT_STATUS);
     assertThat(log.health().state()).isEqualTo(EventLog.State.FAILED);
     assertThat(opened).as("no reopen: the heap is not to be trusted").hasValue(1);
-  }
-
-  @Test
-  void dataErrorOfOneStatement_leavesTheLogUp() throws Exception {
-    recovery(1000);
-    String tooLong = "m".repeat(300); // the model column holds 255
-    assertThatThrownBy(
-            () ->
-                log.append(
-                    List.of(new EventLog.NewEvent("odoo", "k", tooLong, 7, "write", "{}")),
-                    Instant.now()))
-        .isNotInstanceOf(StoreUnavailableException.class);
-    assertThat(log.health().usable()).as("a refused row is not a lost store").isTrue();
-    assertThat(exits).isEmpty();
   }
 }
