@@ -107,8 +107,8 @@ public final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Creates the daemon with its exit: called with a non-zero status when the event log fails
-   * beyond recovery, so that a supervisor restarts the sidecar.
+   * Creates the daemon with its exit: called with a non-zero status when the event log fails beyond
+   * recovery, so that a supervisor restarts the sidecar.
    */
   public Daemon(
       SidecarConfig config,
