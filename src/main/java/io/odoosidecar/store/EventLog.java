@@ -641,8 +641,10 @@ public final class EventLog implements AutoCloseable {
   }
 
   private void settle(List<Long> stored, List<Event> added) {
-    added.forEach(e -> pending.put(e.id(), e));
-    stored.forEach(id -> highestId = Math.max(highestId, id));
+    for (Event e : added) {
+      pending.put(e.id(), e);
+      highestId = Math.max(highestId, e.id());
+    }
   }
 
   /** Inserts the events that are no duplicates, within the caller's transaction. */
