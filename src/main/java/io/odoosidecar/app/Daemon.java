@@ -44,6 +44,10 @@ public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
   private static final Duration MAX_RECONNECT_WAIT = Duration.ofMinutes(1);
 
+  /** How a broken event log is reopened before the sidecar exits for a restart: about 4 min. */
+  static final RetryPolicy STORE_REOPEN =
+      new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(30));
+
   /** The daemon's lifecycle states. */
   public enum State {
     NEW,
@@ -57,6 +61,7 @@ public final class Daemon implements AutoCloseable {
   private final Clock clock;
   private final RetryPolicy.Sleeper sleeper;
   private final RuleRegistry rules;
+  private final java.util.function.IntConsumer exit;
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final Map<String, ConnectionStatus> connections = new LinkedHashMap<>();
   private final List<OdooClient> clients = new ArrayList<>();
@@ -74,6 +79,8 @@ public final class Daemon implements AutoCloseable {
       new java.util.concurrent.ConcurrentHashMap<>();
   private HttpServer server;
   private EventLog log;
+  private io.odoosidecar.store.StoreRecovery recovery;
+  private io.odoosidecar.pipeline.WebhookReceiver webhooks;
   private Pipeline pipeline;
   private io.odoosidecar.script.PythonEngine python;
 
@@ -97,10 +104,24 @@ public final class Daemon implements AutoCloseable {
    */
   public Daemon(
       SidecarConfig config, Clock clock, RetryPolicy.Sleeper sleeper, RuleRegistry rules) {
+    this(config, clock, sleeper, rules, System::exit);
+  }
+
+  /**
+   * Creates the daemon with its exit: called with a non-zero status when the event log fails beyond
+   * recovery, so that a supervisor restarts the sidecar.
+   */
+  public Daemon(
+      SidecarConfig config,
+      Clock clock,
+      RetryPolicy.Sleeper sleeper,
+      RuleRegistry rules,
+      java.util.function.IntConsumer exit) {
     this.config = config;
     this.clock = clock;
     this.sleeper = sleeper;
     this.rules = rules;
+    this.exit = exit;
   }
 
   /** Starts the HTTP server and the connections; returns once the server listens. */
@@ -115,6 +136,7 @@ public final class Daemon implements AutoCloseable {
       byDatabase.putIfAbsent(settings.database(), client);
     }
     log = openLog();
+    recovery = new io.odoosidecar.store.StoreRecovery(log, STORE_REOPEN, sleeper, exit).start();
     Echoes echoes = new Echoes(clock, Duration.ofMinutes(10));
     SidecarConfig.PipelineConfig p = config.pipeline();
     Processor processor =
@@ -177,22 +199,23 @@ public final class Daemon implements AutoCloseable {
           "push endpoint off: no push secret (SIDECAR_PUSH_SECRET, push.secret-env or push.secret-file)");
     }
     OdooSettings main = config.connection(null);
-    routes.put(
-        "/web/hook/",
+    webhooks =
         new io.odoosidecar.pipeline.WebhookReceiver(
-                this::currentRules,
-                main.database(),
-                byDatabase.get(main.database()),
-                log,
-                pipeline::wake,
-                clock,
-                push.maxBodyBytes())
-            .handler());
+            this::currentRules,
+            main.database(),
+            byDatabase.get(main.database()),
+            log,
+            pipeline::wake,
+            clock,
+            push.maxBodyBytes());
+    assignWebhooks();
+    routes.put("/web/hook/", webhooks.handler());
     server =
         new HttpServer(
             config.server().host(),
             config.server().port(),
             this::status,
+            this::readiness,
             routes,
             new HttpServer.Timeouts(config.server().readTimeout(), config.server().idleTimeout()));
     server.start();
@@ -243,10 +266,12 @@ public final class Daemon implements AutoCloseable {
               register(settings, byDatabase.get(settings.database()));
             }
           }
+          assignWebhooks();
         },
         30,
         30,
         TimeUnit.SECONDS);
+    polling.scheduleWithFixedDelay(log::check, 1, 1, TimeUnit.SECONDS); // a lost file, a dead DB
     Duration retention = config.eventLog().retention();
     polling.scheduleWithFixedDelay(
         () -> {
@@ -338,6 +363,15 @@ public final class Daemon implements AutoCloseable {
           "cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
     }
     return EventLog.embedded(config.dataDir());
+  }
+
+  /** Gives the webhook rules their uuids (each new one is logged once, when made). */
+  private void assignWebhooks() {
+    try {
+      webhooks.assign(currentRules());
+    } catch (RuntimeException e) {
+      LOG.warn("cannot give the webhook rules their uuids yet: {}", e.getMessage());
+    }
   }
 
   /** Rules ticked "Run in sidecar" in each database, imported from it. */
@@ -541,6 +575,9 @@ public final class Daemon implements AutoCloseable {
     LOG.info("sidecar {} -> {}", from, State.STOPPING);
     polling.shutdownNow();
     connector.shutdownNow();
+    if (recovery != null) {
+      recovery.stop();
+    }
     try {
       if (!connector.awaitTermination(5, TimeUnit.SECONDS)) {
         LOG.warn("connection threads did not stop within 5 s");
@@ -658,8 +695,11 @@ public final class Daemon implements AutoCloseable {
             out.put(name, c);
           });
     }
+    EventLog.Health store = log == null ? null : log.health();
     boolean healthy =
         state.get() == State.RUNNING
+            && store != null
+            && store.usable()
             && out.values().stream().allMatch(c -> "connected".equals(c.get("state")));
     Map<String, Object> ruleStatus = new LinkedHashMap<>();
     if (rules != null) {
@@ -667,18 +707,20 @@ public final class Daemon implements AutoCloseable {
       ruleStatus.put("count", snapshot.rules().size());
       ruleStatus.put("last_error", snapshot.lastError());
       ruleStatus.put("warning", snapshot.warning());
-      Map<String, String> hooks = new java.util.TreeMap<>();
-      for (io.odoosidecar.rule.Rule rule : snapshot.rules()) {
-        if (rule.trigger() == io.odoosidecar.rule.Trigger.ON_WEBHOOK) {
-          hooks.put(rule.name(), "/web/hook/" + io.odoosidecar.pipeline.WebhookReceiver.uuid(rule));
-        }
-      }
-      ruleStatus.put("webhooks", hooks);
+      // a hook's uuid is its capability: counted here, never listed
+      ruleStatus.put(
+          "webhooks",
+          snapshot.rules().stream()
+              .filter(r -> r.trigger() == io.odoosidecar.rule.Trigger.ON_WEBHOOK)
+              .count());
     }
     Map<String, Object> events = new LinkedHashMap<>();
     if (log != null && state.get() == State.RUNNING) {
+      events.put("store", storeStatus(store));
       try {
-        events.put("by_status", log.counts());
+        if (store.usable()) {
+          events.put("by_status", log.counts());
+        }
       } catch (RuntimeException e) {
         events.put("error", e.getMessage());
       }
@@ -688,6 +730,28 @@ public final class Daemon implements AutoCloseable {
     }
     return new Status(
         state.get().name().toLowerCase(java.util.Locale.ROOT), healthy, out, ruleStatus, events);
+  }
+
+  private static Map<String, Object> storeStatus(EventLog.Health store) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("state", store.state().name().toLowerCase(java.util.Locale.ROOT));
+    if (!store.usable()) {
+      out.put("reason", store.reason());
+      out.put("since", String.valueOf(store.since()));
+    }
+    return out;
+  }
+
+  /** Ready when running with a usable event log: changes pushed now are stored. */
+  private HttpServer.Readiness readiness() {
+    if (state.get() != State.RUNNING) {
+      return new HttpServer.Readiness(
+          false, "the sidecar is " + state.get().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    EventLog.Health store = log.health();
+    return store.usable()
+        ? HttpServer.Readiness.READY
+        : new HttpServer.Readiness(false, store.reason());
   }
 
   private void transition(State from, State to) {

@@ -976,8 +976,18 @@ public final class DomainEngine {
 
   // ------------------------------------------------------------------ searches across models
 
-  /** Odoo's {@code _search_display_name} of a model. */
+  /** Odoo's {@code _search_display_name} of a model, with the overrides of Odoo 18's models. */
   private Domain nameSearch(Schema.Model model, String operator, Object value) {
+    Domain own = NameSearches.override(model.nameSearch(), operator, value);
+    if (own != null) {
+      return own;
+    }
+    Domain domain = fieldsNameSearch(model, operator, value);
+    return NameSearches.extend(model.nameSearch(), domain, operator, value);
+  }
+
+  /** The default {@code _search_display_name}, and the overrides that build on it in place. */
+  private Domain fieldsNameSearch(Schema.Model model, String operator, Object value) {
     boolean negative = Domain.NEGATIVE.contains(operator);
     if (operator.endsWith("like") && !truthy(value) && !operator.contains("=")) {
       return negative
@@ -993,6 +1003,10 @@ public final class DomainEngine {
             || operator.equals("in")
             || operator.endsWith("like") && !negative)) {
       alternatives.add(List.of("barcode", "in", operator.equals("in") ? value : List.of(value)));
+    }
+    if (model.nameSearch() == Schema.NameSearchKind.PRODUCTS && operator.equals("=")) {
+      NameSearches.bracketedCode(value)
+          .ifPresent(code -> alternatives.add(List.of("default_code", "=", code)));
     }
     if (alternatives.isEmpty()) {
       return Domain.of(List.of(Domain.FALSE_LEAF));
@@ -1011,7 +1025,7 @@ public final class DomainEngine {
     return domain;
   }
 
-  private static Domain combine(String operator, List<?> parts) {
+  static Domain combine(String operator, List<?> parts) {
     List<Object> tokens = new ArrayList<>();
     for (int i = 1; i < parts.size(); i++) {
       tokens.add(operator);

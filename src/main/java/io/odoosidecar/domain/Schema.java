@@ -16,7 +16,8 @@ import java.util.Optional;
  * <p>Implementation notes: {@code fields_get} does not say which fields a model's display name is
  * searched on ({@code _rec_names_search}), which field is its hierarchy parent ({@code
  * _parent_name}), nor the domain of an x2many field; those are kept here for Odoo's standard
- * models, as Odoo 17 and 18 define them. A model without an entry searches its display name on
+ * models, as Odoo 17 and 18 define them, and so are the models whose {@code _search_display_name}
+ * Odoo 18 overrides ({@link NameSearchKind}). A model without an entry searches its display name on
  * {@code name}, Odoo's default {@code _rec_name}.
  */
 public final class Schema {
@@ -28,8 +29,26 @@ public final class Schema {
     CHILDREN_OF_MATCHES,
     /** res.users: '=' and 'ilike' also match the login exactly. */
     USERS,
-    /** product.product: name and internal reference, and the barcode for positive searches. */
-    PRODUCTS
+    /**
+     * product.product: name and internal reference, the barcode for positive searches, and the
+     * reference in brackets of an '=' search ({@code [FURN_0001] Desk} finds FURN_0001).
+     */
+    PRODUCTS,
+    /** product.template: its fields, and its variants' display names for a search with a value. */
+    TEMPLATES,
+    /**
+     * res.country.state: name and code, and for positive '=', 'ilike' and 'in' searches the display
+     * name {@code Name (Country)} taken apart: the name, and the country by name or code.
+     */
+    STATES,
+    /** account.account: the code (the first word, exactly or as a prefix) or the name. */
+    ACCOUNTS,
+    /** account.group: the code prefix (as a prefix) or the name; nothing for an empty 'ilike'. */
+    ACCOUNT_GROUPS,
+    /** res.bank: for 'ilike' and 'not ilike', the BIC as a prefix or the name. */
+    BANKS,
+    /** stock.picking.type: {@code Warehouse: Name} taken apart into the two names. */
+    PICKING_TYPES
   }
 
   /**
@@ -71,15 +90,36 @@ public final class Schema {
           Map.entry("res.country", List.of("name", "code")),
           Map.entry("res.country.state", List.of("name", "code")),
           Map.entry("res.currency", List.of("name", "full_name")),
+          Map.entry("res.currency.rate", List.of("name", "rate")),
+          Map.entry("res.bank", List.of("name", "bic")),
+          Map.entry("res.partner.bank", List.of("acc_number")),
+          Map.entry("ir.model", List.of("name", "model")),
+          Map.entry("ir.model.fields", List.of("field_description")),
+          Map.entry("ir.module.module", List.of("name", "shortdesc", "summary")),
+          Map.entry("ir.config_parameter", List.of("key")),
+          Map.entry("mail.alias", List.of("alias_name", "alias_domain")),
           Map.entry("sale.order.line", List.of("name", "order_id.name")),
           Map.entry("utm.campaign", List.of("title")),
-          Map.entry("product.pricelist", List.of("name", "currency_id")));
+          Map.entry("product.pricelist", List.of("name", "currency_id")),
+          Map.entry("account.journal", List.of("name", "code")),
+          Map.entry("account.move", List.of("name", "partner_id.name", "ref")),
+          Map.entry("account.move.line", List.of("name", "move_id", "product_id")),
+          Map.entry("account.tax", List.of("name", "description", "invoice_label")),
+          Map.entry("stock.location", List.of("complete_name", "barcode")),
+          Map.entry("stock.picking", List.of("name", "warehouse_id.name")));
 
+  /** Models whose {@code _search_display_name} Odoo 18 overrides, beyond their search fields. */
   private static final Map<String, NameSearchKind> NAME_KINDS =
       Map.of(
           "res.partner.category", NameSearchKind.CHILDREN_OF_MATCHES,
           "res.users", NameSearchKind.USERS,
-          "product.product", NameSearchKind.PRODUCTS);
+          "product.product", NameSearchKind.PRODUCTS,
+          "product.template", NameSearchKind.TEMPLATES,
+          "res.country.state", NameSearchKind.STATES,
+          "account.account", NameSearchKind.ACCOUNTS,
+          "account.group", NameSearchKind.ACCOUNT_GROUPS,
+          "res.bank", NameSearchKind.BANKS,
+          "stock.picking.type", NameSearchKind.PICKING_TYPES);
 
   /** Field domains of x2many fields ({@code field.get_domain_list}), by "model.field". */
   private static final Map<String, List<Object>> X2MANY_DOMAINS =

@@ -5,6 +5,7 @@ import io.odoosidecar.odoo.ValueCodec;
 import io.odoosidecar.server.RpcEndpoint;
 import io.odoosidecar.server.RpcEndpoint.RpcFault;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -159,7 +160,11 @@ public final class PushReceiver implements RpcEndpoint.Service {
         if (args.isEmpty() || !(args.get(0) instanceof Map<?, ?> batch)) {
           throw RpcFault.malformed("push takes one argument: the batch");
         }
-        return push(database, ValueCodec.asMap(batch));
+        try {
+          return push(database, ValueCodec.asMap(batch));
+        } catch (StoreUnavailableException e) { // retryable: the addon keeps its rows
+          throw new RpcFault(503, 1, "werkzeug.exceptions.ServiceUnavailable", e.getMessage());
+        }
       case "watch_list":
         return watchList.get();
       default:

@@ -34,10 +34,19 @@ import org.slf4j.LoggerFactory;
  * {@code record_getter} finds the records from the request's payload (its JSON body, or its query
  * parameters), and an event per record is stored; the rule's actions then run like any firing.
  *
- * <p>A rule's uuid is its {@code webhook_uuid} (as imported from Odoo), or one derived from its
- * name. Answers: 200 {@code {"status": "ok", "records": [...]}} once stored; 404 for an unknown
- * uuid; 400 with the reason when the body is not JSON or the getter fails; 422 when it finds no
- * record; 503 when Odoo cannot be reached (try again later); 413 over the size limit.
+ * <p>A hook's uuid is a capability: whoever knows it can fire the rule. It is the rule's {@code
+ * webhook_uuid} (as imported from Odoo, or given in the rule file), or a random one (122 random
+ * bits, {@link UUID#randomUUID}) made the first time the rule is seen and kept in the event log by
+ * the rule's identity (database, model, name), so that it survives restarts; it is logged once, at
+ * INFO, when made.
+ *
+ * <p>A caller may send an {@code Idempotency-Key} header (1 to 255 printable ASCII characters): a
+ * repeated call of the same rule with the same key stores nothing and gets the first call's answer.
+ *
+ * <p>Answers: 200 {@code {"status": "ok", "records": [...]}} once stored; 404 for an unknown uuid;
+ * 400 with the reason when the body is not JSON, the getter fails or the idempotency key is
+ * malformed; 422 when it finds no record; 503 when Odoo or the event log cannot be reached (try
+ * again later); 413 over the size limit.
  */
 public final class WebhookReceiver {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookReceiver.class);
@@ -51,6 +60,9 @@ public final class WebhookReceiver {
   private final Clock clock;
   private final int maxBody;
   private final ExternalIds refs;
+
+  /** The uuids of rules without their own {@code webhook_uuid}, by rule identity. */
+  private final Map<String, String> uuids = new java.util.concurrent.ConcurrentHashMap<>();
 
   public WebhookReceiver(
       Supplier<? extends Collection<Rule>> rules,
@@ -70,15 +82,52 @@ public final class WebhookReceiver {
     this.refs = new ExternalIds(client);
   }
 
-  /** A webhook rule's uuid: its {@code webhook_uuid}, or one derived from its name. */
-  public static String uuid(Rule rule) {
+  /**
+   * A webhook rule's uuid: its {@code webhook_uuid}, or the random one kept for it in the event log
+   * (made and logged now if it has none yet).
+   */
+  public String uuid(Rule rule) {
     Object given = rule.parameters().get("webhook_uuid");
     if (given instanceof String text && !text.isBlank()) {
       return text.trim();
     }
-    return UUID.nameUUIDFromBytes(
-            ("odoo-sidecar webhook " + rule.name()).getBytes(StandardCharsets.UTF_8))
-        .toString();
+    String key = key(rule);
+    String known = uuids.get(key);
+    if (known != null) {
+      return known;
+    }
+    Map.Entry<String, Boolean> kept =
+        log.webhookUuid(key, () -> UUID.randomUUID().toString(), clock.instant());
+    if (kept.getValue()) {
+      LOG.info("webhook rule '{}' is served at /web/hook/{}", rule.name(), kept.getKey());
+    }
+    uuids.put(key, kept.getKey());
+    return kept.getKey();
+  }
+
+  /**
+   * Gives every active webhook rule its uuid now (so that a new rule's is logged when it loads, not
+   * at its first call); returns how many webhook rules there are.
+   */
+  public int assign(Collection<Rule> all) {
+    int count = 0;
+    for (Rule rule : all) {
+      if (rule.active() && rule.trigger() == Trigger.ON_WEBHOOK) {
+        uuid(rule);
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** A rule's identity for its uuid and its idempotency keys: database, model and name. */
+  private String key(Rule rule) {
+    Object db = rule.parameters().get("database");
+    return (db instanceof String d ? d : database)
+        + "\u0000"
+        + rule.model()
+        + "\u0000"
+        + rule.name();
   }
 
   /** The handler, mounted on the prefix {@code /web/hook/}. */
@@ -95,8 +144,14 @@ public final class WebhookReceiver {
         status = handle(exchange, answer);
       } catch (Refusal refusal) {
         status = refusal.status;
+        answer.clear();
         answer.put("status", "error");
         answer.put("reason", refusal.getMessage());
+      } catch (io.odoosidecar.store.StoreUnavailableException e) {
+        status = 503;
+        answer.clear();
+        answer.put("status", "error");
+        answer.put("reason", "the event log is unavailable, try again later: " + e.getMessage());
       }
       exchange.setStatusCode(status);
       exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
@@ -133,6 +188,13 @@ public final class WebhookReceiver {
     if (rule == null) {
       throw new Refusal(404, "no webhook rule has the uuid " + uuid);
     }
+    String idempotency = idempotencyKey(exchange);
+    if (idempotency != null) {
+      java.util.Optional<String> earlier = log.webhookAnswer(key(rule), idempotency);
+      if (earlier.isPresent()) {
+        return repeat(earlier.get(), answer);
+      }
+    }
     Map<String, Object> payload = payload(exchange);
     RecordGetter.Records records;
     try {
@@ -156,7 +218,8 @@ public final class WebhookReceiver {
           400,
           "record_getter gave " + records.model() + " records; the rule runs on " + rule.model());
     }
-    String call = UUID.randomUUID().toString();
+    String call =
+        idempotency == null ? UUID.randomUUID().toString() : digest(key(rule), idempotency);
     List<EventLog.NewEvent> events = new ArrayList<>();
     for (Long id : records.ids()) {
       ChangePayload event =
@@ -177,12 +240,52 @@ public final class WebhookReceiver {
           new EventLog.NewEvent(
               database, "webhook:" + call + ":" + id, rule.model(), id, "webhook", event.toJson()));
     }
-    log.append(events, clock.instant());
-    wake.run();
-    LOG.info("webhook {} ('{}'): {} records", uuid, rule.name(), records.ids().size());
     answer.put("status", "ok");
     answer.put("records", records.ids());
+    if (idempotency == null) {
+      log.append(events, clock.instant());
+    } else {
+      java.util.Optional<String> earlier =
+          log.appendWebhookCall(
+              events, key(rule), idempotency, JSON.writeValueAsString(answer), clock.instant());
+      if (earlier.isPresent()) {
+        answer.clear();
+        return repeat(earlier.get(), answer); // the same key, sent twice at once
+      }
+    }
+    wake.run();
+    LOG.info("webhook rule '{}': {} records", rule.name(), records.ids().size());
     return 200;
+  }
+
+  /** The answer of the first call with an idempotency key: 200, nothing stored again. */
+  @SuppressWarnings("unchecked")
+  private static int repeat(String earlier, Map<String, Object> answer) throws IOException {
+    answer.putAll(JSON.readValue(earlier, Map.class));
+    return 200;
+  }
+
+  /** The caller's {@code Idempotency-Key}, or null; refused when malformed. */
+  private static String idempotencyKey(HttpServerExchange exchange) throws Refusal {
+    String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+    if (key == null) {
+      return null;
+    }
+    if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c < 0x7f)) {
+      throw new Refusal(400, "Idempotency-Key: must be 1 to 255 printable ASCII characters");
+    }
+    return key;
+  }
+
+  private static String digest(String ruleKey, String idempotency) {
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest((ruleKey + "\u0000" + idempotency).getBytes(StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash, 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -298,6 +298,16 @@ public final class RuleFiles {
         parameters.put(key, raw.get(key));
       }
     }
+    Object hook = parameters.get("webhook_uuid");
+    if (hook != null
+        && !(hook instanceof String h && h.trim().replace("-", "").matches("[0-9a-fA-F]{32}"))) {
+      throw new RuleFileException(
+          file,
+          label,
+          "webhook_uuid",
+          "must be a uuid (32 hexadecimal digits, as Odoo makes them): whoever knows it can fire"
+              + " the rule; leave it out for a random one");
+    }
     // Odoo's computed trigger fields and domains for the "is set" triggers
     String field = watched.size() == 1 ? watched.get(0) : defaultField(trigger);
     if (watched.isEmpty() && field != null) {

@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The sidecar's own HTTP server (Undertow): {@code GET /health}, and the routes the daemon adds
- * (the RPC endpoint, webhooks).
+ * The sidecar's own HTTP server (Undertow): {@code GET /health}, {@code GET /health/ready} (200
+ * when the sidecar can take changes in, 503 with the reason otherwise), and the routes the daemon
+ * adds (the RPC endpoint, webhooks).
  */
 public final class HttpServer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,6 +24,7 @@ public final class HttpServer {
   private final String host;
   private final int port;
   private final Supplier<Status> status;
+  private final Supplier<Readiness> readiness;
   private final Map<String, io.undertow.server.HttpHandler> routes;
   private final Timeouts timeouts;
   private Undertow undertow;
@@ -37,35 +39,60 @@ public final class HttpServer {
         new Timeouts(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60));
   }
 
-  public HttpServer(String host, int port, Supplier<Status> status) {
-    this(host, port, status, Map.of());
+  /** Whether the sidecar can take changes in now, and why not. */
+  public record Readiness(boolean ready, String reason) {
+    public static final Readiness READY = new Readiness(true, "");
   }
 
-  /** A server with more routes: exact paths, or prefixes when they end with a slash. */
+  public HttpServer(String host, int port, Supplier<Status> status) {
+    this(host, port, status, () -> Readiness.READY, Map.of(), Timeouts.DEFAULT);
+  }
+
+  /** A server with more routes, always ready, with the default time-outs. */
   public HttpServer(
       String host,
       int port,
       Supplier<Status> status,
       Map<String, io.undertow.server.HttpHandler> routes) {
-    this(host, port, status, routes, Timeouts.DEFAULT);
+    this(host, port, status, () -> Readiness.READY, routes, Timeouts.DEFAULT);
   }
 
-  /** A server with more routes and its own time-outs. */
+  /** A server with more routes and its own time-outs, always ready. */
   public HttpServer(
       String host,
       int port,
       Supplier<Status> status,
       Map<String, io.undertow.server.HttpHandler> routes,
       Timeouts timeouts) {
+    this(host, port, status, () -> Readiness.READY, routes, timeouts);
+  }
+
+  /**
+   * A server with more routes: exact paths, or prefixes when they end with a slash.
+   *
+   * @param readiness what {@code /health/ready} answers
+   * @param timeouts how long a client may take
+   */
+  public HttpServer(
+      String host,
+      int port,
+      Supplier<Status> status,
+      Supplier<Readiness> readiness,
+      Map<String, io.undertow.server.HttpHandler> routes,
+      Timeouts timeouts) {
     this.host = host;
     this.port = port;
     this.status = status;
+    this.readiness = readiness;
     this.routes = Map.copyOf(routes);
     this.timeouts = timeouts;
   }
 
   public void start() {
-    PathHandler paths = new PathHandler().addExactPath("/health", this::health);
+    PathHandler paths =
+        new PathHandler()
+            .addExactPath("/health", this::health)
+            .addExactPath("/health/ready", this::ready);
     routes.forEach(
         (path, handler) -> {
           if (path.endsWith("/")) {
@@ -100,11 +127,33 @@ public final class HttpServer {
     }
   }
 
+  private void ready(HttpServerExchange exchange) throws JsonProcessingException {
+    if (refusedMethod(exchange)) {
+      return;
+    }
+    Readiness current = readiness.get();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", current.ready() ? "ready" : "not ready");
+    if (!current.ready()) {
+      body.put("reason", current.reason());
+    }
+    exchange.setStatusCode(current.ready() ? 200 : 503);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getResponseSender().send(JSON.writeValueAsString(body));
+  }
+
+  private static boolean refusedMethod(HttpServerExchange exchange) {
+    if (exchange.getRequestMethod().equals(Methods.GET)) {
+      return false;
+    }
+    exchange.setStatusCode(405);
+    exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
+    exchange.endExchange();
+    return true;
+  }
+
   private void health(HttpServerExchange exchange) throws JsonProcessingException {
-    if (!exchange.getRequestMethod().equals(Methods.GET)) {
-      exchange.setStatusCode(405);
-      exchange.getResponseHeaders().put(Headers.ALLOW, "GET");
-      exchange.endExchange();
+    if (refusedMethod(exchange)) {
       return;
     }
     Status current = status.get();

@@ -41,6 +41,8 @@ import org.xnio.XnioExecutor;
  * nothing of it.
  */
 public final class RpcEndpoint {
+  private static final String UNAVAILABLE = "unavailable: retry later";
+
   private static final Logger LOG = LoggerFactory.getLogger(RpcEndpoint.class);
 
   /** The deepest JSON nesting a call may have; the longest number. */
@@ -349,6 +351,10 @@ public final class RpcEndpoint {
         status = fault.status();
         body = dialect.fault(fault, answer);
         exchange.setReasonPhrase(phrase(fault.getMessage()));
+      } catch (io.odoosidecar.SidecarException e) {
+        status = e.retriable() ? 503 : 500;
+        body = dialect.fault(failure(e), answer);
+        exchange.setReasonPhrase(status == 503 ? UNAVAILABLE : "internal error");
       } catch (RuntimeException e) {
         LOG.error("the RPC endpoint failed on a call: {}", e.toString(), e);
         status = 500;
@@ -362,6 +368,19 @@ public final class RpcEndpoint {
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, dialect.contentType());
     exchange.getResponseSender().send(ByteBuffer.wrap(body));
+  }
+
+  /**
+   * The fault for a failure of the sidecar itself: retryable ones (the store away) are a 503, so
+   * that the caller keeps what it sent and tries again; others a 500 that names nothing inside.
+   */
+  private static RpcFault failure(io.odoosidecar.SidecarException e) {
+    if (e.retriable()) {
+      LOG.warn("the RPC endpoint cannot answer now: {}", e.getMessage());
+      return new RpcFault(503, 1, "werkzeug.exceptions.ServiceUnavailable", UNAVAILABLE);
+    }
+    LOG.error("the RPC endpoint failed on a call: {}", e.toString(), e);
+    return new RpcFault(500, 1, "builtins.RuntimeError", "internal error");
   }
 
   private void respond(HttpServerExchange exchange, Dialect dialect, RpcFault fault) {

@@ -11,6 +11,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +34,8 @@ import java.util.Optional;
  * later, when the pipeline is idle, at open, and before counting or purging.
  */
 public final class EventLog implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLog.class);
+
   /** What is known of one stored event. */
   public record Event(
       long id,
@@ -87,7 +90,50 @@ public final class EventLog implements AutoCloseable {
   private static final String DONE = "done";
   private static final String DEAD = "dead";
 
-  private final Connection connection;
+  /** Where the log's connection comes from: opened at start, and again to recover. */
+  @FunctionalInterface
+  public interface ConnectionSource {
+    Connection open() throws SQLException;
+  }
+
+  /** Whether the log can be used now. */
+  public enum State {
+    /** Usable. */
+    UP,
+    /** Unusable, perhaps for a while: {@link #reopen} may bring it back. */
+    DOWN,
+    /** Unusable for good in this process (an {@link Error} such as running out of memory). */
+    FAILED
+  }
+
+  /**
+   * The log's state, with the reason it is not usable and since when.
+   *
+   * @param since when the state began
+   */
+  public record Health(State state, String reason, Instant since) {
+    public boolean usable() {
+      return state == State.UP;
+    }
+  }
+
+  /** H2's error codes that say the database itself is lost: closed, out of memory, I/O, files. */
+  private static final java.util.Set<Integer> LOST_CODES =
+      java.util.Set.of(90007, 90028, 90030, 90031, 90062, 90098, 90108, 90121, 90124);
+
+  private final ConnectionSource source;
+
+  /**
+   * The embedded database's file, checked before each write (a lost file loses what is written).
+   */
+  private final java.nio.file.Path file;
+
+  private Connection connection;
+  private volatile Health health = new Health(State.UP, "", Instant.now());
+  private final List<Runnable> brokenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The highest event id this process has seen: a database made anew starts above it. */
+  private long highestId;
 
   /** Events claimed and not yet settled, by id, with their record's key. */
   private final java.util.Map<Long, String> claimedEvents = new java.util.HashMap<>();
@@ -104,7 +150,9 @@ public final class EventLog implements AutoCloseable {
   /** Whether batch records wait for {@link #compact}. */
   private boolean dirty;
 
-  private EventLog(Connection connection) {
+  private EventLog(ConnectionSource source, java.nio.file.Path file, Connection connection) {
+    this.source = source;
+    this.file = file;
     this.connection = connection;
   }
 
@@ -113,16 +161,25 @@ public final class EventLog implements AutoCloseable {
    */
   public static EventLog open(String jdbcUrl, String user, String password) {
     try {
-      Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
-      connection.setAutoCommit(true);
-      EventLog log = new EventLog(connection);
-      log.migrate();
-      log.load();
-      return log;
+      return open(() -> DriverManager.getConnection(jdbcUrl, user, password), null);
     } catch (SQLException e) {
       throw new SidecarException(
           "cannot open the event log at " + jdbcUrl + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Opens the log on the connections a source gives; {@code file}, when not null, is the embedded
+   * database's file, whose loss makes the log unusable.
+   */
+  public static EventLog open(ConnectionSource source, java.nio.file.Path file)
+      throws SQLException {
+    Connection connection = source.open();
+    connection.setAutoCommit(true);
+    EventLog log = new EventLog(source, file, connection);
+    log.migrate();
+    log.load();
+    return log;
   }
 
   /**
@@ -135,14 +192,149 @@ public final class EventLog implements AutoCloseable {
             + dataDir.toAbsolutePath().resolve("events")
             + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     try {
-      Connection connection = DriverManager.getConnection(url);
-      EventLog log = new EventLog(connection);
-      log.migrate();
-      log.load();
-      return log;
+      return open(
+          () -> DriverManager.getConnection(url), dataDir.toAbsolutePath().resolve("events.mv.db"));
     } catch (SQLException e) {
       throw new SidecarException("cannot open the event log at " + url + ": " + e.getMessage(), e);
     }
+  }
+
+  // ------------------------------------------------------------------ health and recovery
+
+  /** Whether the log is usable now, and why not. */
+  public Health health() {
+    return health;
+  }
+
+  /** Calls {@code listener} (on the failing thread) each time the log becomes unusable. */
+  public void onBroken(Runnable listener) {
+    brokenListeners.add(listener);
+  }
+
+  /**
+   * Checks that the log is still usable (its connection answers, its file is there) and marks it
+   * down when not; returns its health.
+   */
+  public synchronized Health check() {
+    if (health.usable()) {
+      try {
+        ensureUsable();
+        if (!connection.isValid(2)) {
+          broken("the event log's database does not answer", false);
+        }
+      } catch (SQLException e) {
+        broken("the event log's database does not answer: " + e.getMessage(), false);
+      } catch (StoreUnavailableException e) {
+        // marked down by ensureUsable
+      }
+    }
+    return health;
+  }
+
+  /**
+   * Opens the log's connection again and reloads what is unfinished, keeping this process's claims
+   * (their batches are still running). A database made anew (its file lost) starts its ids above
+   * the ones already handed out, so that a batch still running cannot settle a new event.
+   *
+   * @throws SQLException when the database still cannot be used; the log stays down
+   */
+  public synchronized void reopen() throws SQLException {
+    if (health.state() == State.FAILED) {
+      throw new SQLException("the event log failed for good: " + health.reason());
+    }
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.debug("event log: closing the lost connection: {}", e.getMessage());
+    }
+    Connection fresh = source.open();
+    fresh.setAutoCommit(true);
+    connection = fresh;
+    try {
+      migrate();
+      keepIdsAbove(highestId);
+      pending.clear();
+      marks.clear();
+      journaled.clear();
+      load();
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(fresh);
+      throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+    }
+    health = new Health(State.UP, "", Instant.now());
+    LOG.info("event log: usable again, {} unfinished events", pending.size());
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      LOG.debug("event log: closing: {}", e.getMessage());
+    }
+  }
+
+  private void keepIdsAbove(long id) throws SQLException {
+    long max;
+    try (Statement s = connection.createStatement();
+        ResultSet rows = s.executeQuery("SELECT COALESCE(MAX(id), 0) FROM sidecar_event")) {
+      rows.next();
+      max = rows.getLong(1);
+    }
+    if (max < id) {
+      try (Statement s = connection.createStatement()) {
+        s.execute("ALTER TABLE sidecar_event ALTER COLUMN id RESTART WITH " + (id + 1));
+      }
+      LOG.warn("event log: the database was made anew; the events it held are lost");
+    }
+  }
+
+  /** Refuses work while the log is down, and marks it down when its file is gone. */
+  private void ensureUsable() {
+    Health current = health;
+    if (!current.usable()) {
+      throw new StoreUnavailableException("event log unavailable: " + current.reason());
+    }
+    if (file != null && !java.nio.file.Files.exists(file)) {
+      broken("the event log's file " + file + " is gone", false);
+      throw new StoreUnavailableException("event log unavailable: " + health.reason());
+    }
+  }
+
+  private void broken(String reason, boolean fatal) {
+    State state = fatal ? State.FAILED : State.DOWN;
+    if (health.state() == state || health.state() == State.FAILED) {
+      return;
+    }
+    health = new Health(state, reason, Instant.now());
+    LOG.error("event log {}: {}", state.name().toLowerCase(java.util.Locale.ROOT), reason);
+    brokenListeners.forEach(Runnable::run);
+  }
+
+  /** Whether a failure means the database is lost, rather than one statement refused. */
+  private boolean lost(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (LOST_CODES.contains(e.getErrorCode())
+        || state.startsWith("08")
+        || state.startsWith("53")
+        || state.startsWith("57")
+        || state.startsWith("58")
+        || state.startsWith("XX")) {
+      return true;
+    }
+    try {
+      return !connection.isValid(2);
+    } catch (SQLException invalid) {
+      return true;
+    }
+  }
+
+  private static boolean causedByError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof Error) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void migrate() throws SQLException {
@@ -184,6 +376,15 @@ public final class EventLog implements AutoCloseable {
               + " rule_name VARCHAR(512) NOT NULL, url TEXT NOT NULL, record_id BIGINT NOT NULL,"
               + " attempt INT NOT NULL, status INT NOT NULL, millis BIGINT NOT NULL, error TEXT)");
       s.execute(
+          "CREATE TABLE IF NOT EXISTS sidecar_webhook_uuid ("
+              + " rule_key VARCHAR(1024) PRIMARY KEY, uuid VARCHAR(64) NOT NULL UNIQUE,"
+              + " created_at TIMESTAMP NOT NULL)");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS sidecar_webhook_call ("
+              + " rule_key VARCHAR(1024) NOT NULL, idempotency_key VARCHAR(255) NOT NULL,"
+              + " answer TEXT NOT NULL, at TIMESTAMP NOT NULL,"
+              + " PRIMARY KEY (rule_key, idempotency_key))");
+      s.execute(
           "CREATE TABLE IF NOT EXISTS sidecar_done_batch ("
               + " id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, ids TEXT NOT NULL)");
       s.execute(
@@ -222,6 +423,7 @@ public final class EventLog implements AutoCloseable {
         while (rows.next()) {
           Event event = event(rows);
           pending.put(event.id(), event);
+          highestId = Math.max(highestId, event.id());
         }
       }
     }
@@ -430,70 +632,81 @@ public final class EventLog implements AutoCloseable {
    * dedupe key, or same record and version) is dropped. Returns the ids of the events stored.
    */
   public synchronized List<Long> append(List<NewEvent> events, Instant now) {
+    ensureUsable();
     List<Long> stored = new ArrayList<>();
     List<Event> added = new ArrayList<>();
+    inTransaction("append", () -> insertEvents(events, now, stored, added));
+    settle(stored, added);
+    return stored;
+  }
+
+  private void settle(List<Long> stored, List<Event> added) {
+    for (Event e : added) {
+      pending.put(e.id(), e);
+      highestId = Math.max(highestId, e.id());
+    }
+  }
+
+  /** Inserts the events that are no duplicates, within the caller's transaction. */
+  private void insertEvents(
+      List<NewEvent> events, Instant now, List<Long> stored, List<Event> added)
+      throws SQLException {
     String sql =
         "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload, status,"
             + " attempts, next_attempt_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
-    inTransaction(
-        "append",
-        () -> {
-          try (PreparedStatement insert =
-                  connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
-              PreparedStatement byKey =
-                  connection.prepareStatement(
-                      "SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
-              PreparedStatement byVersion =
-                  connection.prepareStatement(
-                      "SELECT 1 FROM sidecar_event WHERE db = ? AND model = ? AND record_id = ?"
-                          + " AND version = ?")) {
-            java.util.Set<String> batch = new java.util.HashSet<>();
-            for (NewEvent event : events) {
-              if (!batch.add(event.database() + "\u0000" + event.dedupeKey())
-                  || exists(byKey, event.database(), event.dedupeKey())
-                  || (event.version() != null
-                      && exists(
-                          byVersion,
-                          event.database(),
-                          event.model(),
-                          event.recordId(),
-                          event.version()))) {
-                continue; // a duplicate delivery: already stored
-              }
-              insert.setString(1, event.database());
-              insert.setString(2, event.dedupeKey());
-              insert.setString(3, event.model());
-              insert.setLong(4, event.recordId());
-              insert.setString(5, event.operation());
-              insert.setString(6, event.payload());
-              insert.setString(7, PENDING);
-              insert.setTimestamp(8, timestamp(now));
-              insert.setString(9, event.version());
-              insert.executeUpdate();
-              try (ResultSet keys = insert.getGeneratedKeys()) {
-                if (keys.next()) {
-                  long id = keys.getLong(1);
-                  stored.add(id);
-                  added.add(
-                      new Event(
-                          id,
-                          event.database(),
-                          event.dedupeKey(),
-                          event.model(),
-                          event.recordId(),
-                          event.operation(),
-                          event.payload(),
-                          PENDING,
-                          0,
-                          now.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
-                          null));
-                }
-              }
-            }
+    try (PreparedStatement insert =
+            connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+        PreparedStatement byKey =
+            connection.prepareStatement(
+                "SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
+        PreparedStatement byVersion =
+            connection.prepareStatement(
+                "SELECT 1 FROM sidecar_event WHERE db = ? AND model = ? AND record_id = ?"
+                    + " AND version = ?")) {
+      java.util.Set<String> batch = new java.util.HashSet<>();
+      for (NewEvent event : events) {
+        if (!batch.add(event.database() + "\u0000" + event.dedupeKey())
+            || exists(byKey, event.database(), event.dedupeKey())
+            || (event.version() != null
+                && exists(
+                    byVersion,
+                    event.database(),
+                    event.model(),
+                    event.recordId(),
+                    event.version()))) {
+          continue; // a duplicate delivery: already stored
+        }
+        insert.setString(1, event.database());
+        insert.setString(2, event.dedupeKey());
+        insert.setString(3, event.model());
+        insert.setLong(4, event.recordId());
+        insert.setString(5, event.operation());
+        insert.setString(6, event.payload());
+        insert.setString(7, PENDING);
+        insert.setTimestamp(8, timestamp(now));
+        insert.setString(9, event.version());
+        insert.executeUpdate();
+        try (ResultSet keys = insert.getGeneratedKeys()) {
+          if (keys.next()) {
+            long id = keys.getLong(1);
+            stored.add(id);
+            added.add(
+                new Event(
+                    id,
+                    event.database(),
+                    event.dedupeKey(),
+                    event.model(),
+                    event.recordId(),
+                    event.operation(),
+                    event.payload(),
+                    PENDING,
+                    0,
+                    now.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+                    null));
           }
-        });
-    added.forEach(e -> pending.put(e.id(), e));
-    return stored;
+        }
+      }
+    }
   }
 
   private static boolean exists(PreparedStatement query, Object... params) throws SQLException {
@@ -519,6 +732,9 @@ public final class EventLog implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;
+      } catch (Error e) {
+        broken("event log: cannot " + what + ": " + e, true);
+        throw e;
       } finally {
         connection.setAutoCommit(true);
       }
@@ -532,6 +748,9 @@ public final class EventLog implements AutoCloseable {
    * unfinished event of each record: they are marked running until completed or failed.
    */
   public synchronized List<Event> claim(int max, Instant now) {
+    if (!health.usable()) {
+      return List.of(); // nothing is handed out that could not be settled
+    }
     java.util.Set<String> seen = new java.util.HashSet<>(claimedEvents.values());
     List<Event> claimed = new ArrayList<>();
     for (Event event : pending.values()) {
@@ -911,6 +1130,91 @@ public final class EventLog implements AutoCloseable {
     return out;
   }
 
+  // ------------------------------------------------------------------ webhook capabilities
+
+  /**
+   * The uuid a webhook rule is served at, keyed by the rule's identity: the one stored, or {@code
+   * fresh} stored now. Returns the uuid, and whether it was made now.
+   */
+  public synchronized Map.Entry<String, Boolean> webhookUuid(
+      String ruleKey, java.util.function.Supplier<String> fresh, Instant now) {
+    String[] found = new String[1];
+    boolean[] made = new boolean[1];
+    inTransaction(
+        "keep a webhook's uuid",
+        () -> {
+          try (PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT uuid FROM sidecar_webhook_uuid WHERE rule_key = ?");
+              PreparedStatement insert =
+                  connection.prepareStatement(
+                      "INSERT INTO sidecar_webhook_uuid (rule_key, uuid, created_at)"
+                          + " VALUES (?, ?, ?)")) {
+            select.setString(1, ruleKey);
+            try (ResultSet rows = select.executeQuery()) {
+              if (rows.next()) {
+                found[0] = rows.getString(1);
+                return;
+              }
+            }
+            found[0] = fresh.get();
+            insert.setString(1, ruleKey);
+            insert.setString(2, found[0]);
+            insert.setTimestamp(3, timestamp(now));
+            insert.executeUpdate();
+            made[0] = true;
+          }
+        });
+    return Map.entry(found[0], made[0]);
+  }
+
+  /** The answer given to an earlier webhook call of a rule with this idempotency key, if any. */
+  public synchronized Optional<String> webhookAnswer(String ruleKey, String idempotencyKey) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT answer FROM sidecar_webhook_call WHERE rule_key = ? AND idempotency_key = ?")) {
+      select.setString(1, ruleKey);
+      select.setString(2, idempotencyKey);
+      try (ResultSet rows = select.executeQuery()) {
+        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure("read a webhook call", e);
+    }
+  }
+
+  /**
+   * Appends the events of a webhook call and remembers its idempotency key with the answer, in one
+   * transaction; when the key is already known, stores nothing and returns the first answer.
+   */
+  public synchronized Optional<String> appendWebhookCall(
+      List<NewEvent> events, String ruleKey, String idempotencyKey, String answer, Instant now) {
+    Optional<String> earlier = webhookAnswer(ruleKey, idempotencyKey);
+    if (earlier.isPresent()) {
+      return earlier;
+    }
+    ensureUsable();
+    List<Long> stored = new ArrayList<>();
+    List<Event> added = new ArrayList<>();
+    inTransaction(
+        "record a webhook call",
+        () -> {
+          try (PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO sidecar_webhook_call (rule_key, idempotency_key, answer, at)"
+                      + " VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, ruleKey);
+            insert.setString(2, idempotencyKey);
+            insert.setString(3, answer);
+            insert.setTimestamp(4, timestamp(now));
+            insert.executeUpdate();
+          }
+          insertEvents(events, now, stored, added);
+        });
+    settle(stored, added);
+    return Optional.empty();
+  }
+
   // ------------------------------------------------------------------ push nonces
 
   /**
@@ -918,6 +1222,7 @@ public final class EventLog implements AutoCloseable {
    * {@code forgetBefore} are dropped: pushes that old are refused by their time stamp instead.
    */
   public synchronized boolean acceptNonce(String nonce, Instant now, Instant forgetBefore) {
+    ensureUsable();
     boolean[] fresh = new boolean[1];
     inTransaction(
         "record a push nonce",
@@ -1125,6 +1430,11 @@ public final class EventLog implements AutoCloseable {
             marks.setString(1, DONE);
             marks.setTimestamp(2, timestamp(before));
             marks.executeUpdate();
+            try (PreparedStatement calls =
+                connection.prepareStatement("DELETE FROM sidecar_webhook_call WHERE at < ?")) {
+              calls.setTimestamp(1, timestamp(before));
+              calls.executeUpdate();
+            }
             events.setString(1, DONE);
             events.setTimestamp(2, timestamp(before));
             purged[0] = events.executeUpdate();
@@ -1178,8 +1488,17 @@ public final class EventLog implements AutoCloseable {
         row.getString(11));
   }
 
-  private static SidecarException failure(String what, SQLException e) {
-    return new SidecarException("event log: cannot " + what + ": " + e.getMessage(), e);
+  private SidecarException failure(String what, SQLException e) {
+    String message = "event log: cannot " + what + ": " + e.getMessage();
+    if (causedByError(e)) {
+      broken(message, true);
+      return new StoreUnavailableException(message, e);
+    }
+    if (lost(e)) {
+      broken(message, false);
+      return new StoreUnavailableException(message, e);
+    }
+    return new SidecarException(message, e);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ class WebhookTest {
   EventLog log;
   HttpServer server;
   final List<Rule> rules = new ArrayList<>();
+  WebhookReceiver receiver;
 
   static Rule hook(String name, String getter, String priority) {
     Map<String, Object> parameters = new java.util.LinkedHashMap<>();
@@ -56,7 +58,7 @@ class WebhookTest {
     rules.add(hook("Default getter", null, "3"));
     rules.add(hook("By name", "model.search([('name', '=', payload.get('ref'))], limit=1)", "2"));
     rules.add(hook("Broken getter", "model.browse(int(payload['missing']))", "1"));
-    WebhookReceiver receiver =
+    receiver =
         new WebhookReceiver(() -> rules, "memory", odoo, log, () -> {}, Clock.systemUTC(), 1 << 16);
     server =
         new HttpServer(
@@ -77,11 +79,7 @@ class WebhookTest {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(
             URI.create(
-                "http://127.0.0.1:"
-                    + server.port()
-                    + "/web/hook/"
-                    + WebhookReceiver.uuid(rule)
-                    + query));
+                "http://127.0.0.1:" + server.port() + "/web/hook/" + receiver.uuid(rule) + query));
     if (method.equals("POST")) {
       request
           .header("Content-Type", "application/json")
@@ -149,5 +147,50 @@ class WebhookTest {
     assertThat(notJson.statusCode()).isEqualTo(400);
     assertThat(notJson.body()).contains("not JSON");
     assertThat(log.counts()).isEmpty();
+  }
+
+  @Test
+  void uuidGivenByTheRule_isTheOneServed() {
+    Rule hook = rules.get(0);
+    Map<String, Object> parameters = new java.util.LinkedHashMap<>(hook.parameters());
+    String odoos = UUID.randomUUID().toString();
+    parameters.put("webhook_uuid", odoos);
+    Rule imported =
+        new Rule(
+            hook.name(),
+            hook.model(),
+            true,
+            Trigger.ON_WEBHOOK,
+            List.of(),
+            null,
+            null,
+            parameters,
+            hook.actions());
+    assertThat(receiver.uuid(imported)).isEqualTo(odoos);
+  }
+
+  @Test
+  void differentIdempotencyKeys_twoEvents() throws Exception {
+    long id = odoo.records("crm.lead").keySet().iterator().next();
+    String body = "{\"_model\": \"crm.lead\", \"_id\": " + id + "}";
+    assertThat(keyed(body, "order-42").statusCode()).isEqualTo(200);
+    assertThat(keyed(body, "order-43").statusCode()).isEqualTo(200);
+    assertThat(log.counts()).containsEntry("pending", 2L);
+  }
+
+  HttpResponse<String> keyed(String json, String idempotencyKey) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + server.port()
+                            + "/web/hook/"
+                            + receiver.uuid(rules.get(0))))
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }
