@@ -650,9 +650,15 @@ public final class Processor {
     return new ActionRunner.Target(rule, String.valueOf(index), action, model, ids, eventOf);
   }
 
-  /** A failure that another try with fewer records may avoid (not an unsupported action). */
+  /**
+   * A failure that another try with fewer records may avoid (not an unsupported action, nor code
+   * stopped by the time-out: each record alone would spend the time-out again).
+   */
   private static boolean retriableAlone(RuntimeException e) {
-    return !(e instanceof ActionRunner.UnsupportedActionException) && !unreachable(e);
+    return !(e instanceof ActionRunner.UnsupportedActionException)
+        && !unreachable(e)
+        && !(e instanceof io.odoosidecar.script.PythonEngine.ScriptException script
+            && script.timedOut());
   }
 
   private void record(
