@@ -132,6 +132,7 @@ public final class PythonEngine implements AutoCloseable {
 
   private final BlockingQueue<Slot> idle;
   private final Set<Slot> slots = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Execution> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final java.util.concurrent.ExecutorService stopper;
   private volatile boolean closed;
   private final int size;
@@ -313,12 +314,16 @@ public final class PythonEngine implements AutoCloseable {
       throw new SidecarException(what + ": cannot encode its records: " + e.getMessage(), e);
     }
     arguments.addAll(List.of(extra));
+    if (closed) {
+      throw new ScriptException("code action stopped: the Python engine is closed", 0, 0, true);
+    }
     Slot slot = take();
     Execution execution = new Execution(slot);
     arguments.set(1, execution.rpc(client, journal));
     boolean broken = true;
+    running.add(execution);
     try {
-      slot.submit(
+      slot.execute(
           () -> {
             execution.budget.resume();
             try {
@@ -343,6 +348,7 @@ public final class PythonEngine implements AutoCloseable {
           e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
       throw failure(e, execution.changes.get());
     } finally {
+      running.remove(execution);
       release(slot, broken || execution.stopped);
     }
   }
@@ -643,6 +649,7 @@ public final class PythonEngine implements AutoCloseable {
     private final java.util.concurrent.ExecutorService thread;
     private volatile Thread runner;
     private volatile Context context;
+    private volatile boolean executing;
 
     Slot(int number) {
       this.thread =
@@ -688,14 +695,34 @@ public final class PythonEngine implements AutoCloseable {
             ? r
             : new SidecarException("cannot create a Python context: " + cause, cause);
       } catch (InterruptedException e) {
-        stop();
+        // never stopped while it is being created: the stop could catch the thread inside a
+        // class's initialisation, which would fail every later context of the JVM
+        made.whenComplete(
+            (created, failure) -> {
+              context = created;
+              stopper.execute(this::discard);
+            });
         Thread.currentThread().interrupt();
         throw new SidecarException("interrupted while creating a Python context", e);
       }
     }
 
+    /** Runs an execution's {@code work} on this slot's thread; what it throws fails {@code result}. */
+    void execute(Runnable work, CompletableFuture<?> result) {
+      submit(
+          () -> {
+            executing = true;
+            try {
+              work.run();
+            } finally {
+              executing = false;
+            }
+          },
+          result);
+    }
+
     /**
-     * Stops whatever runs on this slot's thread, without waiting for it: the context is cancelled
+     * Stops the code that runs on this slot's thread, without waiting for it: the context is cancelled
      * ({@code close(true)}), and the thread, if it is still inside a call that never polls (a
      * long built-in call), is stopped with {@link Thread#stop}, the only way the JVM has to take a
      * thread out of such a call; the context is thrown away, so what the stop leaves behind is
@@ -711,7 +738,7 @@ public final class PythonEngine implements AutoCloseable {
       Thread t = runner;
       try {
         Thread.sleep(GRACE.toMillis()); // the cancel first: it stops code that polls cleanly
-        if (t != null && t.isAlive() && busy(t)) {
+        if (t != null && executing && t.isAlive() && busy(t)) {
           LOG.warn("{} did not stop when cancelled: stopping the thread", t.getName());
           t.stop();
         }
@@ -780,6 +807,23 @@ public final class PythonEngine implements AutoCloseable {
       created--;
     }
     stopper.execute(slot::discard);
+    if (!closed) {
+      stopper.execute(this::replace);
+    }
+  }
+
+  /** A context in place of one thrown away, made ahead so that the next execution does not wait. */
+  private void replace() {
+    synchronized (this) {
+      if (created >= size) {
+        return;
+      }
+    }
+    try {
+      release(take(), false);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot replace a Python context: {}", e.getMessage());
+    }
   }
 
   private Context create() {
@@ -812,8 +856,11 @@ public final class PythonEngine implements AutoCloseable {
   public void close() {
     closed = true;
     watchdog.shutdownNow();
+    for (Execution execution : running) {
+      execution.stop("stopped: the Python engine is closing");
+    }
     for (Slot slot : slots) {
-      slot.stop();
+      stopper.execute(slot::discard);
     }
     slots.clear();
     idle.clear();
