@@ -7,6 +7,7 @@ import ast as _ast
 import base64 as _base64
 import datetime as _datetime
 import json as _json
+import re as _re
 import math as _math
 import string as _string
 
@@ -911,3 +912,19 @@ def evaluate(expression, rpc, uid, context_json, model_name, ids_json, known_jso
         _restore()
     env._learn(key)
     return _json.dumps(out, default=str)
+
+
+def check(code, mode):
+    """What the sandbox refuses in code ('exec') or an expression ('eval'), as 'line N: problem',
+    or '' when it compiles and passes: for the rule files, when they are loaded."""
+    try:
+        _check(code, mode)
+        return ''
+    except (SyntaxError, NameError) as e:
+        message = getattr(e, 'msg', None) or str(e)
+        line = getattr(e, 'lineno', None)
+        found = _re.search(r' \(line (\d+)\)$', message)
+        if found:
+            line = int(found.group(1))
+            message = message[:found.start()]
+        return ('line %d: %s' % (line, message)) if line else message

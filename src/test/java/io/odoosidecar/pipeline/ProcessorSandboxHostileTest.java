@@ -108,4 +108,31 @@ class ProcessorSandboxHostileTest {
     processor.process(log.claim(1000, clock.instant()));
     assertThat(odoo.records("crm.lead").get(next).get("priority")).isEqualTo("2");
   }
+
+  @Test
+  void process_oneRulesBrokenDomain_failsOnlyItselfAndTheOtherRuleRuns() {
+    rules.add(
+        new Rule(
+            "Broken",
+            "crm.lead",
+            true,
+            io.odoosidecar.rule.Trigger.ON_WRITE,
+            List.of(),
+            null,
+            "[('user_id', '=', nobody.id)]",
+            Map.of(),
+            List.of(Map.of("state", "object_write", "update_path", "priority", "value", "1"))));
+    rules.add(ProcessorTest.code("Fine", "records.write({'priority': '2'})"));
+    List<Long> ids = leads(2);
+    ids.forEach(this::changed);
+
+    processor(1).process(log.claim(1000, clock.instant()));
+
+    for (long id : ids) {
+      assertThat(odoo.records("crm.lead").get(id).get("priority")).isEqualTo("2");
+    }
+    assertThat(log.deadLetters())
+        .hasSize(2)
+        .allSatisfy(e -> assertThat(e.lastError()).contains("rule 'Broken': domain: "));
+  }
 }
