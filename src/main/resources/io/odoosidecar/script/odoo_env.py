@@ -9,6 +9,7 @@ import datetime as _datetime
 import json as _json
 import re as _re
 import math as _math
+from operator import is_ as _is
 import string as _string
 
 import _string as _cstring
@@ -760,14 +761,14 @@ def _check(code, mode='exec'):
 # them is put back once it ends (a check of a few dicts when nothing changed).
 _WRITABLE = (_datetime.datetime, _datetime.date, _datetime.time, _datetime.timedelta,
              _datetime.timezone, _datetime.tzinfo)
-_PRISTINE = tuple((cls, dict(cls.__dict__)) for cls in _WRITABLE)
+_PRISTINE = tuple((cls, dict(cls.__dict__), tuple(cls.__dict__.values())) for cls in _WRITABLE)
 _ABSENT = object()
 
 
 def _restore():
-    for cls, pristine in _PRISTINE:
+    for cls, pristine, values in _PRISTINE:
         now = cls.__dict__
-        if len(now) == len(pristine) and all(now.get(k, _ABSENT) is v for k, v in pristine.items()):
+        if len(now) == len(values) and all(map(_is, now.values(), values)):
             continue
         for name in [k for k in now if k not in pristine]:
             delattr(cls, name)
@@ -846,6 +847,31 @@ def _seed(env, model_name, known_json):
         cache.setdefault(int(id_), {}).update(values)
 
 
+class _Logger(metaclass=_Frozen):
+    """The _logger of a code action: its messages go to the execution's log."""
+    __slots__ = ('_log',)
+
+    def __init__(self, log):
+        object.__setattr__(self, '_log', log)
+
+    def __setattr__(self, name, value):
+        raise TypeError("cannot set '%s' of _logger in a code action" % name)
+
+    def info(self, msg, *args):
+        self._log('info', msg % args if args else msg)
+
+    def warning(self, msg, *args):
+        self._log('warning', msg % args if args else msg)
+
+    def error(self, msg, *args):
+        self._log('error', msg % args if args else msg)
+
+    def debug(self, msg, *args):
+        pass
+
+    exception = error
+
+
 def run(code, rpc, uid, context_json, model_name, ids_json, known_json, log_sink):
     """Runs one code action; returns the JSON of the 'action' it set, or 'null'."""
     program = _compiled.get(code)
@@ -863,23 +889,8 @@ def run(code, rpc, uid, context_json, model_name, ids_json, known_json, log_sink
     def log(message, level='info'):
         log_sink(str(level), str(message))
 
-    class _Logger(metaclass=_Frozen):
-        def info(self, msg, *args):
-            log('info', msg % args if args else msg)
-
-        def warning(self, msg, *args):
-            log('warning', msg % args if args else msg)
-
-        def error(self, msg, *args):
-            log('error', msg % args if args else msg)
-
-        def debug(self, msg, *args):
-            pass
-
-        exception = error
-
     namespace = _namespace(env, model_name, records, uid)
-    namespace.update({'log': _Call(log), '_logger': _Logger()})
+    namespace.update({'log': _Call(log), '_logger': _Logger(log)})
     try:
         exec(program, namespace)
     finally:
