@@ -320,7 +320,8 @@ public record SidecarConfig(
     Duration pythonTimeout = python.duration("timeout", Duration.ofSeconds(30));
     if (pythonTimeout.isZero() || pythonTimeout.isNegative()) {
       // no time-out would stop code at once, before its first statement
-      throw python.error("timeout", "must be longer than 0s, got " + pythonTimeout.toMillis() + "ms");
+      throw python.error(
+          "timeout", "must be longer than 0s, got " + pythonTimeout.toMillis() + "ms");
     }
     PythonConfig pythonConfig =
         new PythonConfig(

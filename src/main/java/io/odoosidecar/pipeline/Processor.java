@@ -249,8 +249,22 @@ public final class Processor {
       }
     }
     try {
-      processRules(database, model, events, outcome, modelRules, client, payloads, schema, ids,
-          context, current, extra, domains, writeDomains, writeFields);
+      processRules(
+          database,
+          model,
+          events,
+          outcome,
+          modelRules,
+          client,
+          payloads,
+          schema,
+          ids,
+          context,
+          current,
+          extra,
+          domains,
+          writeDomains,
+          writeFields);
     } finally {
       if (!broken.isEmpty()) {
         String reason = String.join("; ", broken.values());

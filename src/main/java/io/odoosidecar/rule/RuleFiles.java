@@ -403,15 +403,15 @@ public final class RuleFiles {
    * A code action's code, and an update's equation, compiled and checked as the sandbox runs them:
    * refused now rather than failing every event later.
    */
-  private static void checkPython(
-      Path file, String label, String key, Map<String, Object> action) {
+  private static void checkPython(Path file, String label, String key, Map<String, Object> action) {
     String problem = "";
     String where = key + ".code";
     if ("code".equals(action.get("state"))) {
       problem = io.odoosidecar.script.PythonCheck.problem((String) action.get("code"), false);
     } else if ("equation".equals(action.get("evaluation_type")) && action.get("value") != null) {
       where = key + ".value";
-      problem = io.odoosidecar.script.PythonCheck.problem(String.valueOf(action.get("value")), true);
+      problem =
+          io.odoosidecar.script.PythonCheck.problem(String.valueOf(action.get("value")), true);
     }
     if (!problem.isEmpty()) {
       throw new RuleFileException(file, label, where, problem);

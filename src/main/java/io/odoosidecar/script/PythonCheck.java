@@ -27,12 +27,14 @@ public final class PythonCheck {
    * @param expression whether the text is an expression (an update's equation) rather than code
    */
   public static synchronized String problem(String text, boolean expression) {
-    return context().getBindings("python").getMember("check")
+    return context()
+        .getBindings("python")
+        .getMember("check")
         .execute(text, expression ? "eval" : "exec")
         .asString();
   }
 
-  private static Context context() {
+  private static synchronized Context context() {
     if (context == null) {
       Engine engine =
           Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build();

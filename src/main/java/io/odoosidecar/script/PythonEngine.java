@@ -127,6 +127,7 @@ public final class PythonEngine implements AutoCloseable {
           "check_access_rule");
 
   private final Engine engine;
+
   /** How long a cancelled execution has to stop before its thread is stopped. */
   private static final Duration GRACE = Duration.ofMillis(500);
 
@@ -283,9 +284,9 @@ public final class PythonEngine implements AutoCloseable {
 
   /**
    * Calls {@code odoo_env.py}'s {@code function(text, rpc, uid, context, model, ids, extra...)} in
-   * a pooled context, on that context's own thread, under the time-out, and returns the JSON text it
-   * answers. The caller waits for the answer or for the time-out, never for the context: code that
-   * does not stop is abandoned with its context and its thread (see {@link Slot#stop}).
+   * a pooled context, on that context's own thread, under the time-out, and returns the JSON text
+   * it answers. The caller waits for the answer or for the time-out, never for the context: code
+   * that does not stop is abandoned with its context and its thread (see {@link Slot#stop}).
    */
   private String execute(
       String what,
@@ -330,10 +331,7 @@ public final class PythonEngine implements AutoCloseable {
               Context context = slot.context();
               context.resetLimits();
               Value answer =
-                  context
-                      .getBindings("python")
-                      .getMember(function)
-                      .execute(arguments.toArray());
+                  context.getBindings("python").getMember(function).execute(arguments.toArray());
               execution.result.complete(answer.asString());
             } finally {
               execution.budget.pause();
@@ -707,7 +705,9 @@ public final class PythonEngine implements AutoCloseable {
       }
     }
 
-    /** Runs an execution's {@code work} on this slot's thread; what it throws fails {@code result}. */
+    /**
+     * Runs an execution's {@code work} on this slot's thread; what it throws fails {@code result}.
+     */
     void execute(Runnable work, CompletableFuture<?> result) {
       submit(
           () -> {
@@ -722,11 +722,11 @@ public final class PythonEngine implements AutoCloseable {
     }
 
     /**
-     * Stops the code that runs on this slot's thread, without waiting for it: the context is cancelled
-     * ({@code close(true)}), and the thread, if it is still inside a call that never polls (a
-     * long built-in call), is stopped with {@link Thread#stop}, the only way the JVM has to take a
-     * thread out of such a call; the context is thrown away, so what the stop leaves behind is
-     * never used again.
+     * Stops the code that runs on this slot's thread, without waiting for it: the context is
+     * cancelled ({@code close(true)}), and the thread, if it is still inside a call that never
+     * polls (a long built-in call), is stopped with {@link Thread#stop}, the only way the JVM has
+     * to take a thread out of such a call; the context is thrown away, so what the stop leaves
+     * behind is never used again.
      */
     void stop() {
       stopper.execute(this::kill);
@@ -848,9 +848,9 @@ public final class PythonEngine implements AutoCloseable {
   }
 
   /**
-   * Stops the engine without waiting for code that runs: every execution in flight is stopped
-   * (its caller gets a failure at once), contexts are closed on daemon threads, and the engine is
-   * closed once they are, or left to the JVM's exit after {@link #GRACE}.
+   * Stops the engine without waiting for code that runs: every execution in flight is stopped (its
+   * caller gets a failure at once), contexts are closed on daemon threads, and the engine is closed
+   * once they are, or left to the JVM's exit after {@link #GRACE}.
    */
   @Override
   public void close() {

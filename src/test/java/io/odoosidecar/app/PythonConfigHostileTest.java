@@ -19,8 +19,14 @@ class PythonConfigHostileTest {
 
   static final Map<String, String> ENV =
       Map.of(
-          "ODOO_PASSWORD", "pw", "ODOO_URL", "http://odoo.example:8069", "ODOO_DB", "prod",
-          "ODOO_USER", "admin");
+          "ODOO_PASSWORD",
+          "pw",
+          "ODOO_URL",
+          "http://odoo.example:8069",
+          "ODOO_DB",
+          "prod",
+          "ODOO_USER",
+          "admin");
 
   Path write(String yaml) throws IOException {
     return Files.writeString(dir.resolve("sidecar.yaml"), yaml);

@@ -28,7 +28,9 @@ class RuleCompileHostileTest {
 
   @Test
   void load_codeWithASyntaxError_isRefusedNamingFileRuleKeyAndLine() throws IOException {
-    write(rule("      - state: code\n        code: |\n          x = 1\n          y = 2\n          if x\n"));
+    write(
+        rule(
+            "      - state: code\n        code: |\n          x = 1\n          y = 2\n          if x\n"));
     assertThatThrownBy(() -> RuleFiles.load(dir))
         .isInstanceOf(RuleFiles.RuleFileException.class)
         .hasMessageStartingWith(dir.resolve("a.yaml") + ": rule 'X': actions[1].code: line 3: ");
@@ -36,7 +38,9 @@ class RuleCompileHostileTest {
 
   @Test
   void load_codeWithAForbiddenName_isRefused() throws IOException {
-    write(rule("      - state: code\n        code: |\n          x = 1\n          y = open('/etc/passwd')\n"));
+    write(
+        rule(
+            "      - state: code\n        code: |\n          x = 1\n          y = open('/etc/passwd')\n"));
     assertThatThrownBy(() -> RuleFiles.load(dir))
         .isInstanceOf(RuleFiles.RuleFileException.class)
         .hasMessageContaining("rule 'X': actions[1].code: line 2: name 'open' is not allowed");

@@ -103,8 +103,7 @@ class PythonSandboxHostileTest {
 
   @Test
   void evaluate_expression_hasTheRestrictedBuiltins() {
-    assertThatThrownBy(
-            () -> engine.evaluate("hasattr(record, 'env')", odoo, 2, "crm.lead", lead()))
+    assertThatThrownBy(() -> engine.evaluate("hasattr(record, 'env')", odoo, 2, "crm.lead", lead()))
         .isInstanceOf(PythonEngine.ScriptException.class)
         .hasMessageContaining("hasattr");
     assertThatThrownBy(
@@ -140,8 +139,7 @@ class PythonSandboxHostileTest {
   @Test
   void run_patchedBuiltinsThroughAFrame_doNotReachTheNextRun() {
     tryRun(
-        odoo,
-        "g = (x for x in [1])\ng.gi_frame.f_globals['__builtins__']['len'] = lambda x: 42");
+        odoo, "g = (x for x in [1])\ng.gi_frame.f_globals['__builtins__']['len'] = lambda x: 42");
     tryRun(odoo, "g = (x for x in [1])\ng.gi_frame.f_builtins['len'] = lambda x: 42");
     assertThat(run("action = len([1, 2])")).isEqualTo(2);
   }

@@ -80,7 +80,8 @@ class PythonTimeoutHostileTest {
   void close_whileABuiltInSpins_returnsAtOnceAndFailsTheCaller() throws Exception {
     PythonEngine own = new PythonEngine(1, Long.MAX_VALUE / 2, Duration.ofMinutes(5));
     own.warmUp();
-    java.util.concurrent.CompletableFuture<Throwable> caller = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<Throwable> caller =
+        new java.util.concurrent.CompletableFuture<>();
     Thread worker =
         new Thread(
             () -> {
