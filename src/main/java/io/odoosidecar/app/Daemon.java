@@ -591,11 +591,11 @@ public final class Daemon implements AutoCloseable {
     if (pipeline != null) {
       pipeline.close(); // batches in flight finish; the rest waits in the log
     }
+    if (python != null) {
+      python.close(); // code still running is stopped: its worker settles its events, then exits
+    }
     if (log != null) {
       log.close();
-    }
-    if (python != null) {
-      python.close();
     }
     clients.forEach(OdooClient::close);
     if (rules != null) {

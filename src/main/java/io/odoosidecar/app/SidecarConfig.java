@@ -364,10 +364,15 @@ public record SidecarConfig(
             models);
     ConfigNode python = root.child("python");
     python.allowOnly(PYTHON_KEYS);
+    Duration pythonTimeout = python.duration("timeout", Duration.ofSeconds(30));
+    if (pythonTimeout.isZero() || pythonTimeout.isNegative()) {
+      // no time-out would stop code at once, before its first statement
+      throw python.error(
+          "timeout", "must be longer than 0s, got " + pythonTimeout.toMillis() + "ms");
+    }
     PythonConfig pythonConfig =
         new PythonConfig(
-            python.integer("statement-limit", 2_000_000, 1_000, Integer.MAX_VALUE),
-            python.duration("timeout", Duration.ofSeconds(30)));
+            python.integer("statement-limit", 2_000_000, 1_000, Integer.MAX_VALUE), pythonTimeout);
     return new SidecarConfig(
         file,
         connections,

@@ -394,7 +394,8 @@ public final class ActionRunner {
       throw new io.odoosidecar.script.PythonEngine.ScriptException(
           "on " + target.model() + " " + target.ids() + ": " + e.getMessage(),
           e.line(),
-          e.changes());
+          e.changes(),
+          e.timedOut());
     }
   }
 

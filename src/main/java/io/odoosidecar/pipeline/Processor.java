@@ -226,21 +226,86 @@ public final class Processor {
     List<Domain> domains = new ArrayList<>();
     List<Domain> writeDomains = new ArrayList<>();
     Set<String> writeFields = new LinkedHashSet<>();
-    for (Rule rule : modelRules) {
+    // a rule whose domain cannot be evaluated is left out, its failure given to the events
+    // once the other rules have run on them
+    Map<String, String> broken = new LinkedHashMap<>();
+    for (java.util.Iterator<Rule> it = modelRules.iterator(); it.hasNext(); ) {
+      Rule rule = it.next();
+      List<Domain> own;
+      try {
+        own = domainsOf(rule, context);
+      } catch (RuntimeException e) {
+        LOG.warn("rule '{}': its domain cannot be evaluated: {}", rule.name(), describe(e));
+        broken.put(rule.name(), "rule '" + rule.name() + "': domain: " + describe(e));
+        it.remove();
+        continue;
+      }
       boolean onWrite = rule.trigger().onWrite();
       extra.addAll(rule.triggerFields());
+      domains.addAll(own);
       if (onWrite) {
         writeFields.addAll(rule.triggerFields());
+        writeDomains.addAll(own);
       }
-      for (String text : new String[] {rule.filterDomain(), rule.filterPreDomain()}) {
-        if (text != null && !text.isBlank()) {
-          Domain domain = DomainExpression.evaluate(text, context);
-          domains.add(domain);
-          if (onWrite) {
-            writeDomains.add(domain);
+    }
+    try {
+      processRules(
+          database,
+          model,
+          events,
+          outcome,
+          modelRules,
+          client,
+          payloads,
+          schema,
+          ids,
+          context,
+          current,
+          extra,
+          domains,
+          writeDomains,
+          writeFields);
+    } finally {
+      if (!broken.isEmpty()) {
+        String reason = String.join("; ", broken.values());
+        for (EventLog.Event event : events) {
+          if (!outcome.settled(event.id())) {
+            outcome.failed.put(event.id(), reason);
           }
         }
       }
+    }
+  }
+
+  /** The rule's domains, evaluated (a dynamic one in the context of the moment). */
+  private static List<Domain> domainsOf(Rule rule, DomainExpression.Context context) {
+    List<Domain> own = new ArrayList<>(2);
+    for (String text : new String[] {rule.filterDomain(), rule.filterPreDomain()}) {
+      if (text != null && !text.isBlank()) {
+        own.add(DomainExpression.evaluate(text, context));
+      }
+    }
+    return own;
+  }
+
+  private void processRules(
+      String database,
+      String model,
+      List<EventLog.Event> events,
+      Outcome outcome,
+      List<Rule> modelRules,
+      OdooClient client,
+      Map<Long, ChangePayload> payloads,
+      Schema schema,
+      ExternalIds ids,
+      DomainExpression.Context context,
+      Set<Long> current,
+      Set<String> extra,
+      List<Domain> domains,
+      List<Domain> writeDomains,
+      Set<String> writeFields) {
+    if (modelRules.isEmpty()) {
+      return;
     }
     for (EventLog.Event event : events) {
       ChangePayload payload = payloads.get(event.id());
@@ -650,9 +715,15 @@ public final class Processor {
     return new ActionRunner.Target(rule, String.valueOf(index), action, model, ids, eventOf);
   }
 
-  /** A failure that another try with fewer records may avoid (not an unsupported action). */
+  /**
+   * A failure that another try with fewer records may avoid (not an unsupported action, nor code
+   * stopped by the time-out: each record alone would spend the time-out again).
+   */
   private static boolean retriableAlone(RuntimeException e) {
-    return !(e instanceof ActionRunner.UnsupportedActionException) && !unreachable(e);
+    return !(e instanceof ActionRunner.UnsupportedActionException)
+        && !unreachable(e)
+        && !(e instanceof io.odoosidecar.script.PythonEngine.ScriptException script
+            && script.timedOut());
   }
 
   private void record(

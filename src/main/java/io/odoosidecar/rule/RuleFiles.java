@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.odoosidecar.SidecarException;
 import io.odoosidecar.domain.Domain;
 import io.odoosidecar.domain.DomainException;
+import io.odoosidecar.domain.DomainExpression;
 import io.odoosidecar.domain.PyLiteral;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -143,6 +144,10 @@ public final class RuleFiles {
               + problem);
     }
   }
+
+  /** The context dynamic domains are tried in when loaded: a user, a moment, every ref found. */
+  private static final DomainExpression.Context LOAD_CONTEXT =
+      DomainExpression.Context.of(1, java.time.Instant.EPOCH, ref -> 1L);
 
   private RuleFiles() {}
 
@@ -428,9 +433,29 @@ public final class RuleFiles {
       if (s.equals("code") && !(action.get("code") instanceof String)) {
         throw new RuleFileException(file, label, key + ".code", "is required for code");
       }
+      checkPython(file, label, key, (Map<String, Object>) action);
       actions.add((Map<String, Object>) action);
     }
     return actions;
+  }
+
+  /**
+   * A code action's code, and an update's equation, compiled and checked as the sandbox runs them:
+   * refused now rather than failing every event later.
+   */
+  private static void checkPython(Path file, String label, String key, Map<String, Object> action) {
+    String problem = "";
+    String where = key + ".code";
+    if ("code".equals(action.get("state"))) {
+      problem = io.odoosidecar.script.PythonCheck.problem((String) action.get("code"), false);
+    } else if ("equation".equals(action.get("evaluation_type")) && action.get("value") != null) {
+      where = key + ".value";
+      problem =
+          io.odoosidecar.script.PythonCheck.problem(String.valueOf(action.get("value")), true);
+    }
+    if (!problem.isEmpty()) {
+      throw new RuleFileException(file, label, where, problem);
+    }
   }
 
   private static String text(
@@ -474,6 +499,13 @@ public final class RuleFiles {
     } catch (DomainException e) {
       if (!e.getMessage().contains("dynamic domain")) {
         throw new RuleFileException(file, label, key, e.getMessage());
+      }
+      try {
+        // a dynamic domain evaluated now, with any user, time and external id: what cannot
+        // evaluate then cannot at run time either
+        DomainExpression.evaluate(text, LOAD_CONTEXT);
+      } catch (RuntimeException dynamic) {
+        throw new RuleFileException(file, label, key, dynamic.getMessage());
       }
     }
     return text;

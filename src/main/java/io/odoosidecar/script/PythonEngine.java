@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,6 +32,7 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.ResourceLimits;
 import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.slf4j.Logger;
@@ -63,6 +66,7 @@ public final class PythonEngine implements AutoCloseable {
     private static final long serialVersionUID = 1L;
     private final int line;
     private final int changes;
+    private final boolean timedOut;
 
     public ScriptException(String message, int line) {
       this(message, line, 0);
@@ -72,9 +76,25 @@ public final class PythonEngine implements AutoCloseable {
      * @param changes how many calls that change data in Odoo the code made before it failed
      */
     public ScriptException(String message, int line, int changes) {
+      this(message, line, changes, false);
+    }
+
+    /**
+     * @param timedOut whether the code was stopped by the time-out (or by the engine closing)
+     */
+    public ScriptException(String message, int line, int changes, boolean timedOut) {
       super(message);
       this.line = line;
       this.changes = changes;
+      this.timedOut = timedOut;
+    }
+
+    /**
+     * Whether the code was stopped rather than failing by itself: run again on fewer records, it
+     * would most likely be stopped again.
+     */
+    public boolean timedOut() {
+      return timedOut;
     }
 
     /** The line of the action's code where it failed, or 0. */
@@ -107,7 +127,15 @@ public final class PythonEngine implements AutoCloseable {
           "check_access_rule");
 
   private final Engine engine;
-  private final BlockingQueue<Context> idle;
+
+  /** How long a cancelled execution has to stop before its thread is stopped. */
+  private static final Duration GRACE = Duration.ofMillis(500);
+
+  private final BlockingQueue<Slot> idle;
+  private final Set<Slot> slots = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Execution> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.ExecutorService stopper;
+  private volatile boolean closed;
   private final int size;
   private final long statementLimit;
   private final Duration timeout;
@@ -134,6 +162,13 @@ public final class PythonEngine implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    this.stopper =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread thread = new Thread(r, "python-stopper");
+              thread.setDaemon(true);
+              return thread;
+            });
     try (InputStream in = PythonEngine.class.getResourceAsStream("odoo_env.py")) {
       if (in == null) {
         throw new IllegalStateException("odoo_env.py is missing from the classpath");
@@ -156,8 +191,7 @@ public final class PythonEngine implements AutoCloseable {
 
   /** Creates one context ahead, so that the first execution does not pay for it. */
   public void warmUp() {
-    Context context = take();
-    release(context, false);
+    release(take(), false);
   }
 
   /**
@@ -250,8 +284,9 @@ public final class PythonEngine implements AutoCloseable {
 
   /**
    * Calls {@code odoo_env.py}'s {@code function(text, rpc, uid, context, model, ids, extra...)} in
-   * a pooled context under the time-out, and returns the JSON text it answers. A context that ran
-   * out of statements or time, or broke, is thrown away.
+   * a pooled context, on that context's own thread, under the time-out, and returns the JSON text
+   * it answers. The caller waits for the answer or for the time-out, never for the context: code
+   * that does not stop is abandoned with its context and its thread (see {@link Slot#stop}).
    */
   private String execute(
       String what,
@@ -264,79 +299,153 @@ public final class PythonEngine implements AutoCloseable {
       Map<Long, Map<String, Object>> known,
       CallJournal journal,
       Object... extra) {
-    Context context = take();
-    boolean broken = false;
-    Budget budget = new Budget(context);
-    AtomicInteger changes = new AtomicInteger();
-    budget.resume();
+    List<Object> arguments;
     try {
-      context.resetLimits();
-      ProxyExecutable rpc =
-          arguments -> {
-            // the time-out stops runaway code, not a slow Odoo (bounded by the client's own)
-            budget.pause();
-            try {
-              return call(client, arguments[0].asString(), changes, journal);
-            } finally {
-              budget.resume();
-            }
-          };
-      List<Object> arguments =
+      arguments =
           new ArrayList<>(
               List.of(
                   text,
-                  rpc,
+                  "",
                   uid,
                   "{}",
                   model,
                   JSON.writeValueAsString(ids),
                   known.isEmpty() ? "" : JSON.writeValueAsString(known)));
-      arguments.addAll(List.of(extra));
-      return context
-          .getBindings("python")
-          .getMember(function)
-          .execute(arguments.toArray())
-          .asString();
+    } catch (JsonProcessingException e) {
+      throw new SidecarException(what + ": cannot encode its records: " + e.getMessage(), e);
+    }
+    arguments.addAll(List.of(extra));
+    if (closed) {
+      throw new ScriptException("code action stopped: the Python engine is closed", 0, 0, true);
+    }
+    Slot slot = take();
+    Execution execution = new Execution(slot);
+    arguments.set(1, execution.rpc(client, journal));
+    boolean broken = true;
+    running.add(execution);
+    try {
+      slot.execute(
+          () -> {
+            execution.budget.resume();
+            try {
+              Context context = slot.context();
+              context.resetLimits();
+              Value answer =
+                  context.getBindings("python").getMember(function).execute(arguments.toArray());
+              execution.result.complete(answer.asString());
+            } finally {
+              execution.budget.pause();
+            }
+          },
+          execution.result);
+      String answer = execution.await();
+      broken = false;
+      return answer;
     } catch (PolyglotException e) {
       broken =
           e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
-      throw failure(e, changes.get());
-    } catch (JsonProcessingException e) {
-      throw new SidecarException(what + ": cannot encode its records: " + e.getMessage(), e);
+      throw failure(e, execution.changes.get());
     } finally {
-      budget.pause();
-      release(context, broken);
+      running.remove(execution);
+      release(slot, broken || execution.stopped);
+    }
+  }
+
+  /**
+   * One execution: the caller's side of it (its answer, the calls that changed data, the time-out)
+   * and the Python thread's side (the ORM proxy, the budget).
+   */
+  private final class Execution {
+    final Slot slot;
+    final CompletableFuture<String> result = new CompletableFuture<>();
+    final AtomicInteger changes = new AtomicInteger();
+    final Budget budget;
+    volatile boolean stopped;
+
+    Execution(Slot slot) {
+      this.slot = slot;
+      this.budget = new Budget(this::expire);
+    }
+
+    ProxyExecutable rpc(OdooClient client, CallJournal journal) {
+      return arguments -> {
+        // the time-out stops runaway code, not a slow Odoo (bounded by the client's own)
+        budget.pause();
+        try {
+          return call(client, arguments[0].asString(), changes, journal);
+        } finally {
+          budget.resume();
+        }
+      };
+    }
+
+    /** The answer; a failure of the code as it was thrown; a time-out or a stop as a failure. */
+    String await() {
+      try {
+        return result.get();
+      } catch (InterruptedException e) {
+        // the sidecar is stopping: the code is stopped rather than waited for
+        stop("stopped: the sidecar is shutting down");
+        Thread.currentThread().interrupt();
+        throw new ScriptException(
+            "code action stopped: the sidecar is shutting down", 0, changes.get(), true);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof PolyglotException polyglot) {
+          throw polyglot;
+        }
+        if (cause instanceof ScriptException script) {
+          throw script;
+        }
+        throw new SidecarException("code action: " + cause, cause);
+      }
+    }
+
+    /**
+     * The budget ran out (on the watchdog, which only hands the work on): the context is
+     * interrupted, which stops Python code at its next safepoint; code inside one long built-in
+     * call (a big {@code range} consumed by {@code max}, a huge power) never reaches one, so after
+     * {@link #GRACE} it fails with a time-out and its thread is stopped.
+     */
+    void expire() {
+      stopper.execute(
+          () -> {
+            try {
+              slot.context().interrupt(GRACE);
+            } catch (TimeoutException | RuntimeException e) {
+              stop(
+                  "time-out: ran past "
+                      + timeout.toMillis()
+                      + " ms inside one call that cannot be interrupted");
+            }
+          });
+    }
+
+    void stop(String reason) {
+      stopped = true;
+      result.completeExceptionally(
+          new ScriptException("code action " + reason, 0, changes.get(), true));
+      slot.stop();
     }
   }
 
   /**
    * The wall-clock time an execution may spend in its own code: counted while the code runs, paused
-   * while it waits for Odoo. When it runs out, the context is interrupted (and closed if it does
-   * not stop).
+   * while it waits for Odoo. When it runs out, the execution is told, on the watchdog thread.
    */
   private final class Budget {
-    private final Context context;
+    private final Runnable expired;
     private long remainingNanos = timeout.toNanos();
     private long resumedAt;
     private ScheduledFuture<?> alarm;
 
-    Budget(Context context) {
-      this.context = context;
+    Budget(Runnable expired) {
+      this.expired = expired;
     }
 
     synchronized void resume() {
       resumedAt = System.nanoTime();
-      alarm =
-          watchdog.schedule(
-              () -> {
-                try {
-                  context.interrupt(Duration.ofSeconds(2));
-                } catch (TimeoutException | RuntimeException e) {
-                  context.close(true);
-                }
-              },
-              Math.max(0, remainingNanos),
-              TimeUnit.NANOSECONDS);
+      alarm = watchdog.schedule(expired, Math.max(0, remainingNanos), TimeUnit.NANOSECONDS);
     }
 
     synchronized void pause() {
@@ -527,19 +636,159 @@ public final class PythonEngine implements AutoCloseable {
             + ": "
             + e.getMessage()
             + (trace.length() > 0 ? "\nTraceback (most recent call last):" + trace : "");
-    return new ScriptException(message, line, changes);
+    return new ScriptException(message, line, changes, e.isInterrupted() || e.isCancelled());
   }
 
-  private Context take() {
-    Context context = idle.poll();
-    if (context != null) {
+  /**
+   * A pooled Python context and the one daemon thread that enters it: the caller of an execution
+   * only waits for an answer, so that code which never stops can be left behind with its thread.
+   */
+  private final class Slot {
+    private final java.util.concurrent.ExecutorService thread;
+    private volatile Thread runner;
+    private volatile Context context;
+    private volatile boolean executing;
+
+    Slot(int number) {
+      this.thread =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "python-" + number);
+                t.setDaemon(true);
+                runner = t;
+                return t;
+              });
+    }
+
+    Context context() {
       return context;
     }
-    synchronized (this) {
-      if (created < size) {
-        created++;
-        return create();
+
+    /** Runs {@code work} on this slot's thread; what it throws fails {@code result}. */
+    void submit(Runnable work, CompletableFuture<?> result) {
+      try {
+        thread.execute(
+            () -> {
+              try {
+                work.run();
+              } catch (Throwable e) { // NOPMD - a stopped thread's ThreadDeath included
+                result.completeExceptionally(e);
+              }
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        result.completeExceptionally(new SidecarException("the Python engine is closed", e));
       }
+    }
+
+    /** Creates the context on this slot's thread. */
+    void open() {
+      CompletableFuture<Context> made = new CompletableFuture<>();
+      submit(() -> made.complete(create()), made);
+      try {
+        context = made.get();
+      } catch (ExecutionException e) {
+        thread.shutdownNow();
+        Throwable cause = e.getCause();
+        throw cause instanceof RuntimeException r
+            ? r
+            : new SidecarException("cannot create a Python context: " + cause, cause);
+      } catch (InterruptedException e) {
+        // never stopped while it is being created: the stop could catch the thread inside a
+        // class's initialisation, which would fail every later context of the JVM
+        made.whenComplete(
+            (created, failure) -> {
+              context = created;
+              stopper.execute(this::discard);
+            });
+        Thread.currentThread().interrupt();
+        throw new SidecarException("interrupted while creating a Python context", e);
+      }
+    }
+
+    /**
+     * Runs an execution's {@code work} on this slot's thread; what it throws fails {@code result}.
+     */
+    void execute(Runnable work, CompletableFuture<?> result) {
+      submit(
+          () -> {
+            executing = true;
+            try {
+              work.run();
+            } finally {
+              executing = false;
+            }
+          },
+          result);
+    }
+
+    /**
+     * Stops the code that runs on this slot's thread, without waiting for it: the context is
+     * cancelled ({@code close(true)}), and the thread, if it is still inside a call that never
+     * polls (a long built-in call), is stopped with {@link Thread#stop}, the only way the JVM has
+     * to take a thread out of such a call; the context is thrown away, so what the stop leaves
+     * behind is never used again.
+     */
+    void stop() {
+      stopper.execute(this::kill);
+      stopper.execute(this::discard);
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private void kill() {
+      Thread t = runner;
+      try {
+        Thread.sleep(GRACE.toMillis()); // the cancel first: it stops code that polls cleanly
+        if (t != null && executing && t.isAlive() && busy(t)) {
+          LOG.warn("{} did not stop when cancelled: stopping the thread", t.getName());
+          t.stop();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (UnsupportedOperationException e) {
+        LOG.warn("{} cannot be stopped on this JVM: left running as a daemon", t.getName());
+      }
+    }
+
+    private boolean busy(Thread t) {
+      return t.getState() == Thread.State.RUNNABLE;
+    }
+
+    /** Closes the context and ends the thread, on a stopper thread (the close may take long). */
+    void discard() {
+      Context c = context;
+      try {
+        if (c != null) {
+          c.close(true);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("closing a Python context: {}", e.getMessage());
+      } finally {
+        thread.shutdownNow();
+      }
+    }
+  }
+
+  private Slot take() {
+    Slot slot = idle.poll();
+    if (slot != null) {
+      return slot;
+    }
+    int number;
+    synchronized (this) {
+      number = created < size ? ++created : 0;
+    }
+    if (number > 0) {
+      Slot fresh = new Slot(number);
+      try {
+        fresh.open();
+      } catch (RuntimeException e) {
+        synchronized (this) {
+          created--;
+        }
+        throw e;
+      }
+      slots.add(fresh);
+      return fresh;
     }
     try {
       return idle.take();
@@ -549,20 +798,31 @@ public final class PythonEngine implements AutoCloseable {
     }
   }
 
-  private void release(Context context, boolean broken) {
-    if (broken) {
-      try {
-        context.close(true);
-      } catch (RuntimeException e) {
-        LOG.debug("closing a broken Python context: {}", e.getMessage());
-      }
-      synchronized (this) {
-        created--;
-      }
+  private void release(Slot slot, boolean broken) {
+    if (!broken && !closed && idle.offer(slot)) {
       return;
     }
-    if (!idle.offer(context)) {
-      context.close();
+    slots.remove(slot);
+    synchronized (this) {
+      created--;
+    }
+    stopper.execute(slot::discard);
+    if (!closed) {
+      stopper.execute(this::replace);
+    }
+  }
+
+  /** A context in place of one thrown away, made ahead so that the next execution does not wait. */
+  private void replace() {
+    synchronized (this) {
+      if (created >= size) {
+        return;
+      }
+    }
+    try {
+      release(take(), false);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot replace a Python context: {}", e.getMessage());
     }
   }
 
@@ -587,13 +847,40 @@ public final class PythonEngine implements AutoCloseable {
     return context;
   }
 
+  /**
+   * Stops the engine without waiting for code that runs: every execution in flight is stopped (its
+   * caller gets a failure at once), contexts are closed on daemon threads, and the engine is closed
+   * once they are, or left to the JVM's exit after {@link #GRACE}.
+   */
   @Override
   public void close() {
+    closed = true;
     watchdog.shutdownNow();
-    Context context;
-    while ((context = idle.poll()) != null) {
-      context.close(true);
+    for (Execution execution : running) {
+      execution.stop("stopped: the Python engine is closing");
     }
-    engine.close(true); // a context still being created (warm-up) is cancelled
+    for (Slot slot : slots) {
+      stopper.execute(slot::discard);
+    }
+    slots.clear();
+    idle.clear();
+    Thread closer =
+        new Thread(
+            () -> {
+              try {
+                engine.close(true); // a context still being created (warm-up) is cancelled
+              } catch (RuntimeException e) {
+                LOG.debug("closing the Python engine: {}", e.getMessage());
+              }
+            },
+            "python-engine-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(GRACE.toMillis() * 2);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    stopper.shutdown();
   }
 }
