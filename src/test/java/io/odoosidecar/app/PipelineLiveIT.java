@@ -84,7 +84,7 @@ class PipelineLiveIT {
                       null)
                   .withTransport(TransportKind.XMLRPC))) {
         Map<String, Object> event = new LinkedHashMap<>();
-        event.put("id", System.currentTimeMillis());
+        event.put("id", System.currentTimeMillis() / 1000); // an outbox id is an int4, as in Odoo
         event.put("model", "crm.lead");
         event.put("op", "write");
         event.put("ids", List.of(lead));
