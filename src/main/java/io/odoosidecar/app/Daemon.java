@@ -207,7 +207,8 @@ public final class Daemon implements AutoCloseable {
             log,
             pipeline::wake,
             clock,
-            push.maxBodyBytes());
+            push.maxBodyBytes(),
+            config.server().readTimeout());
     assignWebhooks();
     routes.put("/web/hook/", webhooks.handler());
     server =

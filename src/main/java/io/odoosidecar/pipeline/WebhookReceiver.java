@@ -13,11 +13,10 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
@@ -59,6 +58,7 @@ public final class WebhookReceiver {
   private final Runnable wake;
   private final Clock clock;
   private final int maxBody;
+  private final io.odoosidecar.server.BodyCollector bodies;
   private final ExternalIds refs;
 
   /** The uuids of rules without their own {@code webhook_uuid}, by rule identity. */
@@ -72,6 +72,21 @@ public final class WebhookReceiver {
       Runnable wake,
       Clock clock,
       int maxBody) {
+    this(rules, database, client, log, wake, clock, maxBody, Duration.ofSeconds(10));
+  }
+
+  /**
+   * @param readTimeout how long a request's whole body may take to arrive (else 408)
+   */
+  public WebhookReceiver(
+      Supplier<? extends Collection<Rule>> rules,
+      String database,
+      OdooClient client,
+      EventLog log,
+      Runnable wake,
+      Clock clock,
+      int maxBody,
+      Duration readTimeout) {
     this.rules = rules;
     this.database = database;
     this.client = client;
@@ -79,6 +94,7 @@ public final class WebhookReceiver {
     this.wake = wake;
     this.clock = clock;
     this.maxBody = maxBody;
+    this.bodies = new io.odoosidecar.server.BodyCollector(maxBody, readTimeout);
     this.refs = new ExternalIds(client);
   }
 
@@ -132,31 +148,48 @@ public final class WebhookReceiver {
 
   /** The handler, mounted on the prefix {@code /web/hook/}. */
   public HttpHandler handler() {
-    return exchange -> {
-      if (exchange.isInIoThread()) {
-        exchange.dispatch(handler());
-        return;
-      }
-      exchange.startBlocking();
-      Map<String, Object> answer = new LinkedHashMap<>();
-      int status;
-      try {
-        status = handle(exchange, answer);
-      } catch (Refusal refusal) {
-        status = refusal.status;
-        answer.clear();
-        answer.put("status", "error");
-        answer.put("reason", refusal.getMessage());
-      } catch (io.odoosidecar.store.StoreUnavailableException e) {
-        status = 503;
-        answer.clear();
-        answer.put("status", "error");
-        answer.put("reason", "the event log is unavailable, try again later: " + e.getMessage());
-      }
-      exchange.setStatusCode(status);
-      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    return exchange ->
+        bodies.collect(
+            exchange,
+            this::answer,
+            ex -> send(ex, 413, refusal("body larger than the limit of " + maxBody + " bytes")));
+  }
+
+  /** Answers a call whose body arrived whole, on a worker thread. */
+  private void answer(HttpServerExchange exchange, byte[] body) {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    int status;
+    try {
+      status = handle(exchange, body, answer);
+    } catch (Refusal refusal) {
+      status = refusal.status;
+      answer = refusal(refusal.getMessage());
+    } catch (io.odoosidecar.store.StoreUnavailableException e) {
+      status = 503;
+      answer = refusal("the event log is unavailable, try again later: " + e.getMessage());
+    } catch (IOException e) {
+      LOG.error("webhook call failed: {}", e.toString(), e);
+      status = 500;
+      answer = refusal("internal error");
+    }
+    send(exchange, status, answer);
+  }
+
+  private static Map<String, Object> refusal(String reason) {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("status", "error");
+    answer.put("reason", reason);
+    return answer;
+  }
+
+  private static void send(HttpServerExchange exchange, int status, Map<String, Object> answer) {
+    exchange.setStatusCode(status);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    try {
       exchange.getResponseSender().send(JSON.writeValueAsString(answer));
-    };
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a webhook answer", e);
+    }
   }
 
   /** A request refused with a status and a reason. */
@@ -170,7 +203,7 @@ public final class WebhookReceiver {
     }
   }
 
-  private int handle(HttpServerExchange exchange, Map<String, Object> answer)
+  private int handle(HttpServerExchange exchange, byte[] body, Map<String, Object> answer)
       throws Refusal, IOException {
     if (!exchange.getRequestMethod().equals(Methods.POST)
         && !exchange.getRequestMethod().equals(Methods.GET)) {
@@ -195,7 +228,7 @@ public final class WebhookReceiver {
         return repeat(earlier.get(), answer);
       }
     }
-    Map<String, Object> payload = payload(exchange);
+    Map<String, Object> payload = payload(exchange, body);
     RecordGetter.Records records;
     try {
       Object getter = rule.parameters().get("record_getter");
@@ -289,8 +322,7 @@ public final class WebhookReceiver {
   }
 
   @SuppressWarnings("unchecked")
-  private Map<String, Object> payload(HttpServerExchange exchange) throws Refusal, IOException {
-    byte[] body = read(exchange);
+  private Map<String, Object> payload(HttpServerExchange exchange, byte[] body) throws Refusal {
     String type = String.valueOf(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
     if (body.length > 0 && (type.contains("json") || body[0] == '{')) {
       try {
@@ -301,6 +333,8 @@ public final class WebhookReceiver {
         throw new Refusal(400, "the JSON body must be an object");
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new Refusal(400, "the body is not JSON: " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw new Refusal(400, "the body is not JSON: " + e.getMessage());
       }
     }
     Map<String, Object> params = new LinkedHashMap<>();
@@ -308,23 +342,6 @@ public final class WebhookReceiver {
       params.put(e.getKey(), e.getValue().getFirst());
     }
     return params;
-  }
-
-  private byte[] read(HttpServerExchange exchange) throws Refusal, IOException {
-    if (exchange.getRequestContentLength() > maxBody) {
-      throw new Refusal(413, "body larger than the limit of " + maxBody + " bytes");
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buffer = new byte[8192];
-    try (InputStream in = exchange.getInputStream()) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        if (out.size() + n > maxBody) {
-          throw new Refusal(413, "body larger than the limit of " + maxBody + " bytes");
-        }
-        out.write(buffer, 0, n);
-      }
-    }
-    return out.toByteArray();
   }
 
   private DomainExpression.Context context() {

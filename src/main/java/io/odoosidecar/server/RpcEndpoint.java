@@ -5,7 +5,6 @@ import io.odoosidecar.odoo.ValueCodec;
 import io.odoosidecar.odoo.XmlRpcCodec;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.IOException;
@@ -15,12 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
-import org.xnio.XnioExecutor;
 
 /**
  * The sidecar's Odoo-compatible RPC endpoint: {@code /xmlrpc/2/common}, {@code /xmlrpc/2/object}
@@ -134,8 +130,7 @@ public final class RpcEndpoint {
   }
 
   private final Service service;
-  private final int maxBody;
-  private final Duration readTimeout;
+  private final BodyCollector bodies;
   private final XmlRpcCodec xml = new XmlRpcCodec();
 
   /** An endpoint that gives a body the default 10 s to arrive. */
@@ -149,8 +144,7 @@ public final class RpcEndpoint {
    */
   public RpcEndpoint(Service service, int maxBody, Duration readTimeout) {
     this.service = service;
-    this.maxBody = maxBody;
-    this.readTimeout = readTimeout;
+    this.bodies = new BodyCollector(maxBody, readTimeout);
   }
 
   /** How one dialect decodes a call and writes its answers. */
@@ -270,71 +264,10 @@ public final class RpcEndpoint {
           new RpcFault(405, 1, "werkzeug.exceptions.MethodNotAllowed", "use POST"));
       return;
     }
-    if (exchange.getRequestContentLength() > maxBody) {
-      exchange.setPersistent(false); // the body is not read
-      respond(exchange, dialect, tooLarge());
-      return;
-    }
-    AtomicBoolean settled = new AtomicBoolean();
-    XnioExecutor.Key deadline =
-        exchange
-            .getIoThread()
-            .executeAfter(
-                () -> timedOut(exchange, settled), readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    exchange.getRequestReceiver().setMaxBufferSize(maxBody);
-    exchange
-        .getRequestReceiver()
-        .receiveFullBytes(
-            (ex, body) -> {
-              deadline.remove();
-              if (settled.compareAndSet(false, true)) {
-                ex.dispatch(() -> answer(ex, dialect, new Request(body, headers(ex))));
-              }
-            },
-            (ex, error) -> {
-              deadline.remove();
-              if (!settled.compareAndSet(false, true)) {
-                return;
-              }
-              if (error instanceof RequestTooBigException) {
-                ex.setPersistent(false);
-                respond(ex, dialect, tooLarge());
-              } else {
-                IoUtils.safeClose(ex.getConnection()); // the client went away mid-body
-              }
-            });
-  }
-
-  /** A body not complete by the deadline: 408, and the connection closed. */
-  private void timedOut(HttpServerExchange exchange, AtomicBoolean settled) {
-    if (!settled.compareAndSet(false, true)) {
-      return;
-    }
-    try {
-      exchange.setStatusCode(408);
-      exchange.setReasonPhrase(
-          "request body not received within " + readTimeout.toMillis() + " ms");
-      exchange.setPersistent(false);
-      exchange.getResponseHeaders().put(Headers.CONNECTION, "close");
-      exchange
-          .getResponseSender()
-          .send(
-              "request body not received in time",
-              new io.undertow.io.IoCallback() {
-                @Override
-                public void onComplete(HttpServerExchange ex, io.undertow.io.Sender sender) {
-                  IoUtils.safeClose(ex.getConnection());
-                }
-
-                @Override
-                public void onException(
-                    HttpServerExchange ex, io.undertow.io.Sender sender, IOException e) {
-                  IoUtils.safeClose(ex.getConnection());
-                }
-              });
-    } catch (RuntimeException e) {
-      IoUtils.safeClose(exchange.getConnection());
-    }
+    bodies.collect(
+        exchange,
+        (ex, body) -> answer(ex, dialect, new Request(body, headers(ex))),
+        ex -> respond(ex, dialect, tooLarge()));
   }
 
   private void answer(HttpServerExchange exchange, Dialect dialect, Request request) {
@@ -479,7 +412,7 @@ public final class RpcEndpoint {
         413,
         2,
         "odoo.exceptions.ValidationError",
-        "request body larger than the limit of " + maxBody + " bytes");
+        "request body larger than the limit of " + bodies.maxBody() + " bytes");
   }
 
   /** A status line's reason phrase: one line of printable ASCII. */

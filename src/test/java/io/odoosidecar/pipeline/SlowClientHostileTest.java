@@ -67,7 +67,18 @@ class SlowClientHostileTest {
             Map.of(
                 "/xmlrpc/2/common", endpoint.xmlrpc("common"),
                 "/xmlrpc/2/object", endpoint.xmlrpc("object"),
-                "/jsonrpc", endpoint.jsonrpc()),
+                "/jsonrpc", endpoint.jsonrpc(),
+                "/web/hook/",
+                    new WebhookReceiver(
+                            List::of,
+                            "odoo",
+                            null, // a stalled body never reaches Odoo
+                            log,
+                            () -> {},
+                            Clock.systemUTC(),
+                            1 << 20,
+                            DEADLINE)
+                        .handler()),
             new HttpServer.Timeouts(DEADLINE, Duration.ofSeconds(5)));
     server.start();
   }
@@ -123,6 +134,27 @@ class SlowClientHostileTest {
     for (int i = 0; i < 40; i++) {
       halfSent(i % 2 == 0 ? "/xmlrpc/2/object" : "/jsonrpc", 500);
     }
+    assertPushGoesThrough();
+  }
+
+  @Test
+  void push_whileMoreWebhookCallsThanWorkersStallMidBody_succeedsQuickly() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      halfSent("/web/hook/" + UUID.randomUUID(), 500);
+    }
+    assertPushGoesThrough();
+  }
+
+  @Test
+  void stalledWebhookBodies_areAnswered408AtTheDeadline() throws Exception {
+    Socket socket = halfSent("/web/hook/" + UUID.randomUUID(), 500);
+    long started = System.nanoTime();
+    assertThat(firstLine(socket)).isEqualTo("HTTP/1.1 408");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertThat(took).isBetween(DEADLINE.dividedBy(2), DEADLINE.plusSeconds(2));
+  }
+
+  private void assertPushGoesThrough() throws Exception {
     OdooClient client =
         OdooClients.create(
             OdooSettings.of(
