@@ -1,13 +1,8 @@
 package io.odoosidecar.script;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
-import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Source;
-import org.graalvm.polyglot.io.IOAccess;
 
 /**
  * Checks code actions and expressions as the sandbox will run them (it compiles them and applies
@@ -38,30 +33,10 @@ public final class PythonCheck {
     if (context == null) {
       Engine engine =
           Engine.newBuilder("python").option("engine.WarnInterpreterOnly", "false").build();
-      Context made =
-          Context.newBuilder("python")
-              .engine(engine)
-              .allowHostAccess(HostAccess.NONE)
-              .allowHostClassLookup(name -> false)
-              .allowIO(IOAccess.NONE)
-              .allowCreateThread(false)
-              .allowCreateProcess(false)
-              .allowNativeAccess(false)
-              .build();
-      made.eval(Source.create("python", bootstrap()));
+      Context made = PythonEngine.sandboxed(engine).build();
+      made.eval(Source.create("python", PythonEngine.bootstrap()));
       context = made;
     }
     return context;
-  }
-
-  private static String bootstrap() {
-    try (InputStream in = PythonCheck.class.getResourceAsStream("odoo_env.py")) {
-      if (in == null) {
-        throw new IllegalStateException("odoo_env.py is missing from the classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read odoo_env.py", e);
-    }
   }
 }

@@ -169,14 +169,35 @@ public final class PythonEngine implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
+    this.bootstrap = bootstrap();
+  }
+
+  /** {@code odoo_env.py}, the bridge every context of the sidecar loads. */
+  static String bootstrap() {
     try (InputStream in = PythonEngine.class.getResourceAsStream("odoo_env.py")) {
       if (in == null) {
         throw new IllegalStateException("odoo_env.py is missing from the classpath");
       }
-      this.bootstrap = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read odoo_env.py", e);
     }
+  }
+
+  /**
+   * The policy every Python context of the sidecar runs under: no host objects or classes, no I/O,
+   * threads, processes, native code or environment.
+   */
+  static Context.Builder sandboxed(Engine engine) {
+    return Context.newBuilder("python")
+        .engine(engine)
+        .allowHostAccess(HostAccess.NONE)
+        .allowHostClassLookup(name -> false)
+        .allowIO(IOAccess.NONE)
+        .allowCreateThread(false)
+        .allowCreateProcess(false)
+        .allowNativeAccess(false)
+        .allowEnvironmentAccess(org.graalvm.polyglot.EnvironmentAccess.NONE);
   }
 
   /** The most statements one execution may run. */
@@ -829,15 +850,7 @@ public final class PythonEngine implements AutoCloseable {
   private Context create() {
     long start = System.nanoTime();
     Context context =
-        Context.newBuilder("python")
-            .engine(engine)
-            .allowHostAccess(HostAccess.NONE)
-            .allowHostClassLookup(name -> false)
-            .allowIO(IOAccess.NONE)
-            .allowCreateThread(false)
-            .allowCreateProcess(false)
-            .allowNativeAccess(false)
-            .allowEnvironmentAccess(org.graalvm.polyglot.EnvironmentAccess.NONE)
+        sandboxed(engine)
             .resourceLimits(
                 ResourceLimits.newBuilder().statementLimit(statementLimit, null).build())
             .build();
