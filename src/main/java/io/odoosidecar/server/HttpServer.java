@@ -128,6 +128,10 @@ public final class HttpServer {
   }
 
   private void ready(HttpServerExchange exchange) throws JsonProcessingException {
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this::ready); // the status may wait on the event log: never on an IO thread
+      return;
+    }
     if (refusedMethod(exchange)) {
       return;
     }
@@ -153,6 +157,10 @@ public final class HttpServer {
   }
 
   private void health(HttpServerExchange exchange) throws JsonProcessingException {
+    if (exchange.isInIoThread()) {
+      exchange.dispatch(this::health); // the counts wait on the event log: never on an IO thread
+      return;
+    }
     if (refusedMethod(exchange)) {
       return;
     }
