@@ -10,6 +10,7 @@ import xmlrpc.client
 from datetime import date, datetime, timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.release import version_info
 from odoo.modules.registry import Registry
 
@@ -19,6 +20,7 @@ PARAM_URL = 'sidecar_bridge.url'          # the sidecar's base URL, e.g. http://
 PARAM_SECRET = 'sidecar_bridge.secret'    # the shared push secret
 PARAM_WATCH = 'sidecar_bridge.watch'      # JSON: {"models": {model: {"operations", "old_fields", "messages"}}}
 PARAM_MAX_RECORDS = 'sidecar_bridge.max_records'  # the most records the sidecar takes in one push
+PARAM_MAX_EVENTS = 'sidecar_bridge.max_events'    # the most events the sidecar takes in one push
 
 _INSERT = """
     INSERT INTO sidecar_outbox (model_name, operation, res_ids, field_names, old_values, new_values,
@@ -223,7 +225,8 @@ class SidecarOutbox(models.Model):
         if not rows:
             return 0
         done = rows.browse()
-        for push in self._pushes(rows, self._max_records(params)):
+        limits = self._limit(params, PARAM_MAX_RECORDS, MAX_RECORDS), self._limit(params, PARAM_MAX_EVENTS, BATCH)
+        for push in self._pushes(rows, *limits):
             batch = {'nonce': uuid.uuid4().hex, 'sent_at': time.time(), 'events': [e for _r, e, _l in push]}
             try:
                 proxy = xmlrpc.client.ServerProxy(
@@ -240,17 +243,17 @@ class SidecarOutbox(models.Model):
         return len(done)
 
     @api.model
-    def _max_records(self, params):
+    def _limit(self, params, key, default):
         try:
-            return max(1, int(params.get_param(PARAM_MAX_RECORDS) or MAX_RECORDS))
+            return max(1, int(params.get_param(key) or default))
         except ValueError:
-            return MAX_RECORDS
+            return default
 
-    def _pushes(self, rows, max_records):
-        """The rows' events in pushes of at most max_records records each: whole rows while they fit,
-        a row with more records in pieces of its ids (the sidecar keys each record's event by outbox
-        id and record, so a piece sent again is a duplicate). Each item is (row, event, last): last
-        is true on the piece that completes its row."""
+    def _pushes(self, rows, max_records, max_events=BATCH):
+        """The rows' events in pushes of at most max_records records and max_events events each:
+        whole rows while they fit, a row with more records in pieces of its ids (the sidecar keys
+        each record's event by outbox id and record, so a piece sent again is a duplicate). Each
+        item is (row, event, last): last is true on the piece that completes its row."""
         pushes, current, count = [], [], 0
         for row in rows:
             event = self._event(row)
@@ -262,7 +265,7 @@ class SidecarOutbox(models.Model):
                     piece = ids[start:start + max_records]
                     pushes.append([(row, self._piece(event, piece), start + max_records >= len(ids))])
                 continue
-            if current and count + len(ids) > max_records:
+            if current and (count + len(ids) > max_records or len(current) >= max_events):
                 pushes.append(current)
                 current, count = [], 0
             current.append((row, event, True))
@@ -344,6 +347,8 @@ class SidecarOutbox(models.Model):
     def action_resume(self):
         """Called by the sidecar when it (re)connects: rows waiting in a backoff from its absence
         are due now, and the delivery thread is woken after this call commits."""
+        if not self.env.is_superuser() and not self.env.user.has_group('base.group_system'):
+            raise AccessError("Only an administrator (the sidecar's own user) may resume the delivery.")
         resumed = self._due_now()
         dbname = self.env.cr.dbname
         self.env.cr.postcommit.add(lambda: _DELIVERER.wake(dbname))

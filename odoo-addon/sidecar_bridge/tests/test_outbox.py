@@ -2,6 +2,8 @@ import json
 from datetime import datetime
 from unittest.mock import patch
 
+from odoo.exceptions import AccessError
+
 from odoo.release import version_info
 from odoo.tests import TransactionCase, tagged
 
@@ -161,6 +163,22 @@ class TestOutbox(TransactionCase):
         events = [(e['model'], e['op'], len(e['ids'])) for p in pushes for e in p['events']]
         self.assertEqual(delivered, 4, events)
         self.assertEqual([sum(len(e['ids']) for e in p['events']) for p in pushes], [2, 2, 2, 2])
+
+    def test_rows_are_grouped_up_to_the_events_a_push_takes(self):
+        pushes = self._fake_sidecar()
+        self.env['ir.config_parameter'].sudo().set_param('sidecar_bridge.max_events', '3')
+        self.env['ir.config_parameter'].sudo().set_param('sidecar_bridge.max_records', '100')
+        self.Outbox.search([]).write({'state': 'sent'})
+        for i in range(7):
+            self.env['res.partner'].create({'name': 'Single %d' % i})
+        self.Outbox.search([('operation', '!=', 'create'), ('state', '=', 'pending')]).write({'state': 'sent'})
+        self.assertEqual(self.Outbox._deliver(), 7)
+        self.assertEqual([len(p['events']) for p in pushes], [3, 3, 1])
+
+    def test_only_an_administrator_may_resume_the_delivery(self):
+        user = self.env['res.users'].create({'name': 'Not admin', 'login': 'sidecar_not_admin'})
+        with self.assertRaises(AccessError):
+            self.Outbox.with_user(user).action_resume()
 
     def test_a_sidecar_back_makes_the_rows_in_a_backoff_due(self):
         params = self.env['ir.config_parameter'].sudo()

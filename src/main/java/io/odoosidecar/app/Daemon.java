@@ -493,7 +493,13 @@ public final class Daemon implements AutoCloseable {
       }
       String watch =
           new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(watchList());
-      String state = push.publicUrl().get() + "\u0000" + watch + "\u0000" + push.maxRecords();
+      String state =
+          String.join(
+              "\u0000",
+              push.publicUrl().get(),
+              watch,
+              Integer.toString(push.maxRecords()),
+              Integer.toString(push.maxEvents()));
       if (state.equals(registered.get(settings.name()))) {
         return;
       }
@@ -501,6 +507,7 @@ public final class Daemon implements AutoCloseable {
       setParam(client, "sidecar_bridge.secret", push.secret().get().reveal());
       setParam(client, "sidecar_bridge.watch", watch);
       setParam(client, "sidecar_bridge.max_records", Integer.toString(push.maxRecords()));
+      setParam(client, "sidecar_bridge.max_events", Integer.toString(push.maxEvents()));
       registered.put(settings.name(), state);
       resumeDelivery(settings, client);
       LOG.info(

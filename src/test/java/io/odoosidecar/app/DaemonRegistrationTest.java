@@ -28,7 +28,7 @@ class DaemonRegistrationTest {
   @TempDir Path dir;
 
   @Test
-  void register_givesItsRecordLimit_andAsksTheAddonToResumeDelivery() throws Exception {
+  void register_givesItsPushLimits_andAsksTheAddonToResumeDelivery() throws Exception {
     odoo.stubFor(
         post(urlPathEqualTo("/jsonrpc")).atPriority(10).willReturn(OdooStubs.jsonRpcResult("[]")));
     OdooStubs.stubCommon(
@@ -46,7 +46,7 @@ class DaemonRegistrationTest {
                 + "server: {host: 127.0.0.1, port: 0}\n"
                 + "data-dir: "
                 + dir.resolve("data")
-                + "\npush: {public-url: 'http://127.0.0.1:8765/', max-records: 1234}\n"
+                + "\npush: {public-url: 'http://127.0.0.1:8765/', max-records: 1234, max-events: 321}\n"
                 + "poll: {enabled: false}\n");
     SidecarConfig config =
         SidecarConfig.load(
@@ -71,6 +71,14 @@ class DaemonRegistrationTest {
                                 "$.params.args[6].key", equalTo("sidecar_bridge.max_records")))
                         .withRequestBody(
                             matchingJsonPath("$.params.args[6].value", equalTo("1234"))));
+                odoo.verify(
+                    postRequestedFor(urlPathEqualTo("/jsonrpc"))
+                        .withRequestBody(matchingJsonPath("$.params.args[4]", equalTo("set_param")))
+                        .withRequestBody(
+                            matchingJsonPath(
+                                "$.params.args[6].key", equalTo("sidecar_bridge.max_events")))
+                        .withRequestBody(
+                            matchingJsonPath("$.params.args[6].value", equalTo("321"))));
                 odoo.verify(
                     postRequestedFor(urlPathEqualTo("/jsonrpc"))
                         .withRequestBody(
