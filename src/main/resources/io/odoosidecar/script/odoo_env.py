@@ -931,6 +931,8 @@ def check(code, mode):
     try:
         _check(code, mode)
         return ''
+    except (ValueError, TypeError, RecursionError, MemoryError, OverflowError) as e:
+        return 'cannot be compiled: %s' % (str(e) or type(e).__name__)  # a NUL byte, deep nesting
     except (SyntaxError, NameError) as e:
         message = getattr(e, 'msg', None) or str(e)
         line = getattr(e, 'lineno', None)

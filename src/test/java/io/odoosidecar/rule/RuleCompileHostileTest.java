@@ -37,6 +37,18 @@ class RuleCompileHostileTest {
   }
 
   @Test
+  void load_codeThePythonCompilerCannotTake_isRefusedNamingTheKey() throws IOException {
+    write(rule("      - state: code\n        code: \"x = 1\\0\"\n")); // a NUL byte
+    assertThatThrownBy(() -> RuleFiles.load(dir))
+        .isInstanceOf(RuleFiles.RuleFileException.class)
+        .hasMessageContaining("rule 'X': actions[1].code: ");
+    write(rule("      - state: code\n        code: 'x = " + "-".repeat(100_000) + "1'\n"));
+    assertThatThrownBy(() -> RuleFiles.load(dir))
+        .isInstanceOf(RuleFiles.RuleFileException.class)
+        .hasMessageContaining("rule 'X': actions[1].code: ");
+  }
+
+  @Test
   void load_codeWithAForbiddenName_isRefused() throws IOException {
     write(
         rule(
