@@ -203,7 +203,7 @@ public final class Daemon implements AutoCloseable {
         new io.odoosidecar.pipeline.WebhookReceiver(
             this::currentRules,
             main.database(),
-            byDatabase.get(main.database()),
+            byDatabase::get,
             log,
             pipeline::wake,
             clock,

@@ -53,13 +53,13 @@ public final class WebhookReceiver {
 
   private final Supplier<? extends Collection<Rule>> rules;
   private final String database;
-  private final OdooClient client;
+  private final java.util.function.Function<String, OdooClient> clients;
   private final EventLog log;
   private final Runnable wake;
   private final Clock clock;
   private final int maxBody;
   private final io.odoosidecar.server.BodyCollector bodies;
-  private final ExternalIds refs;
+  private final Map<OdooClient, ExternalIds> refs = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The uuids of rules without their own {@code webhook_uuid}, by rule identity. */
   private final Map<String, String> uuids = new java.util.concurrent.ConcurrentHashMap<>();
@@ -72,16 +72,18 @@ public final class WebhookReceiver {
       Runnable wake,
       Clock clock,
       int maxBody) {
-    this(rules, database, client, log, wake, clock, maxBody, Duration.ofSeconds(10));
+    this(rules, database, db -> client, log, wake, clock, maxBody, Duration.ofSeconds(10));
   }
 
   /**
+   * @param database the main connection's database: a rule's home unless it names its own
+   * @param clients the client of each database served (null for one not connected)
    * @param readTimeout how long a request's whole body may take to arrive (else 408)
    */
   public WebhookReceiver(
       Supplier<? extends Collection<Rule>> rules,
       String database,
-      OdooClient client,
+      java.util.function.Function<String, OdooClient> clients,
       EventLog log,
       Runnable wake,
       Clock clock,
@@ -89,13 +91,12 @@ public final class WebhookReceiver {
       Duration readTimeout) {
     this.rules = rules;
     this.database = database;
-    this.client = client;
+    this.clients = clients;
     this.log = log;
     this.wake = wake;
     this.clock = clock;
     this.maxBody = maxBody;
     this.bodies = new io.odoosidecar.server.BodyCollector(maxBody, readTimeout);
-    this.refs = new ExternalIds(client);
   }
 
   /**
@@ -136,14 +137,15 @@ public final class WebhookReceiver {
     return count;
   }
 
+  /** The database a rule serves: its own (a rule imported from that Odoo), or the main one. */
+  private String home(Rule rule) {
+    Object db = rule.parameters().get("database");
+    return db instanceof String d ? d : database;
+  }
+
   /** A rule's identity for its uuid and its idempotency keys: database, model and name. */
   private String key(Rule rule) {
-    Object db = rule.parameters().get("database");
-    return (db instanceof String d ? d : database)
-        + "\u0000"
-        + rule.model()
-        + "\u0000"
-        + rule.name();
+    return home(rule) + "\u0000" + rule.model() + "\u0000" + rule.name();
   }
 
   /** The handler, mounted on the prefix {@code /web/hook/}. */
@@ -229,12 +231,18 @@ public final class WebhookReceiver {
       }
     }
     Map<String, Object> payload = payload(exchange, body);
+    String home = home(rule);
+    OdooClient client = clients.apply(home);
+    if (client == null) {
+      throw new Refusal(503, "Odoo database " + home + " is not connected, try again later");
+    }
     RecordGetter.Records records;
     try {
       Object getter = rule.parameters().get("record_getter");
       records =
           new RecordGetter(client)
-              .evaluate(getter instanceof String g ? g : null, rule.model(), payload, context());
+              .evaluate(
+                  getter instanceof String g ? g : null, rule.model(), payload, context(client));
     } catch (DomainException | IllegalArgumentException | ClassCastException e) {
       throw new Refusal(400, "record_getter failed: " + e.getMessage());
     } catch (OdooException e) {
@@ -271,7 +279,7 @@ public final class WebhookReceiver {
               rule.name());
       events.add(
           new EventLog.NewEvent(
-              database, "webhook:" + call + ":" + id, rule.model(), id, "webhook", event.toJson()));
+              home, "webhook:" + call + ":" + id, rule.model(), id, "webhook", event.toJson()));
     }
     answer.put("status", "ok");
     answer.put("records", records.ids());
@@ -344,9 +352,10 @@ public final class WebhookReceiver {
     return params;
   }
 
-  private DomainExpression.Context context() {
+  private DomainExpression.Context context(OdooClient client) {
     long uid = client.authenticate();
+    ExternalIds ids = refs.computeIfAbsent(client, ExternalIds::new);
     return DomainExpression.Context.of(
-        uid, clock.instant(), xmlId -> refs.resolve(xmlId).orElse(null));
+        uid, clock.instant(), xmlId -> ids.resolve(xmlId).orElse(null));
   }
 }
