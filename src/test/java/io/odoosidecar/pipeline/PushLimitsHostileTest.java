@@ -216,6 +216,21 @@ class PushLimitsHostileTest {
   }
 
   @Test
+  void push_ofAMessageEventAsTheAddonSendsIt_isStored() throws Exception {
+    String message =
+        "{\"message_id\":41,\"message_type\":\"comment\",\"is_internal\":false,"
+            + "\"subtype_internal\":false,\"author_share\":true}";
+
+    HttpResponse<String> response =
+        post(
+            "/jsonrpc",
+            push(now(), event(Map.of("op", "\"message\"", "fields", "[]", "message", message))));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"accepted\":1");
+  }
+
+  @Test
   void push_withNumbersBeyondOdoosIntegers_isRefusedNamingTheKeyInsteadOfWrapping()
       throws Exception {
     assertRefused(
