@@ -194,7 +194,9 @@ class SidecarOutbox(models.Model):
             'id': row.id,
             'model': row.model_name,
             'op': row.operation,
-            'ids': json.loads(row.res_ids),
+            # a recordset may name a record twice (browse([7, 7]).write(...)); the sidecar takes
+            # each record once per event
+            'ids': list(dict.fromkeys(json.loads(row.res_ids))),
             'fields': json.loads(row.field_names or '[]'),
             'old': json.loads(row.old_values or '{}'),
             'values': json.loads(row.new_values or '{}'),

@@ -226,9 +226,9 @@ public final class Processor {
     List<Domain> domains = new ArrayList<>();
     List<Domain> writeDomains = new ArrayList<>();
     Set<String> writeFields = new LinkedHashSet<>();
-    // a rule whose domain cannot be evaluated is left out, its failure given to the events
-    // once the other rules have run on them
-    Map<String, String> broken = new LinkedHashMap<>();
+    // a rule whose domain cannot be evaluated is left out, its failure given to the events it
+    // concerns once the other rules have run on them (their done actions are not run again)
+    Map<Rule, String> broken = new java.util.IdentityHashMap<>();
     for (java.util.Iterator<Rule> it = modelRules.iterator(); it.hasNext(); ) {
       Rule rule = it.next();
       List<Domain> own;
@@ -236,7 +236,7 @@ public final class Processor {
         own = domainsOf(rule, context);
       } catch (RuntimeException e) {
         LOG.warn("rule '{}': its domain cannot be evaluated: {}", rule.name(), describe(e));
-        broken.put(rule.name(), "rule '" + rule.name() + "': domain: " + describe(e));
+        broken.put(rule, "rule '" + rule.name() + "': domain: " + describe(e));
         it.remove();
         continue;
       }
@@ -266,14 +266,68 @@ public final class Processor {
           writeDomains,
           writeFields);
     } finally {
-      if (!broken.isEmpty()) {
-        String reason = String.join("; ", broken.values());
-        for (EventLog.Event event : events) {
-          if (!outcome.settled(event.id())) {
-            outcome.failed.put(event.id(), reason);
-          }
-        }
+      failConcerned(events, payloads, broken, outcome);
+    }
+  }
+
+  /**
+   * Fails, for a retry, each event a rule whose domain could not be evaluated would have applied
+   * to, with that rule's reason; the other events are not held up by it.
+   */
+  private void failConcerned(
+      List<EventLog.Event> events,
+      Map<Long, ChangePayload> payloads,
+      Map<Rule, String> broken,
+      Outcome outcome) {
+    if (broken.isEmpty()) {
+      return;
+    }
+    for (EventLog.Event event : events) {
+      ChangePayload payload = payloads.get(event.id());
+      if (payload == null || outcome.settled(event.id())) {
+        continue;
       }
+      List<String> reasons = new ArrayList<>();
+      broken.forEach(
+          (rule, reason) -> {
+            if (concerns(rule, payload)) {
+              reasons.add(reason);
+            }
+          });
+      if (!reasons.isEmpty()) {
+        outcome.failed.put(event.id(), String.join("; ", reasons));
+      }
+    }
+  }
+
+  /**
+   * Whether a rule of the event's model may fire on it, whatever its domains: its trigger reacts to
+   * the operation (on a write with watched fields, one of them was written), and neither the chain
+   * nor the depth limit excludes it.
+   */
+  private boolean concerns(Rule rule, ChangePayload payload) {
+    if (payload.depth() >= settings.maxDepth() || payload.chain().contains(rule.name())) {
+      return false;
+    }
+    Trigger trigger = rule.trigger();
+    switch (payload.operation()) {
+      case "create":
+        return trigger.onCreate();
+      case "write":
+        return trigger.onWrite()
+            && (rule.triggerFields().isEmpty()
+                || rule.triggerFields().stream().anyMatch(payload.fields()::contains));
+      case "unlink":
+        return trigger == Trigger.ON_UNLINK;
+      case "message":
+        return payload.chain().isEmpty()
+            && (trigger == Trigger.ON_MESSAGE_RECEIVED || trigger == Trigger.ON_MESSAGE_SENT);
+      case "webhook":
+        return trigger == Trigger.ON_WEBHOOK && rule.name().equals(payload.rule());
+      case "timed":
+        return TimedRules.timed(trigger) && rule.name().equals(payload.rule());
+      default:
+        return false;
     }
   }
 

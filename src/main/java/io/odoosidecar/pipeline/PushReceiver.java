@@ -42,12 +42,16 @@ import org.slf4j.LoggerFactory;
  * model and field names at most {@value #MAX_NAME} characters, rule names {@value #MAX_RULE_NAME},
  * dates {@value #MAX_DATE}), a batch sent outside the time window or whose nonce was seen before
  * (409), a body over the size limit (413, by the endpoint), more events or more records (the rows
- * it would store) than allowed (413, naming the setting). In {@code secret} mode the call's
- * password is compared with the shared secret in constant time; in {@code hmac} mode the request
- * carries {@code X-Sidecar-Timestamp} and {@code X-Sidecar-Signature: sha256=HEX}, the HMAC-SHA256
- * of {@code timestamp + "." + body} under the secret, checked before the body is parsed ({@link
- * #admit}); the secret itself never travels, and each signature is accepted once (a replay of any
- * call is refused with 409, also after a restart: the signatures seen are kept in the event log).
+ * it would store) than allowed (413, naming the setting), a record named twice in one event, more
+ * than {@value #MAX_FIELDS} fields, a message struct over {@value #MAX_MESSAGE_BYTES} bytes of JSON
+ * or a message event naming other than one record (400), or payloads that together would exceed
+ * {@value #STORED_PER_BODY} times {@code push.max-body-bytes} (413: each record's payload copies
+ * its event's fields, chain and message). In {@code secret} mode the call's password is compared
+ * with the shared secret in constant time; in {@code hmac} mode the request carries {@code
+ * X-Sidecar-Timestamp} and {@code X-Sidecar-Signature: sha256=HEX}, the HMAC-SHA256 of {@code
+ * timestamp + "." + body} under the secret, checked before the body is parsed ({@link #admit}); the
+ * secret itself never travels, and each signature is accepted once (a replay of any call is refused
+ * with 409, also after a restart: the signatures seen are kept in the event log).
  */
 public final class PushReceiver implements RpcEndpoint.Service {
   private static final Logger LOG = LoggerFactory.getLogger(PushReceiver.class);
@@ -72,6 +76,21 @@ public final class PushReceiver implements RpcEndpoint.Service {
   /** The default of {@code push.max-records}. */
   public static final int DEFAULT_MAX_RECORDS = 10_000;
 
+  /** The default of {@code push.max-body-bytes}. */
+  public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+  /** The most field names one event may list. */
+  static final int MAX_FIELDS = 1000;
+
+  /** The largest {@code message} struct accepted, as JSON. */
+  static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+
+  /** How many times the body limit one push may store, once copied into its records' payloads. */
+  static final int STORED_PER_BODY = 4;
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** How pushes are authenticated. */
   public enum Auth {
     SECRET,
@@ -84,9 +103,17 @@ public final class PushReceiver implements RpcEndpoint.Service {
    * @param window how far a batch's {@code sent_at} (and an HMAC's time stamp) may be from now
    * @param maxEvents the most events one batch may hold
    * @param maxRecords the most records its events may name together: the rows it stores
+   * @param maxBodyBytes the largest body accepted ({@code push.max-body-bytes}); a push may store
+   *     at most {@value #STORED_PER_BODY} times as much
    */
-  public record Settings(Secret secret, Auth auth, Duration window, int maxEvents, int maxRecords) {
-    /** Settings with the default {@code push.max-records}. */
+  public record Settings(
+      Secret secret, Auth auth, Duration window, int maxEvents, int maxRecords, int maxBodyBytes) {
+    /** Settings with the default {@code push.max-body-bytes}. */
+    public Settings(Secret secret, Auth auth, Duration window, int maxEvents, int maxRecords) {
+      this(secret, auth, window, maxEvents, maxRecords, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    /** Settings with the default {@code push.max-records} and {@code push.max-body-bytes}. */
     public Settings(Secret secret, Auth auth, Duration window, int maxEvents) {
       this(secret, auth, window, maxEvents, DEFAULT_MAX_RECORDS);
     }
@@ -282,10 +309,16 @@ public final class PushReceiver implements RpcEndpoint.Service {
               + " (push.max-events)");
     }
     checkRecordCount(events);
+    List<Event> parsed = new ArrayList<>();
+    for (int i = 0; i < events.size(); i++) {
+      parsed.add(event(i, events.get(i)));
+    }
+    checkStoredSize(parsed);
     List<EventLog.NewEvent> rows = new ArrayList<>();
     long lastOutbox = 0;
-    for (int i = 0; i < events.size(); i++) {
-      lastOutbox = Math.max(lastOutbox, event(database, i, events.get(i), rows));
+    for (Event event : parsed) {
+      rows(database, event, rows);
+      lastOutbox = Math.max(lastOutbox, event.outbox());
     }
     Instant now = clock.instant();
     if (!log.acceptNonce(n, now, now.minus(settings.window().multipliedBy(2)))) {
@@ -325,12 +358,85 @@ public final class PushReceiver implements RpcEndpoint.Service {
     }
   }
 
+  /**
+   * Refuses a batch whose payloads would be larger, together, than {@value #STORED_PER_BODY} times
+   * the body limit: each record's payload copies its event's fields, chain and message, so a small
+   * body can ask for many copies of a large part. Estimated before any payload is built.
+   */
+  private void checkStoredSize(List<Event> events) throws RpcFault {
+    long limit = (long) STORED_PER_BODY * settings.maxBodyBytes();
+    long estimate = 0;
+    for (Event event : events) {
+      estimate += event.storedEstimate();
+      if (estimate > limit) {
+        throw tooLarge(
+            "batch.events: the events would store about "
+                + estimate
+                + " bytes or more, more than "
+                + STORED_PER_BODY
+                + " times push.max-body-bytes ("
+                + limit
+                + ")");
+      }
+    }
+  }
+
+  /** The size of a value as JSON, counted without building the text. */
+  static long jsonSize(Object value) {
+    if (value == null) {
+      return 0;
+    }
+    long[] count = {0};
+    java.io.OutputStream counter =
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) {
+            count[0]++;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            count[0] += len;
+          }
+        };
+    try {
+      JSON.writeValue(counter, value);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot measure a parsed value: " + e.getMessage(), e);
+    }
+    return count[0];
+  }
+
+  /** One event of a batch, checked; its records' payloads are not built yet. */
+  private record Event(
+      String at,
+      long outbox,
+      String model,
+      String operation,
+      List<Long> ids,
+      List<String> fields,
+      Map<String, Object> old,
+      Map<String, Object> values,
+      Map<String, Object> versions,
+      List<String> chain,
+      int depth,
+      long uid,
+      String when,
+      Map<String, Object> message,
+      long messageSize) {
+
+    /** The bytes its rows would hold: each record copies the shared part, plus its old/values. */
+    long storedEstimate() {
+      long shared = messageSize + jsonSize(fields) + jsonSize(chain);
+      return ids.size() * shared + jsonSize(old) + jsonSize(values);
+    }
+  }
+
   private static RpcFault tooLarge(String reason) {
     return new RpcFault(413, 2, "odoo.exceptions.ValidationError", reason);
   }
 
-  private long event(String database, int index, Object raw, List<EventLog.NewEvent> rows)
-      throws RpcFault {
+  private Event event(int index, Object raw) throws RpcFault {
     String at = "events[" + index + "]";
     if (!(raw instanceof Map<?, ?> map)) {
       throw RpcFault.malformed(at + ": must be a struct");
@@ -342,17 +448,26 @@ public final class PushReceiver implements RpcEndpoint.Service {
     if (!(op instanceof String operation) || !OPERATIONS.contains(operation)) {
       throw RpcFault.malformed(at + ".op: must be one of " + OPERATIONS + ", got " + shown(op));
     }
-    if (!(event.get("ids") instanceof List<?> ids) || ids.isEmpty()) {
-      throw RpcFault.malformed(at + ".ids: must be a non-empty list of record ids");
-    }
-    List<String> fields = names(event.get("fields"), at + ".fields", MAX_NAME, Integer.MAX_VALUE);
+    List<Long> ids = ids(event.get("ids"), at + ".ids");
+    List<String> fields = names(event.get("fields"), at + ".fields", MAX_NAME, MAX_FIELDS);
     Map<String, Object> old = map(event.get("old"), at + ".old");
     Map<String, Object> values = map(event.get("values"), at + ".values");
     Map<String, Object> versions = map(event.get("write_date"), at + ".write_date");
     Map<String, Object> context = map(event.get("context"), at + ".context");
     Map<String, Object> message = map(event.get("message"), at + ".message");
-    if (operation.equals("message") && message.isEmpty()) {
-      throw RpcFault.malformed(at + ".message: a message event describes its message");
+    long messageSize = message.isEmpty() ? 0 : jsonSize(message);
+    if (messageSize > MAX_MESSAGE_BYTES) {
+      throw RpcFault.malformed(
+          at + ".message: at most " + MAX_MESSAGE_BYTES + " bytes as JSON, got " + messageSize);
+    }
+    if (operation.equals("message")) {
+      if (message.isEmpty()) {
+        throw RpcFault.malformed(at + ".message: a message event describes its message");
+      }
+      if (ids.size() != 1) {
+        throw RpcFault.malformed(
+            at + ".ids: a message event names the one record it was posted on, got " + ids.size());
+      }
     }
     List<String> chain =
         names(context.get("chain"), at + ".context.chain", MAX_RULE_NAME, MAX_DEPTH);
@@ -365,24 +480,61 @@ public final class PushReceiver implements RpcEndpoint.Service {
     if (when instanceof String s && s.length() > MAX_DATE) {
       throw RpcFault.malformed(at + ".at: a date of at most " + MAX_DATE + " characters");
     }
+    return new Event(
+        at,
+        outbox,
+        m,
+        operation,
+        ids,
+        fields,
+        old,
+        values,
+        versions,
+        chain,
+        depth,
+        uid,
+        when instanceof String s ? s : null,
+        message,
+        messageSize);
+  }
+
+  /** The record ids of an event: a non-empty list of distinct ids. */
+  private static List<Long> ids(Object value, String key) throws RpcFault {
+    if (!(value instanceof List<?> ids) || ids.isEmpty()) {
+      throw RpcFault.malformed(key + ": must be a non-empty list of record ids");
+    }
+    List<Long> out = new ArrayList<>(ids.size());
+    Set<Long> seen = new java.util.HashSet<>();
     for (int j = 0; j < ids.size(); j++) {
-      long id = integer(ids.get(j), at + ".ids[" + j + "]", 1, MAX_ID);
+      long id = integer(ids.get(j), key + "[" + j + "]", 1, MAX_ID);
+      if (!seen.add(id)) {
+        throw RpcFault.malformed(key + "[" + j + "]: record " + id + " is named twice");
+      }
+      out.add(id);
+    }
+    return out;
+  }
+
+  private static void rows(String database, Event event, List<EventLog.NewEvent> rows)
+      throws RpcFault {
+    String at = event.at();
+    for (long id : event.ids()) {
       String key = Long.toString(id);
       ChangePayload payload =
           new ChangePayload(
-              operation,
-              fields,
-              fieldMap(old.get(key), at + ".old." + key),
-              fieldMap(values.get(key), at + ".values." + key),
-              uid,
-              when instanceof String s ? s : null,
+              event.operation(),
+              event.fields(),
+              fieldMap(event.old().get(key), at + ".old." + key),
+              fieldMap(event.values().get(key), at + ".values." + key),
+              event.uid(),
+              event.when(),
               "push",
-              outbox,
-              chain,
-              depth,
-              message,
+              event.outbox(),
+              event.chain(),
+              event.depth(),
+              event.message(),
               null);
-      Object version = versions.get(key);
+      Object version = event.versions().get(key);
       if (version instanceof String v && v.length() > MAX_DATE) {
         throw RpcFault.malformed(
             at + ".write_date." + key + ": a date of at most " + MAX_DATE + " characters");
@@ -390,14 +542,13 @@ public final class PushReceiver implements RpcEndpoint.Service {
       rows.add(
           new EventLog.NewEvent(
               database,
-              "outbox:" + outbox + ":" + id,
-              m,
+              "outbox:" + event.outbox() + ":" + id,
+              event.model(),
               id,
-              operation,
+              event.operation(),
               payload.toJson(),
               version instanceof String v ? v : null));
     }
-    return outbox;
   }
 
   private static String modelName(Object model, String key) throws RpcFault {

@@ -135,4 +135,105 @@ class ProcessorSandboxHostileTest {
         .hasSize(2)
         .allSatisfy(e -> assertThat(e.lastError()).contains("rule 'Broken': domain: "));
   }
+
+  void wrote(long id, String field) {
+    log.append(
+        List.of(
+            new EventLog.NewEvent(
+                "memory",
+                "w" + id + "-" + System.nanoTime(),
+                "crm.lead",
+                id,
+                "write",
+                new ChangePayload(
+                        "write",
+                        List.of(field),
+                        Map.of(),
+                        Map.of(),
+                        2,
+                        null,
+                        "push",
+                        id,
+                        List.of(),
+                        0,
+                        Map.of(),
+                        null)
+                    .toJson())),
+        clock.instant());
+  }
+
+  /** How many times rule Fine's action ran on each lead, by the tasks it created. */
+  Map<Long, Long> fineRuns() {
+    Map<Long, Long> out = new java.util.TreeMap<>();
+    for (Map<String, Object> task : odoo.records("project.task").values()) {
+      String name = String.valueOf(task.get("name"));
+      if (name.startsWith("fine ")) {
+        out.merge(Long.parseLong(name.substring(5)), 1L, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void process_ruleWhoseDomainFailsAtRunTime_failsOnlyTheEventsItConcernsAndOthersRunOnce() {
+    rules.add(
+        new Rule(
+            "Broken",
+            "crm.lead",
+            true,
+            io.odoosidecar.rule.Trigger.ON_WRITE,
+            List.of("stage_id"),
+            null,
+            "[('user_id', '=', ref('base.no_such_user'))]",
+            Map.of(),
+            List.of(Map.of("state", "object_write", "update_path", "priority", "value", "1"))));
+    rules.add(
+        new Rule(
+            "Fine",
+            "crm.lead",
+            true,
+            io.odoosidecar.rule.Trigger.ON_WRITE,
+            List.of(),
+            null,
+            null,
+            Map.of(),
+            List.of(
+                Map.of(
+                    "state",
+                    "code",
+                    "code",
+                    "for rec in records:\n"
+                        + "    env['project.task'].create({'name': 'fine %s' % rec.id})\n"))));
+    List<Long> ids = leads(2);
+    long onlyFine = ids.get(0);
+    long both = ids.get(1);
+    wrote(onlyFine, "expected_revenue"); // not a field Broken watches
+    wrote(both, "stage_id");
+    Processor processor = processor(2);
+
+    processor.process(log.claim(1000, clock.instant()));
+
+    assertThat(fineRuns()).isEqualTo(Map.of(onlyFine, 1L, both, 1L));
+    assertThat(log.deadLetters()).isEmpty();
+    List<EventLog.Event> retried = log.claim(1000, clock.instant());
+    assertThat(retried)
+        .as("only the event Broken concerns is retried")
+        .extracting(EventLog.Event::recordId)
+        .containsExactly(both);
+
+    processor.process(retried); // the second and last attempt
+
+    assertThat(fineRuns())
+        .as("Fine's done action is not run again")
+        .isEqualTo(Map.of(onlyFine, 1L, both, 1L));
+    assertThat(log.deadLetters())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.recordId()).isEqualTo(both);
+              assertThat(e.lastError())
+                  .contains("rule 'Broken': domain: ")
+                  .contains("no_such_user");
+            });
+  }
 }

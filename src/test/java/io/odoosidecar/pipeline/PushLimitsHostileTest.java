@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PushLimitsHostileTest {
   static final String SECRET = PushEndpointTest.SECRET;
+  static final int MAX_BODY = 4 << 20;
 
   @TempDir Path dir;
   EventLog log;
@@ -40,13 +41,18 @@ class PushLimitsHostileTest {
     PushReceiver receiver =
         new PushReceiver(
             new PushReceiver.Settings(
-                Secret.of(SECRET), PushReceiver.Auth.SECRET, Duration.ofMinutes(5), 100, 50),
+                Secret.of(SECRET),
+                PushReceiver.Auth.SECRET,
+                Duration.ofMinutes(5),
+                100,
+                50,
+                MAX_BODY),
             log,
             java.util.Set.of("odoo"),
             () -> {},
             Clock.systemUTC(),
             () -> Map.of("models", Map.of()));
-    RpcEndpoint endpoint = new RpcEndpoint(receiver, 1 << 20);
+    RpcEndpoint endpoint = new RpcEndpoint(receiver, MAX_BODY);
     server =
         new HttpServer(
             "127.0.0.1",
@@ -131,6 +137,97 @@ class PushLimitsHostileTest {
             + event(Map.of("id", "3", "ids", ids));
 
     assertRefused(push(now(), events), 413, "push.max-records");
+  }
+
+  static String idList(int count) {
+    return "["
+        + String.join(
+            ",",
+            java.util.stream.IntStream.rangeClosed(1, count).mapToObj(String::valueOf).toList())
+        + "]";
+  }
+
+  static String nameList(int count, int length) {
+    return "["
+        + String.join(
+            ",",
+            java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> "\"" + ("f" + i + "_".repeat(length)).substring(0, length) + "\"")
+                .toList())
+        + "]";
+  }
+
+  @Test
+  void push_namingARecordTwiceInAnEvent_isRefusedWith400NamingTheIds() throws Exception {
+    assertRefused(push(now(), event(Map.of("ids", "[7,8,7]"))), 400, "events[0].ids");
+  }
+
+  @Test
+  void push_withMoreFieldsThanTheLimit_isRefusedWith400NamingTheFields() throws Exception {
+    assertRefused(
+        push(now(), event(Map.of("fields", nameList(PushReceiver.MAX_FIELDS + 1, 1)))),
+        400,
+        "events[0].fields");
+  }
+
+  @Test
+  void push_withAMessageLargerThanTheLimit_isRefusedWith400NamingTheMessage() throws Exception {
+    String message = "{\"body\":\"" + "m".repeat(PushReceiver.MAX_MESSAGE_BYTES) + "\"}";
+
+    assertRefused(
+        push(now(), event(Map.of("op", "\"message\"", "message", message))),
+        400,
+        "events[0].message");
+  }
+
+  @Test
+  void push_ofAMessageEventNamingSeveralRecords_isRefusedWith400NamingTheIds() throws Exception {
+    assertRefused(
+        push(
+            now(),
+            event(Map.of("op", "\"message\"", "ids", "[7,8]", "message", "{\"message_id\":3}"))),
+        400,
+        "events[0].ids");
+  }
+
+  @Test
+  void push_whosePayloadsWouldStoreFarMoreThanItsBody_isRefusedWith413NamingTheSetting()
+      throws Exception {
+    // 50 records (within push.max-records) each copying 1000 long field names and a large
+    // message: a body under 1 MB asking for tens of megabytes of payloads
+    String message = "{\"body\":\"" + "m".repeat(700_000) + "\"}";
+    String body =
+        push(
+            now(),
+            event(Map.of("ids", idList(50), "fields", nameList(1000, 100), "message", message)));
+    assertThat(body.length()).isLessThan(MAX_BODY);
+
+    assertRefused(body, 413, "push.max-body-bytes");
+  }
+
+  @Test
+  void push_withManyRecordsAndManyFieldsWithinTheBounds_isStored() throws Exception {
+    String body = push(now(), event(Map.of("ids", idList(50), "fields", nameList(1000, 20))));
+
+    HttpResponse<String> response = post("/jsonrpc", body);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"accepted\":50");
+  }
+
+  @Test
+  void push_ofAMessageEventAsTheAddonSendsIt_isStored() throws Exception {
+    String message =
+        "{\"message_id\":41,\"message_type\":\"comment\",\"is_internal\":false,"
+            + "\"subtype_internal\":false,\"author_share\":true}";
+
+    HttpResponse<String> response =
+        post(
+            "/jsonrpc",
+            push(now(), event(Map.of("op", "\"message\"", "fields", "[]", "message", message))));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"accepted\":1");
   }
 
   @Test
