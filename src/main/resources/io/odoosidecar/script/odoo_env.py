@@ -751,6 +751,14 @@ def _check(code, mode='exec'):
                 raise NameError('access to %s is not allowed in a code action (line %d)' % (name, line))
         if isinstance(node, _ast.Attribute) and _unsafe(node.attr):
             raise NameError('access to %s is not allowed in a code action (line %d)' % (node.attr, line))
+        # a class pattern reads its keywords as attributes of the matched value, and a mapping
+        # pattern's rest binds a name, as an attribute or a name would
+        for name in getattr(node, 'kwd_attrs', None) or ():
+            if _unsafe(name):
+                raise NameError('access to %s is not allowed in a code action (line %d)' % (name, line))
+        rest = getattr(node, 'rest', None)
+        if isinstance(rest, str) and rest.startswith('__'):
+            raise NameError('access to %s is not allowed in a code action (line %d)' % (rest, line))
         if isinstance(node, _ast.Name) and node.id in _FORBIDDEN:
             raise NameError("name '%s' is not allowed in a code action (line %d)" % (node.id, line))
     # compiled from the text, not the tree: the statement limit counts statements with a source

@@ -79,6 +79,12 @@ class PythonSandboxHostileTest {
         "action = '{0:{1.__class__}}'.format(1, 2)",
         "f = '{0[_ids]}{0.__init__.__globals__}'.format\naction = f(record)",
         "action = list(map(str.format, ['{0.__class__}'], [1]))",
+        "match relativedelta():\n    case relativedelta(__reduce_ex__=r):\n        ob = r(1)[1][1]\n"
+            + "match Command.create:\n    case ob(__globals__=g):\n        pass\n"
+            + "match g['__builtins__']:\n    case ob(__import__=imp):\n        pass\n"
+            + "action = str(imp('sys'))",
+        "match relativedelta():\n    case relativedelta(_apply=a):\n        action = str(a)",
+        "match {}:\n    case {**__builtins__}:\n        pass",
       })
   void run_introspection_isRefused(String code) {
     assertThatThrownBy(() -> run(code))
