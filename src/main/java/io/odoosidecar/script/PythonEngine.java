@@ -341,7 +341,8 @@ public final class PythonEngine implements AutoCloseable {
     }
     Slot slot = take();
     Execution execution = new Execution(slot);
-    arguments.set(1, execution.rpc(client, journal));
+    Rpc rpc = execution.rpc(client, journal);
+    arguments.set(1, rpc);
     boolean broken = true;
     running.add(execution);
     try {
@@ -367,6 +368,7 @@ public final class PythonEngine implements AutoCloseable {
           e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
       throw failure(e, execution.changes.get());
     } finally {
+      rpc.end();
       running.remove(execution);
       release(slot, broken || execution.stopped);
     }
@@ -388,16 +390,9 @@ public final class PythonEngine implements AutoCloseable {
       this.budget = new Budget(this::expire);
     }
 
-    ProxyExecutable rpc(OdooClient client, CallJournal journal) {
-      return arguments -> {
-        // the time-out stops runaway code, not a slow Odoo (bounded by the client's own)
-        budget.pause();
-        try {
-          return call(client, arguments[0].asString(), changes, journal);
-        } finally {
-          budget.resume();
-        }
-      };
+    Rpc rpc(OdooClient client, CallJournal journal) {
+      return new Rpc(
+          request -> call(client, request, changes, journal), budget::pause, budget::resume);
     }
 
     /** The answer; a failure of the code as it was thrown; a time-out or a stop as a failure. */
@@ -447,6 +442,51 @@ public final class PythonEngine implements AutoCloseable {
       result.completeExceptionally(
           new ScriptException("code action " + reason, 0, changes.get(), true));
       slot.stop();
+    }
+  }
+
+  /**
+   * The ORM proxy one execution hands to Python as its {@code env}'s way to Odoo. It serves that
+   * execution only: once the execution has ended, every call is refused, so that an {@code env}
+   * kept by code past its run (on an object a later run shares) cannot reach this run's client.
+   */
+  static final class Rpc implements ProxyExecutable {
+    static final String ENDED = "this env belongs to an execution that has ended";
+    private final java.util.function.Function<String, Object> work;
+    private final Runnable pause;
+    private final Runnable resume;
+    private volatile boolean ended;
+
+    /**
+     * @param work a call of the ORM proxy, its request in JSON
+     * @param pause called before the work: the time-out stops runaway code, not a slow Odoo
+     * @param resume called after it
+     */
+    Rpc(java.util.function.Function<String, Object> work, Runnable pause, Runnable resume) {
+      this.work = work;
+      this.pause = pause;
+      this.resume = resume;
+    }
+
+    @Override
+    public Object execute(Value... arguments) {
+      if (ended) {
+        throw new IllegalStateException(ENDED);
+      }
+      String request = arguments[0].asString();
+      pause.run();
+      try {
+        return work.apply(request);
+      } finally {
+        if (!ended) {
+          resume.run();
+        }
+      }
+    }
+
+    /** The execution has ended: no call is served any more. */
+    void end() {
+      ended = true;
     }
   }
 

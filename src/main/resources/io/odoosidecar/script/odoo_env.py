@@ -136,35 +136,15 @@ def timezone(name):
 
 
 class Command(metaclass=_Frozen):
+    # wrapped (_Call): a plain function would take attributes, which a later run would find
     CREATE, UPDATE, DELETE, UNLINK, LINK, CLEAR, SET = range(7)
-
-    @staticmethod
-    def create(values):
-        return (0, 0, values)
-
-    @staticmethod
-    def update(id, values):
-        return (1, id, values)
-
-    @staticmethod
-    def delete(id):
-        return (2, id, 0)
-
-    @staticmethod
-    def unlink(id):
-        return (3, id, 0)
-
-    @staticmethod
-    def link(id):
-        return (4, id, 0)
-
-    @staticmethod
-    def clear():
-        return (5, 0, 0)
-
-    @staticmethod
-    def set(ids):
-        return (6, 0, list(ids))
+    create = _Call(lambda values: (0, 0, values))
+    update = _Call(lambda id, values: (1, id, values))
+    delete = _Call(lambda id: (2, id, 0))
+    unlink = _Call(lambda id: (3, id, 0))
+    link = _Call(lambda id: (4, id, 0))
+    clear = _Call(lambda: (5, 0, 0))
+    set = _Call(lambda ids: (6, 0, list(ids)))
 
 
 # ------------------------------------------------------------------ the RPC-backed ORM
@@ -691,11 +671,15 @@ def _format_map(text, mapping):
     return str.format_map(text, mapping)
 
 
+# str.format as code gets it: shared by every run, so wrapped (no attribute can be set on it)
+_FORMATS = {'format': _Call(_format), 'format_map': _Call(_format_map)}
+
+
 def _attribute(value, name):
     """value.format or value.format_map, as the code wrote it: checked when value is a string."""
     if name not in ('format', 'format_map'):
         raise AttributeError('access to %r is not allowed in a code action' % (name,))
-    method = _format if name == 'format' else _format_map
+    method = _FORMATS[name]
     if value is str:
         return method
     if isinstance(value, str):
@@ -771,9 +755,17 @@ _WRITABLE = (_datetime.datetime, _datetime.date, _datetime.time, _datetime.timed
              _datetime.timezone, _datetime.tzinfo)
 _PRISTINE = tuple((cls, dict(cls.__dict__), tuple(cls.__dict__.values())) for cls in _WRITABLE)
 _ABSENT = object()
+# their methods are Python functions there, which take attributes: put back as well
+_FUNCTIONS = tuple((f, dict(f.__dict__)) for _, pristine, _ in _PRISTINE for f in pristine.values()
+                   if isinstance(f, type(_check)))
 
 
 def _restore():
+    for function, pristine in _FUNCTIONS:
+        now = function.__dict__
+        if len(now) != len(pristine) or any(now.get(k, _ABSENT) is not v for k, v in pristine.items()):
+            now.clear()
+            now.update(pristine)
     for cls, pristine, values in _PRISTINE:
         now = cls.__dict__
         if len(now) == len(values) and all(map(_is, now.values(), values)):

@@ -187,4 +187,54 @@ class PythonSandboxHostileTest {
       assertThat(odoo.calls("search_count")).as(holder).isZero();
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Command.create",
+        "Command.set",
+        "str.format",
+        "'x'.format_map",
+        "datetime.date.isoformat",
+        "datetime.datetime.strftime",
+        "datetime.timedelta.total_seconds",
+      })
+  void run_envStashedOnASharedFunction_isNotFoundByTheNextRun(String holder) {
+    tryRun(odoo, holder + ".stash = env");
+    odoo.resetCalls();
+    other.resetCalls();
+    assertThatThrownBy(
+            () ->
+                engine.run(
+                    "action = " + holder + ".stash['crm.lead'].search_count([])",
+                    other,
+                    2,
+                    "crm.lead",
+                    lead()))
+        .as(holder)
+        .isInstanceOf(PythonEngine.ScriptException.class)
+        .hasMessageContaining("stash");
+    assertThat(odoo.calls("search_count")).as(holder).isZero();
+    assertThat(other.calls("search_count")).as(holder).isZero();
+  }
+
+  @Test
+  void rpc_afterItsExecutionEnded_refusesTheCall() {
+    List<String> served = new java.util.ArrayList<>();
+    PythonEngine.Rpc rpc =
+        new PythonEngine.Rpc(
+            request -> {
+              served.add(request);
+              return "[]";
+            },
+            () -> {},
+            () -> {});
+    org.graalvm.polyglot.Value request = org.graalvm.polyglot.Value.asValue("[\"a\"]");
+    assertThat(rpc.execute(request)).isEqualTo("[]");
+    rpc.end();
+    assertThatThrownBy(() -> rpc.execute(request))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("execution that has ended");
+    assertThat(served).hasSize(1);
+  }
 }
