@@ -687,10 +687,21 @@ def _attribute(value, name):
     return getattr(value, name)
 
 
+try:
+    from unicodedata import normalize as _normalize
+
+    def _nfkc(text):
+        """The text as the parser reads its names: .\uff46ormat (a fullwidth f) is .format."""
+        return text if text.isascii() else _normalize('NFKC', text)
+except ImportError:  # no shortcut then: every code is rewritten
+    def _nfkc(text):
+        return text if text.isascii() else 'format'
+
+
 def _guard_formats(code, tree):
     """The code's text with every value.format (and format_map) read through _attribute: a format
     string is only known at run time, and it walks attributes the check cannot see."""
-    if 'format' not in code:
+    if 'format' not in _nfkc(code):
         return code
     inside = set()
     for node in _ast.walk(tree):
@@ -710,7 +721,7 @@ def _guard_formats(code, tree):
                                   % (node.attr, node.lineno))
             end = at(node.end_lineno, node.end_col_offset)
             dot = data.rfind(b'.', at(node.value.end_lineno, node.value.end_col_offset), end)
-            if dot < 0 or data[dot + 1:end].strip() != node.attr.encode():
+            if dot < 0 or _nfkc(data[dot + 1:end].decode('utf-8')).strip() != node.attr:
                 raise SyntaxError('write .%s right after its value in a code action (line %d)'
                                   % (node.attr, node.lineno))
             breaks = data[dot:end].count(b'\n')
@@ -730,20 +741,21 @@ def _check(code, mode='exec'):
             raise SyntaxError('import is not allowed in a code action (line %d)' % line)
         if isinstance(node, (_ast.Global, _ast.Nonlocal)):
             raise SyntaxError('global and nonlocal are not allowed in a code action (line %d)' % line)
+        # names as a parser that normalises them (NFKC, as CPython's does) would look them up
         for name in (getattr(node, 'id', None), getattr(node, 'name', None), getattr(node, 'arg', None)):
-            if isinstance(name, str) and name.startswith('__'):
+            if isinstance(name, str) and _nfkc(name).startswith('__'):
                 raise NameError('access to %s is not allowed in a code action (line %d)' % (name, line))
-        if isinstance(node, _ast.Attribute) and _unsafe(node.attr):
+        if isinstance(node, _ast.Attribute) and _unsafe(_nfkc(node.attr)):
             raise NameError('access to %s is not allowed in a code action (line %d)' % (node.attr, line))
         # a class pattern reads its keywords as attributes of the matched value, and a mapping
         # pattern's rest binds a name, as an attribute or a name would
         for name in getattr(node, 'kwd_attrs', None) or ():
-            if _unsafe(name):
+            if _unsafe(_nfkc(name)):
                 raise NameError('access to %s is not allowed in a code action (line %d)' % (name, line))
         rest = getattr(node, 'rest', None)
         if isinstance(rest, str) and rest.startswith('__'):
             raise NameError('access to %s is not allowed in a code action (line %d)' % (rest, line))
-        if isinstance(node, _ast.Name) and node.id in _FORBIDDEN:
+        if isinstance(node, _ast.Name) and _nfkc(node.id) in _FORBIDDEN:
             raise NameError("name '%s' is not allowed in a code action (line %d)" % (node.id, line))
     # compiled from the text, not the tree: the statement limit counts statements with a source
     return compile(_guard_formats(code, tree), '<action>', mode)

@@ -237,4 +237,26 @@ class PythonSandboxHostileTest {
         .hasMessageContaining("execution that has ended");
     assertThat(served).hasSize(1);
   }
+
+  /**
+   * Names written with compatibility characters (a fullwidth f, a fullwidth low line): a parser
+   * that normalises identifiers (NFKC) reads them as the plain names, which the format guard and
+   * the check must then see too. GraalPy's parser keeps them as written, so they fail as unknown
+   * attributes or invalid characters; either way nothing of the internals comes out.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "action = '{0.env.__init__.__globals__}'.\uff46ormat(record)",
+        "action = '{x.env._rpc_call}'.\uff46ormat\u005f\uff4dap({'x': record})",
+        "action = str(record.\uff3f\uff3fclass\uff3f\uff3f)",
+        "action = str(\uff3f\uff3fbuiltins\uff3f\uff3f)",
+        "action = str(record.env.\uff3fcache)",
+      })
+  void run_compatibilityCharactersInNames_revealNothing(String code) {
+    assertThatThrownBy(() -> run(code))
+        .isInstanceOf(PythonEngine.ScriptException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("<function", "_rpc_call'"));
+    assertThat(run("action = 'alive'")).isEqualTo("alive");
+  }
 }
