@@ -228,7 +228,8 @@ class PythonSandboxHostileTest {
               return "[]";
             },
             () -> {},
-            () -> {});
+            () -> {},
+            new PythonEngine.HostMark());
     org.graalvm.polyglot.Value request = org.graalvm.polyglot.Value.asValue("[\"a\"]");
     assertThat(rpc.execute(request)).isEqualTo("[]");
     rpc.end();
