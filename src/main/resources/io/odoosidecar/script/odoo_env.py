@@ -768,16 +768,20 @@ _WRITABLE = (_datetime.datetime, _datetime.date, _datetime.time, _datetime.timed
 _PRISTINE = tuple((cls, dict(cls.__dict__), tuple(cls.__dict__.values())) for cls in _WRITABLE)
 _ABSENT = object()
 # their methods are Python functions there, which take attributes: put back as well
-_FUNCTIONS = tuple((f, dict(f.__dict__)) for _, pristine, _ in _PRISTINE for f in pristine.values()
-                   if isinstance(f, type(_check)))
+_FUNCTIONS = tuple((f.__dict__, dict(f.__dict__)) for _, pristine, _ in _PRISTINE
+                   for f in pristine.values() if isinstance(f, type(_check)))
+_FUNCTION_DICTS = tuple(now for now, _ in _FUNCTIONS)
+# code can only add to them (their own names, if any, start with _, which code cannot set): a
+# change shows in their sizes, which is all that is compared when nothing changed
+_FUNCTION_SIZES = tuple(len(now) for now in _FUNCTION_DICTS)
 
 
 def _restore():
-    for function, pristine in _FUNCTIONS:
-        now = function.__dict__
-        if len(now) != len(pristine) or any(now.get(k, _ABSENT) is not v for k, v in pristine.items()):
-            now.clear()
-            now.update(pristine)
+    if tuple(map(len, _FUNCTION_DICTS)) != _FUNCTION_SIZES:
+        for now, pristine in _FUNCTIONS:
+            if len(now) != len(pristine) or any(now.get(k, _ABSENT) is not v for k, v in pristine.items()):
+                now.clear()
+                now.update(pristine)
     for cls, pristine, values in _PRISTINE:
         now = cls.__dict__
         if len(now) == len(values) and all(map(_is, now.values(), values)):
