@@ -131,6 +131,9 @@ public final class PythonEngine implements AutoCloseable {
   /** How long a cancelled execution has to stop before its thread is stopped. */
   private static final Duration GRACE = Duration.ofMillis(500);
 
+  /** How often a stop waits to see a thread come back from a host call. */
+  private static final Duration HOST_POLL = Duration.ofMillis(20);
+
   private final BlockingQueue<Slot> idle;
   private final Set<Slot> slots = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final Set<Execution> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -341,7 +344,8 @@ public final class PythonEngine implements AutoCloseable {
     }
     Slot slot = take();
     Execution execution = new Execution(slot);
-    arguments.set(1, execution.rpc(client, journal));
+    Rpc rpc = execution.rpc(client, journal);
+    arguments.set(1, rpc);
     boolean broken = true;
     running.add(execution);
     try {
@@ -367,6 +371,7 @@ public final class PythonEngine implements AutoCloseable {
           e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
       throw failure(e, execution.changes.get());
     } finally {
+      rpc.end();
       running.remove(execution);
       release(slot, broken || execution.stopped);
     }
@@ -388,16 +393,12 @@ public final class PythonEngine implements AutoCloseable {
       this.budget = new Budget(this::expire);
     }
 
-    ProxyExecutable rpc(OdooClient client, CallJournal journal) {
-      return arguments -> {
-        // the time-out stops runaway code, not a slow Odoo (bounded by the client's own)
-        budget.pause();
-        try {
-          return call(client, arguments[0].asString(), changes, journal);
-        } finally {
-          budget.resume();
-        }
-      };
+    Rpc rpc(OdooClient client, CallJournal journal) {
+      return new Rpc(
+          request -> call(client, request, changes, journal),
+          budget::pause,
+          budget::resume,
+          slot.host);
     }
 
     /** The answer; a failure of the code as it was thrown; a time-out or a stop as a failure. */
@@ -447,6 +448,103 @@ public final class PythonEngine implements AutoCloseable {
       result.completeExceptionally(
           new ScriptException("code action " + reason, 0, changes.get(), true));
       slot.stop();
+    }
+  }
+
+  /**
+   * The ORM proxy one execution hands to Python as its {@code env}'s way to Odoo. It serves that
+   * execution only: once the execution has ended, every call is refused, so that an {@code env}
+   * kept by code past its run (on an object a later run shares) cannot reach this run's client.
+   */
+  static final class Rpc implements ProxyExecutable {
+    static final String ENDED = "this env belongs to an execution that has ended";
+    private final java.util.function.Function<String, Object> work;
+    private final Runnable pause;
+    private final Runnable resume;
+    private final HostMark host;
+    private volatile boolean ended;
+
+    /**
+     * @param work a call of the ORM proxy, its request in JSON
+     * @param pause called before the work: the time-out stops runaway code, not a slow Odoo
+     * @param resume called after it
+     * @param host the mark of the thread's host calls, which keeps the time-out's thread stop out
+     */
+    Rpc(
+        java.util.function.Function<String, Object> work,
+        Runnable pause,
+        Runnable resume,
+        HostMark host) {
+      this.work = work;
+      this.pause = pause;
+      this.resume = resume;
+      this.host = host;
+    }
+
+    @Override
+    public Object execute(Value... arguments) {
+      if (ended) {
+        throw new IllegalStateException(ENDED);
+      }
+      String request = arguments[0].asString();
+      if (!host.enter()) {
+        throw new IllegalStateException("code action stopped");
+      }
+      try {
+        pause.run();
+        try {
+          return work.apply(request);
+        } finally {
+          if (!ended) {
+            resume.run();
+          }
+        }
+      } finally {
+        host.leave();
+      }
+    }
+
+    /** The execution has ended: no call is served any more. */
+    void end() {
+      ended = true;
+    }
+  }
+
+  /**
+   * Whether a slot's thread is in the sidecar's own code, called from Python (the ORM proxy: the
+   * HTTP client, the journal): {@link Thread#stop} must never land there, where it could break the
+   * journal or leave a change Odoo made unwritten. A stop and a host call exclude each other: once
+   * the thread is stopped, no host call starts.
+   */
+  static final class HostMark {
+    private boolean inHost;
+    private boolean stopping;
+
+    /** A host call starts; false when the thread is being stopped (the call must not start). */
+    synchronized boolean enter() {
+      if (stopping) {
+        return false;
+      }
+      inHost = true;
+      return true;
+    }
+
+    synchronized void leave() {
+      inHost = false;
+    }
+
+    synchronized boolean inHost() {
+      return inHost;
+    }
+
+    /** Runs {@code stop} unless the thread is in a host call; whether it ran. */
+    synchronized boolean stopOutside(Runnable stop) {
+      if (inHost) {
+        return false;
+      }
+      stopping = true;
+      stop.run();
+      return true;
     }
   }
 
@@ -669,6 +767,7 @@ public final class PythonEngine implements AutoCloseable {
     private volatile Thread runner;
     private volatile Context context;
     private volatile boolean executing;
+    final HostMark host = new HostMark();
 
     Slot(int number) {
       this.thread =
@@ -759,9 +858,22 @@ public final class PythonEngine implements AutoCloseable {
       Thread t = runner;
       try {
         Thread.sleep(GRACE.toMillis()); // the cancel first: it stops code that polls cleanly
-        if (t != null && executing && t.isAlive() && busy(t)) {
-          LOG.warn("{} did not stop when cancelled: stopping the thread", t.getName());
-          t.stop();
+        while (t != null && executing && t.isAlive()) {
+          if (host.inHost()) {
+            // never inside the sidecar's own code: the call is bounded by Odoo's request time-out,
+            // and the cancelled context stops the code once it is back in Python
+            while (host.inHost() && executing) {
+              Thread.sleep(HOST_POLL.toMillis());
+            }
+            Thread.sleep(GRACE.toMillis());
+            continue;
+          }
+          if (busy(t) && host.stopOutside(t::stop)) {
+            LOG.warn("{} did not stop when cancelled: stopped the thread", t.getName());
+          }
+          if (!host.inHost()) {
+            return;
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -136,35 +136,15 @@ def timezone(name):
 
 
 class Command(metaclass=_Frozen):
+    # wrapped (_Call): a plain function would take attributes, which a later run would find
     CREATE, UPDATE, DELETE, UNLINK, LINK, CLEAR, SET = range(7)
-
-    @staticmethod
-    def create(values):
-        return (0, 0, values)
-
-    @staticmethod
-    def update(id, values):
-        return (1, id, values)
-
-    @staticmethod
-    def delete(id):
-        return (2, id, 0)
-
-    @staticmethod
-    def unlink(id):
-        return (3, id, 0)
-
-    @staticmethod
-    def link(id):
-        return (4, id, 0)
-
-    @staticmethod
-    def clear():
-        return (5, 0, 0)
-
-    @staticmethod
-    def set(ids):
-        return (6, 0, list(ids))
+    create = _Call(lambda values: (0, 0, values))
+    update = _Call(lambda id, values: (1, id, values))
+    delete = _Call(lambda id: (2, id, 0))
+    unlink = _Call(lambda id: (3, id, 0))
+    link = _Call(lambda id: (4, id, 0))
+    clear = _Call(lambda: (5, 0, 0))
+    set = _Call(lambda ids: (6, 0, list(ids)))
 
 
 # ------------------------------------------------------------------ the RPC-backed ORM
@@ -691,11 +671,15 @@ def _format_map(text, mapping):
     return str.format_map(text, mapping)
 
 
+# str.format as code gets it: shared by every run, so wrapped (no attribute can be set on it)
+_FORMATS = {'format': _Call(_format), 'format_map': _Call(_format_map)}
+
+
 def _attribute(value, name):
     """value.format or value.format_map, as the code wrote it: checked when value is a string."""
     if name not in ('format', 'format_map'):
         raise AttributeError('access to %r is not allowed in a code action' % (name,))
-    method = _format if name == 'format' else _format_map
+    method = _FORMATS[name]
     if value is str:
         return method
     if isinstance(value, str):
@@ -703,10 +687,21 @@ def _attribute(value, name):
     return getattr(value, name)
 
 
+try:
+    from unicodedata import normalize as _normalize
+
+    def _nfkc(text):
+        """The text as the parser reads its names: .\uff46ormat (a fullwidth f) is .format."""
+        return text if text.isascii() else _normalize('NFKC', text)
+except ImportError:  # no shortcut then: every code is rewritten
+    def _nfkc(text):
+        return text if text.isascii() else 'format'
+
+
 def _guard_formats(code, tree):
     """The code's text with every value.format (and format_map) read through _attribute: a format
     string is only known at run time, and it walks attributes the check cannot see."""
-    if 'format' not in code:
+    if 'format' not in _nfkc(code):
         return code
     inside = set()
     for node in _ast.walk(tree):
@@ -726,7 +721,7 @@ def _guard_formats(code, tree):
                                   % (node.attr, node.lineno))
             end = at(node.end_lineno, node.end_col_offset)
             dot = data.rfind(b'.', at(node.value.end_lineno, node.value.end_col_offset), end)
-            if dot < 0 or data[dot + 1:end].strip() != node.attr.encode():
+            if dot < 0 or _nfkc(data[dot + 1:end].decode('utf-8')).strip() != node.attr:
                 raise SyntaxError('write .%s right after its value in a code action (line %d)'
                                   % (node.attr, node.lineno))
             breaks = data[dot:end].count(b'\n')
@@ -746,12 +741,21 @@ def _check(code, mode='exec'):
             raise SyntaxError('import is not allowed in a code action (line %d)' % line)
         if isinstance(node, (_ast.Global, _ast.Nonlocal)):
             raise SyntaxError('global and nonlocal are not allowed in a code action (line %d)' % line)
+        # names as a parser that normalises them (NFKC, as CPython's does) would look them up
         for name in (getattr(node, 'id', None), getattr(node, 'name', None), getattr(node, 'arg', None)):
-            if isinstance(name, str) and name.startswith('__'):
+            if isinstance(name, str) and _nfkc(name).startswith('__'):
                 raise NameError('access to %s is not allowed in a code action (line %d)' % (name, line))
-        if isinstance(node, _ast.Attribute) and _unsafe(node.attr):
+        if isinstance(node, _ast.Attribute) and _unsafe(_nfkc(node.attr)):
             raise NameError('access to %s is not allowed in a code action (line %d)' % (node.attr, line))
-        if isinstance(node, _ast.Name) and node.id in _FORBIDDEN:
+        # a class pattern reads its keywords as attributes of the matched value, and a mapping
+        # pattern's rest binds a name, as an attribute or a name would
+        for name in getattr(node, 'kwd_attrs', None) or ():
+            if _unsafe(_nfkc(name)):
+                raise NameError('access to %s is not allowed in a code action (line %d)' % (name, line))
+        rest = getattr(node, 'rest', None)
+        if isinstance(rest, str) and rest.startswith('__'):
+            raise NameError('access to %s is not allowed in a code action (line %d)' % (rest, line))
+        if isinstance(node, _ast.Name) and _nfkc(node.id) in _FORBIDDEN:
             raise NameError("name '%s' is not allowed in a code action (line %d)" % (node.id, line))
     # compiled from the text, not the tree: the statement limit counts statements with a source
     return compile(_guard_formats(code, tree), '<action>', mode)
@@ -763,9 +767,21 @@ _WRITABLE = (_datetime.datetime, _datetime.date, _datetime.time, _datetime.timed
              _datetime.timezone, _datetime.tzinfo)
 _PRISTINE = tuple((cls, dict(cls.__dict__), tuple(cls.__dict__.values())) for cls in _WRITABLE)
 _ABSENT = object()
+# their methods are Python functions there, which take attributes: put back as well
+_FUNCTIONS = tuple((f.__dict__, dict(f.__dict__)) for _, pristine, _ in _PRISTINE
+                   for f in pristine.values() if isinstance(f, type(_check)))
+_FUNCTION_DICTS = tuple(now for now, _ in _FUNCTIONS)
+# code can only add to them (their own names, if any, start with _, which code cannot set): a
+# change shows in their sizes, which is all that is compared when nothing changed
+_FUNCTION_SIZES = tuple(len(now) for now in _FUNCTION_DICTS)
 
 
 def _restore():
+    if tuple(map(len, _FUNCTION_DICTS)) != _FUNCTION_SIZES:
+        for now, pristine in _FUNCTIONS:
+            if len(now) != len(pristine) or any(now.get(k, _ABSENT) is not v for k, v in pristine.items()):
+                now.clear()
+                now.update(pristine)
     for cls, pristine, values in _PRISTINE:
         now = cls.__dict__
         if len(now) == len(values) and all(map(_is, now.values(), values)):

@@ -79,6 +79,12 @@ class PythonSandboxHostileTest {
         "action = '{0:{1.__class__}}'.format(1, 2)",
         "f = '{0[_ids]}{0.__init__.__globals__}'.format\naction = f(record)",
         "action = list(map(str.format, ['{0.__class__}'], [1]))",
+        "match relativedelta():\n    case relativedelta(__reduce_ex__=r):\n        ob = r(1)[1][1]\n"
+            + "match Command.create:\n    case ob(__globals__=g):\n        pass\n"
+            + "match g['__builtins__']:\n    case ob(__import__=imp):\n        pass\n"
+            + "action = str(imp('sys'))",
+        "match relativedelta():\n    case relativedelta(_apply=a):\n        action = str(a)",
+        "match {}:\n    case {**__builtins__}:\n        pass",
       })
   void run_introspection_isRefused(String code) {
     assertThatThrownBy(() -> run(code))
@@ -180,5 +186,78 @@ class PythonSandboxHostileTest {
           .isInstanceOf(PythonEngine.ScriptException.class);
       assertThat(odoo.calls("search_count")).as(holder).isZero();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Command.create",
+        "Command.set",
+        "str.format",
+        "'x'.format_map",
+        "datetime.date.isoformat",
+        "datetime.datetime.strftime",
+        "datetime.timedelta.total_seconds",
+      })
+  void run_envStashedOnASharedFunction_isNotFoundByTheNextRun(String holder) {
+    tryRun(odoo, holder + ".stash = env");
+    odoo.resetCalls();
+    other.resetCalls();
+    assertThatThrownBy(
+            () ->
+                engine.run(
+                    "action = " + holder + ".stash['crm.lead'].search_count([])",
+                    other,
+                    2,
+                    "crm.lead",
+                    lead()))
+        .as(holder)
+        .isInstanceOf(PythonEngine.ScriptException.class)
+        .hasMessageContaining("stash");
+    assertThat(odoo.calls("search_count")).as(holder).isZero();
+    assertThat(other.calls("search_count")).as(holder).isZero();
+  }
+
+  @Test
+  void rpc_afterItsExecutionEnded_refusesTheCall() {
+    List<String> served = new java.util.ArrayList<>();
+    PythonEngine.Rpc rpc =
+        new PythonEngine.Rpc(
+            request -> {
+              served.add(request);
+              return "[]";
+            },
+            () -> {},
+            () -> {},
+            new PythonEngine.HostMark());
+    org.graalvm.polyglot.Value request = org.graalvm.polyglot.Value.asValue("[\"a\"]");
+    assertThat(rpc.execute(request)).isEqualTo("[]");
+    rpc.end();
+    assertThatThrownBy(() -> rpc.execute(request))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("execution that has ended");
+    assertThat(served).hasSize(1);
+  }
+
+  /**
+   * Names written with compatibility characters (a fullwidth f, a fullwidth low line): a parser
+   * that normalises identifiers (NFKC) reads them as the plain names, which the format guard and
+   * the check must then see too. GraalPy's parser keeps them as written, so they fail as unknown
+   * attributes or invalid characters; either way nothing of the internals comes out.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "action = '{0.env.__init__.__globals__}'.\uff46ormat(record)",
+        "action = '{x.env._rpc_call}'.\uff46ormat\u005f\uff4dap({'x': record})",
+        "action = str(record.\uff3f\uff3fclass\uff3f\uff3f)",
+        "action = str(\uff3f\uff3fbuiltins\uff3f\uff3f)",
+        "action = str(record.env.\uff3fcache)",
+      })
+  void run_compatibilityCharactersInNames_revealNothing(String code) {
+    assertThatThrownBy(() -> run(code))
+        .isInstanceOf(PythonEngine.ScriptException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("<function", "_rpc_call'"));
+    assertThat(run("action = 'alive'")).isEqualTo("alive");
   }
 }

@@ -100,4 +100,124 @@ class PythonTimeoutHostileTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isLessThan(2_500);
     assertThat(failure).isInstanceOf(PythonEngine.ScriptException.class);
   }
+
+  /**
+   * An ORM call that is still in the sidecar's own code (here spinning, as a socket read does) when
+   * the execution is stopped: the thread is not stopped there, the call ends as it would have, and
+   * the caller has its failure at once.
+   */
+  @Test
+  void stop_whileAnOrmCallIsInTheSidecarsCode_leavesTheCallToEnd() throws Exception {
+    PythonEngine own = new PythonEngine(1, Long.MAX_VALUE / 2, Duration.ofSeconds(20));
+    own.warmUp();
+    SpinningOdoo spinning = new SpinningOdoo(odoo, Duration.ofMillis(1_800));
+    java.util.concurrent.CompletableFuture<Throwable> caller =
+        new java.util.concurrent.CompletableFuture<>();
+    Thread worker =
+        new Thread(
+            () -> {
+              try {
+                own.run(
+                    "action = len(env['crm.lead'].search([]))", spinning, 2, "crm.lead", oneLead());
+                caller.complete(null);
+              } catch (RuntimeException e) {
+                caller.complete(e);
+              }
+            });
+    worker.start();
+    try {
+      assertThat(spinning.entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      worker.interrupt(); // the sidecar stops: the code is stopped rather than waited for
+      Throwable failure = caller.get(3, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(failure).isInstanceOf(PythonEngine.ScriptException.class);
+      assertThat(((PythonEngine.ScriptException) failure).timedOut()).isTrue();
+      assertThat(spinning.left.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(spinning.failure.get()).isNull();
+      assertThat(own.run("action = 'next'", odoo, 2, "crm.lead", oneLead()).action())
+          .isEqualTo("next");
+    } finally {
+      own.close();
+    }
+  }
+
+  /** The in-memory Odoo, its search spinning for a while first (RUNNABLE, as in a read). */
+  static final class SpinningOdoo implements io.odoosidecar.odoo.OdooClient {
+    final MemoryOdoo delegate;
+    final Duration spin;
+    final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch left = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
+    SpinningOdoo(MemoryOdoo delegate, Duration spin) {
+      this.delegate = delegate;
+      this.spin = spin;
+    }
+
+    @Override
+    public Object executeKw(
+        String model, String method, List<?> args, java.util.Map<String, ?> kwargs) {
+      if (!"search".equals(method)) {
+        return delegate.executeKw(model, method, args, kwargs);
+      }
+      entered.countDown();
+      try {
+        long end = System.nanoTime() + spin.toNanos();
+        while (System.nanoTime() < end) {
+          Thread.onSpinWait();
+        }
+        return delegate.executeKw(model, method, args, kwargs);
+      } catch (Throwable e) { // NOPMD - a ThreadDeath landing here is what is looked for
+        failure.set(e);
+        throw e;
+      } finally {
+        left.countDown();
+      }
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public String database() {
+      return delegate.database();
+    }
+
+    @Override
+    public io.odoosidecar.odoo.TransportKind transport() {
+      return delegate.transport();
+    }
+
+    @Override
+    public io.odoosidecar.odoo.ServerVersion version() {
+      return delegate.version();
+    }
+
+    @Override
+    public long authenticate() {
+      return delegate.authenticate();
+    }
+
+    @Override
+    public io.odoosidecar.odoo.OdooClient withContext(java.util.Map<String, ?> context) {
+      return this;
+    }
+
+    @Override
+    public java.util.Map<String, io.odoosidecar.odoo.FieldInfo> fieldsGet(String model) {
+      return delegate.fieldsGet(model);
+    }
+
+    @Override
+    public void invalidateFields(String model) {
+      delegate.invalidateFields(model);
+    }
+
+    @Override
+    public void close() {
+      // the delegate is shared by the class's tests
+    }
+  }
 }
