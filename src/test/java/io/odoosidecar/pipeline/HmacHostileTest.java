@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.odoosidecar.odoo.Secret;
 import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.RpcEndpoint;
-import io.odoosidecar.server.Status;
+import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,16 +45,7 @@ class HmacHostileTest {
             Clock.systemUTC(),
             () -> Map.of("models", Map.of("res.partner", Map.of())));
     RpcEndpoint endpoint = new RpcEndpoint(receiver, 1 << 20);
-    server =
-        new HttpServer(
-            "127.0.0.1",
-            0,
-            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
-            Map.of(
-                "/xmlrpc/2/common", endpoint.xmlrpc("common"),
-                "/xmlrpc/2/object", endpoint.xmlrpc("object"),
-                "/jsonrpc", endpoint.jsonrpc()));
-    server.start();
+    server = TestServers.started(TestServers.rpcRoutes(endpoint));
   }
 
   @AfterEach

@@ -13,7 +13,7 @@ import io.odoosidecar.odoo.Secret;
 import io.odoosidecar.odoo.TransportKind;
 import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.RpcEndpoint;
-import io.odoosidecar.server.Status;
+import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,16 +55,7 @@ class PushEndpointTest {
             Clock.systemUTC(),
             () -> Map.of("models", Map.of()));
     RpcEndpoint endpoint = new RpcEndpoint(receiver, maxBody);
-    server =
-        new HttpServer(
-            "127.0.0.1",
-            0,
-            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
-            Map.of(
-                "/xmlrpc/2/common", endpoint.xmlrpc("common"),
-                "/xmlrpc/2/object", endpoint.xmlrpc("object"),
-                "/jsonrpc", endpoint.jsonrpc()));
-    server.start();
+    server = TestServers.started(TestServers.rpcRoutes(endpoint));
   }
 
   @AfterEach

@@ -10,7 +10,7 @@ import io.odoosidecar.odoo.Secret;
 import io.odoosidecar.odoo.TransportKind;
 import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.RpcEndpoint;
-import io.odoosidecar.server.Status;
+import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,10 +60,7 @@ class SlowClientHostileTest {
             () -> Map.of("models", Map.of()));
     RpcEndpoint endpoint = new RpcEndpoint(receiver, 1 << 20, DEADLINE);
     server =
-        new HttpServer(
-            "127.0.0.1",
-            0,
-            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
+        TestServers.started(
             Map.of(
                 "/xmlrpc/2/common", endpoint.xmlrpc("common"),
                 "/xmlrpc/2/object", endpoint.xmlrpc("object"),
@@ -80,7 +77,6 @@ class SlowClientHostileTest {
                             DEADLINE)
                         .handler()),
             new HttpServer.Timeouts(DEADLINE, Duration.ofSeconds(5)));
-    server.start();
   }
 
   @AfterEach

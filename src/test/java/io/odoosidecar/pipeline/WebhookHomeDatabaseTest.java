@@ -6,7 +6,7 @@ import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.server.HttpServer;
-import io.odoosidecar.server.Status;
+import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -61,13 +61,7 @@ class WebhookHomeDatabaseTest {
             Clock.systemUTC(),
             1 << 16,
             Duration.ofSeconds(5));
-    server =
-        new HttpServer(
-            "127.0.0.1",
-            0,
-            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
-            Map.of("/web/hook/", receiver.handler()));
-    server.start();
+    server = TestServers.started(Map.of("/web/hook/", receiver.handler()));
   }
 
   @AfterEach

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.RuleFiles;
 import io.odoosidecar.server.HttpServer;
-import io.odoosidecar.server.Status;
+import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,13 +47,7 @@ class WebhookHostileTest {
     receiver =
         new WebhookReceiver(
             () -> List.of(rule), "memory", odoo, log, () -> {}, Clock.systemUTC(), 1 << 16);
-    server =
-        new HttpServer(
-            "127.0.0.1",
-            0,
-            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
-            Map.of("/web/hook/", receiver.handler()));
-    server.start();
+    server = TestServers.started(Map.of("/web/hook/", receiver.handler()));
   }
 
   @AfterEach

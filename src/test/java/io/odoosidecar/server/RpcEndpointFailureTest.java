@@ -47,13 +47,7 @@ class RpcEndpointFailureTest {
 
   private HttpResponse<String> call(RpcEndpoint.Service service) throws Exception {
     RpcEndpoint endpoint = new RpcEndpoint(service, 1 << 16);
-    server =
-        new HttpServer(
-            "127.0.0.1",
-            0,
-            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
-            Map.of("/jsonrpc", endpoint.jsonrpc()));
-    server.start();
+    server = TestServers.started(Map.of("/jsonrpc", endpoint.jsonrpc()));
     String body =
         "{\"jsonrpc\":\"2.0\",\"method\":\"call\",\"id\":1,\"params\":{\"service\":\"object\","
             + "\"method\":\"execute_kw\",\"args\":[\"odoo\",1,\"s\",\"sidecar.event\",\"push\",[{}]]}}";

@@ -60,13 +60,7 @@ class XmlEndpointHostileTest {
           }
         };
     RpcEndpoint endpoint = new RpcEndpoint(service, 1 << 20);
-    server =
-        new HttpServer(
-            "127.0.0.1",
-            0,
-            () -> new Status("running", true, Map.of(), Map.of(), Map.of()),
-            Map.of("/xmlrpc/2/common", endpoint.xmlrpc("common")));
-    server.start();
+    server = TestServers.started(Map.of("/xmlrpc/2/common", endpoint.xmlrpc("common")));
   }
 
   @AfterEach
