@@ -52,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * no class lookup, no I/O, no threads, no processes, no native access, no environment; the code is
  * checked before it runs (no import, no dunder name, no global) and sees only a list of safe
  * builtins; a statement limit and a wall-clock time-out stop runaway code, and the context that ran
- * it is thrown away.
+ * it is thrown away. BJET's {@code env['bj.api.sync.config']._make_outbound_http_request(...)} is
+ * served by the sidecar's outbound sync ({@link OutboundSync}, see {@link OutboundCall}), through
+ * the same host call as the ORM's.
  */
 public final class PythonEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PythonEngine.class);
@@ -144,6 +146,7 @@ public final class PythonEngine implements AutoCloseable {
   private final Duration timeout;
   private final ScheduledExecutorService watchdog;
   private final String bootstrap;
+  private volatile OutboundSync outbound = OutboundSync.NONE;
   private int created;
 
   /**
@@ -213,6 +216,17 @@ public final class PythonEngine implements AutoCloseable {
     return timeout;
   }
 
+  /**
+   * Sets the outbound API sync code actions reach through {@code
+   * env['bj.api.sync.config']._make_outbound_http_request(...)} when a run names none (by default
+   * {@link OutboundSync#NONE}: the call fails with a {@code UserError} saying no sync is
+   * configured).
+   */
+  public PythonEngine withOutboundSync(OutboundSync sync) {
+    this.outbound = java.util.Objects.requireNonNull(sync, "sync");
+    return this;
+  }
+
   /** Creates one context ahead, so that the first execution does not pay for it. */
   public void warmUp() {
     release(take(), false);
@@ -258,6 +272,23 @@ public final class PythonEngine implements AutoCloseable {
       List<Long> ids,
       Map<Long, Map<String, Object>> known,
       CallJournal journal) {
+    return run(code, client, uid, model, ids, known, journal, outbound);
+  }
+
+  /**
+   * Runs {@code code} as {@link #run(String, OdooClient, long, String, List, Map, CallJournal)}
+   * does, its {@code env['bj.api.sync.config']._make_outbound_http_request(...)} calls carried to
+   * {@code sync} (see {@link OutboundCall}) rather than to the engine's.
+   */
+  public Result run(
+      String code,
+      OdooClient client,
+      long uid,
+      String model,
+      List<Long> ids,
+      Map<Long, Map<String, Object>> known,
+      CallJournal journal,
+      OutboundSync sync) {
     List<String> logs = new ArrayList<>();
     ProxyExecutable sink =
         arguments -> {
@@ -267,7 +298,7 @@ public final class PythonEngine implements AutoCloseable {
           return null;
         };
     String action =
-        execute("code action", "run", code, client, uid, model, ids, known, journal, sink);
+        execute("code action", "run", code, client, uid, model, ids, known, journal, sync, sink);
     try {
       return new Result(JSON.readValue(action, Object.class), logs);
     } catch (JsonProcessingException e) {
@@ -295,7 +326,16 @@ public final class PythonEngine implements AutoCloseable {
       Map<Long, Map<String, Object>> known) {
     String out =
         execute(
-            "expression", "evaluate", expression, client, uid, model, ids, known, CallJournal.NONE);
+            "expression",
+            "evaluate",
+            expression,
+            client,
+            uid,
+            model,
+            ids,
+            known,
+            CallJournal.NONE,
+            outbound);
     try {
       Map<String, Object> byId = JSON.readValue(out, Map.class);
       Map<Long, Object> values = new LinkedHashMap<>();
@@ -322,6 +362,7 @@ public final class PythonEngine implements AutoCloseable {
       List<Long> ids,
       Map<Long, Map<String, Object>> known,
       CallJournal journal,
+      OutboundSync sync,
       Object... extra) {
     List<Object> arguments;
     try {
@@ -344,7 +385,7 @@ public final class PythonEngine implements AutoCloseable {
     }
     Slot slot = take();
     Execution execution = new Execution(slot);
-    Rpc rpc = execution.rpc(client, journal);
+    Rpc rpc = execution.rpc(client, journal, sync);
     arguments.set(1, rpc);
     boolean broken = true;
     running.add(execution);
@@ -393,9 +434,10 @@ public final class PythonEngine implements AutoCloseable {
       this.budget = new Budget(this::expire);
     }
 
-    Rpc rpc(OdooClient client, CallJournal journal) {
+    Rpc rpc(OdooClient client, CallJournal journal, OutboundSync sync) {
+      OutboundCall outbound = new OutboundCall(sync, changes, journal);
       return new Rpc(
-          request -> call(client, request, changes, journal),
+          request -> call(client, request, changes, journal, outbound),
           budget::pause,
           budget::resume,
           slot.host);
@@ -579,16 +621,25 @@ public final class PythonEngine implements AutoCloseable {
   /**
    * A call of the ORM proxy: {@code [model, method, args, kwargs]} in JSON, the result in JSON. A
    * call that changes data is first looked up in the journal (by its text as Jackson writes it, so
-   * the same call always has the same text), and written down there once Odoo answered it.
+   * the same call always has the same text), and written down there once Odoo answered it. BJET's
+   * {@code bj.api.sync.config._make_outbound_http_request} goes to the sidecar's own sync instead
+   * ({@link OutboundCall}).
    */
   private static Object call(
-      OdooClient client, String request, AtomicInteger changes, CallJournal journal) {
+      OdooClient client,
+      String request,
+      AtomicInteger changes,
+      CallJournal journal,
+      OutboundCall outbound) {
     try {
       List<?> parts = JSON.readValue(request, List.class);
       String model = String.valueOf(parts.get(0));
       String method = String.valueOf(parts.get(1));
       List<Object> args = new ArrayList<>(ValueCodec.asList(parts.get(2)));
       Map<String, Object> kwargs = new LinkedHashMap<>(ValueCodec.asMap(parts.get(3)));
+      if (OutboundCall.is(model, method)) {
+        return outbound.answer(kwargs); // the sidecar's sync, not Odoo
+      }
       if (READING.contains(method)) {
         return JSON.writeValueAsString(execute(client, model, method, args, kwargs));
       }

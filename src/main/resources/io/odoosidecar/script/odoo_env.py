@@ -272,7 +272,8 @@ _UNSAFE_ATTRIBUTES = frozenset((
     'tb_lasti', 'gi_code', 'gi_frame', 'gi_yieldfrom', 'gi_running', 'cr_await', 'cr_code',
     'cr_frame', 'cr_origin', 'cr_running', 'ag_code', 'ag_frame', 'ag_await', 'ag_running',
     'with_traceback'))
-_PUBLIC_PRIVATE = frozenset(('_name', '_ids'))
+# (and BJET's bj.api.sync method, which only the sidecar's bj.api.sync.config defines)
+_PUBLIC_PRIVATE = frozenset(('_name', '_ids', '_make_outbound_http_request'))
 
 
 def _unsafe(name):
@@ -315,6 +316,11 @@ def _ids_of(kind, value):
 
 
 class BaseModel(metaclass=_Frozen):
+    def __new__(cls, env, model, ids=(), prefetch=None):
+        # bj.api.sync.config, however it is reached (env[...], browse, a relational field, a ref),
+        # is the sidecar's: its records have _make_outbound_http_request
+        return object.__new__(_SyncConfig if cls is BaseModel and model == _SYNC_MODEL else cls)
+
     def __init__(self, env, model, ids, prefetch=None):
         self.env = env
         self._name = model
@@ -620,6 +626,117 @@ class _Created(metaclass=_Frozen):
 
     def __repr__(self):
         return repr(self._record())
+
+
+# ------------------------------------------------------------------ BJET's bj.api.sync, served by the sidecar
+# env['bj.api.sync.config']._make_outbound_http_request(record_ids=records, config_id_ref='customers')
+# or (records, ref, timeout=60) sends the records through the sidecar's outbound sync (OutboundSync
+# in Java), whether the module is installed in Odoo or not; the model's other methods and fields
+# are Odoo's, over RPC, as any model's. It answers {record id: {'success': bool, 'status_code': int,
+# 'response': the decoded JSON answer or its text, 'error': why not or None}}.
+
+_SYNC_MODEL = 'bj.api.sync.config'
+
+
+def _sync_records(value):
+    """(model or None, ids) of what code gave as record_ids: a recordset, one id, or a list of ids
+    or records; the model is None for bare ids (the sync config's model is theirs)."""
+    if isinstance(value, _Created):
+        value = value._record()
+    if isinstance(value, BaseModel):
+        return value._name, list(value._ids)
+    if value is None or value is False:
+        return None, []
+    if isinstance(value, int) and not isinstance(value, bool):
+        return None, [value]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        models, ids = set(), []
+        for item in value:
+            if isinstance(item, (BaseModel, _Created)) or (isinstance(item, int) and not isinstance(item, bool)):
+                model, found = _sync_records(item)
+                models.add(model)
+                ids.extend(found)
+            else:
+                raise TypeError('record_ids: records or ids, not %r' % (item,))
+        if len(models) > 1:
+            raise TypeError('record_ids: records of one model, or ids, not a mix')
+        return (models.pop() if models else None), ids
+    raise TypeError('record_ids: a recordset, a record id or a list of ids, not %r' % (value,))
+
+
+def _sync_config_ref(config, ref):
+    """The config as code named it (a name, an id, an external id, a config record), or the config
+    the method is called on."""
+    if isinstance(ref, _Created):
+        ref = ref._record()
+    if isinstance(ref, BaseModel):
+        if ref._name != _SYNC_MODEL:
+            raise TypeError('config_id_ref: a %s record, not %r' % (_SYNC_MODEL, ref))
+        ref = ref.id
+    if ref is None or ref is False:
+        if len(config._ids) != 1:
+            raise UserError('%s._make_outbound_http_request: config_id_ref is needed (the sync '
+                            "config's name, id or external id)" % _SYNC_MODEL)
+        return config._ids[0]
+    if isinstance(ref, bool) or not isinstance(ref, (int, str)):
+        raise TypeError("config_id_ref: the sync config's name, id or external id, not %r" % (ref,))
+    return ref
+
+
+def _sync_timeout(timeout):
+    """Seconds (requests' form: a number, or a (connect, read) pair, of which the longer), or None."""
+    if timeout is None:
+        return None
+    values = list(timeout) if isinstance(timeout, (list, tuple)) else [timeout]
+    if not values or any(isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0 for v in values):
+        raise TypeError('timeout: a number of seconds, not %r' % (timeout,))
+    return max(values)
+
+
+class _SyncAnswer(dict, metaclass=_Frozen):
+    """One record's answer: a dict whose keys also read as attributes (answer.status_code), as a
+    requests response's would."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name in self:
+            return self[name]
+        raise AttributeError(name)
+
+
+class _SyncResult(dict, metaclass=_Frozen):
+    """{record id: _SyncAnswer}. With one record, its answer's keys read as attributes of the whole
+    (result.status_code), as BJET's examples read the answer of one record's call."""
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        if name.startswith('_'):
+            raise AttributeError(name)
+        if len(self) != 1:
+            raise AttributeError("'%s' of the answer for %d records: read it per record, answer[id].%s"
+                                 % (name, len(self), name))
+        return getattr(next(iter(self.values())), name)
+
+
+class _SyncConfig(BaseModel):
+    """bj.api.sync.config as code actions see it: a model over RPC, with BJET's outbound call."""
+
+    def _make_outbound_http_request(self, record_ids=None, config_id_ref=None, timeout=None):
+        model, ids = _sync_records(record_ids)
+        ref = _sync_config_ref(self, config_id_ref)
+        seconds = _sync_timeout(timeout)
+        result = _SyncResult()
+        if not ids:
+            return result
+        # through the env's calls: the writes the code deferred reach Odoo before the sync reads
+        answer = self.env._rpc(_SYNC_MODEL, '_make_outbound_http_request', [],
+                               {'model': model, 'ids': ids, 'config_id_ref': ref, 'timeout': seconds})
+        if 'error' in answer:
+            raise UserError(answer['error'])
+        for row in answer['records']:
+            result[row['id']] = _SyncAnswer(success=row['success'], status_code=row['status_code'],
+                                            response=row['response'], error=row['error'])
+        return result
 
 
 # ------------------------------------------------------------------ the sandbox

@@ -156,6 +156,23 @@ public final class MemoryOdoo implements OdooClient {
     state.records.put("ir.model.data", java.util.Collections.synchronizedMap(xmlIds));
   }
 
+  /**
+   * Adds a model (an addon's, say) with its fields, by type, and its records ({@code id} included).
+   */
+  public void define(String model, Map<String, String> types, List<Map<String, Object>> rows) {
+    Map<String, FieldInfo> fields = new LinkedHashMap<>();
+    fields.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+    types.forEach((name, type) -> fields.put(name, FieldInfo.of(name, Map.of("type", type))));
+    Map<Long, Map<String, Object>> byId = new TreeMap<>();
+    for (Map<String, Object> row : rows) {
+      byId.put(((Number) row.get("id")).longValue(), new LinkedHashMap<>(row));
+    }
+    synchronized (state) {
+      state.fields.put(model, fields);
+      state.records.put(model, java.util.Collections.synchronizedMap(byId));
+    }
+  }
+
   /** Sets Odoo's clock: the write_date (and create_date) of the next changes. */
   public void now(String writeDate) {
     state.now = writeDate;
