@@ -347,6 +347,29 @@ class OutboundSyncTest {
   }
 
   @Test
+  void fromAnEnvWithAContext_theCallIsTheSame_andOtherModelsHaveNoSuchMethod() {
+    List<Long> ids = leads(1);
+
+    PythonEngine.Result result =
+        run(
+            """
+            sync = env(context={'lang': 'fr_FR'})['bj.api.sync.config']
+            res = sync._make_outbound_http_request(records.with_context(active_test=False), 'c')
+            try:
+                records._make_outbound_http_request(records, 'c')
+                other = 'sent'
+            except AttributeError:
+                other = 'no such method'
+            action = {'ok': res[record.id]['success'], 'other': other}
+            """,
+            ids);
+
+    assertThat(sync.calls).containsExactly(new FakeSync.Call("crm.lead", ids, "c", null));
+    assertThat(action(result).get("ok")).isEqualTo(true);
+    assertThat(action(result).get("other")).isEqualTo("no such method");
+  }
+
+  @Test
   void anEmptyRecordset_sendsNothing_andAnswersAnEmptyDict() {
     PythonEngine.Result result =
         run(
