@@ -18,15 +18,19 @@ _logger = logging.getLogger(__name__)
 
 PARAM_URL = 'sidecar_bridge.url'          # the sidecar's base URL, e.g. http://127.0.0.1:8765
 PARAM_SECRET = 'sidecar_bridge.secret'    # the shared push secret
-PARAM_WATCH = 'sidecar_bridge.watch'      # JSON: {"models": {model: {"operations", "old_fields", "messages"}}}
+# JSON: {"models": {model: {"operations", "old_fields", "unlink_fields", "messages"}}}; unlink_fields
+# names the fields a deletion's row carries in its snapshot, "*" for every stored field but files
+# and one2many
+PARAM_WATCH = 'sidecar_bridge.watch'
 PARAM_MAX_RECORDS = 'sidecar_bridge.max_records'  # the most records the sidecar takes in one push
 PARAM_MAX_EVENTS = 'sidecar_bridge.max_events'    # the most events the sidecar takes in one push
 
 _INSERT = """
     INSERT INTO sidecar_outbox (model_name, operation, res_ids, field_names, old_values, new_values,
-                                write_dates, message, event_context, change_uid, state, attempts,
-                                next_attempt, create_uid, create_date, write_uid, write_date)
-    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', 0,
+                                unlink_values, write_dates, message, event_context, change_uid,
+                                state, attempts, next_attempt, create_uid, create_date, write_uid,
+                                write_date)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'pending', 0,
             date_trunc('second', now() AT TIME ZONE 'UTC'),
             %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
 """  # next_attempt to the second, as fields.Datetime.now() gives it: due at once
@@ -146,6 +150,9 @@ class SidecarOutbox(models.Model):
     field_names = fields.Text(help='JSON list of the fields written')
     old_values = fields.Text(help='JSON {id: {field: value}} before the change')
     new_values = fields.Text(help='JSON {id: {field: value}} after the change')
+    unlink_values = fields.Text(
+        help="JSON {id: {field: value}} of deleted records, taken before the deletion: the fields "
+             "the sidecar's deletion actions read (the watch list's unlink_fields)")
     write_dates = fields.Text(help='JSON {id: write_date} after the change')
     message = fields.Text(help='JSON description of a posted message')
     event_context = fields.Text(help="JSON of the sidecar's marker in the context of the change")
@@ -160,7 +167,7 @@ class SidecarOutbox(models.Model):
 
     @api.model
     def _record(self, model_name, operation, ids, field_names=(), old_values=None, write_dates=None,
-                message=None, new_values=None):
+                message=None, new_values=None, snapshot=None):
         """Adds a row in the current transaction: rolled back with it, committed with it.
 
         One INSERT rather than the ORM's create: this runs inside every watched save, and the row
@@ -174,6 +181,7 @@ class SidecarOutbox(models.Model):
             json.dumps(sorted(field_names)),
             json.dumps(old_values or {}, default=_wire),
             json.dumps(new_values or {}, default=_wire),
+            json.dumps(snapshot, default=_wire) if snapshot else None,
             # to the microsecond: two writes within one second are two versions of the record
             json.dumps(write_dates or {}, default=str),
             json.dumps(message) if message else None,
@@ -204,6 +212,8 @@ class SidecarOutbox(models.Model):
             'uid': row.change_uid,
             'at': fields.Datetime.to_string(row.create_date),
         }
+        if row.unlink_values:
+            event['snapshot'] = json.loads(row.unlink_values)
         if row.message:
             event['message'] = json.loads(row.message)
         if row.event_context:
@@ -279,8 +289,9 @@ class SidecarOutbox(models.Model):
         """The event restricted to some of its records."""
         keys = {str(i) for i in ids}
         piece = dict(event, ids=ids)
-        for key in ('old', 'values', 'write_date'):
-            piece[key] = {k: v for k, v in event[key].items() if k in keys}
+        for key in ('old', 'values', 'write_date', 'snapshot'):
+            if key in event:
+                piece[key] = {k: v for k, v in event[key].items() if k in keys}
         return piece
 
     def _back_off(self, rows, error):

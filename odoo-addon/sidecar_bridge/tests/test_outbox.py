@@ -63,6 +63,109 @@ class TestOutbox(TransactionCase):
         self.assertEqual(new['write_date'], rpc.strftime('%Y-%m-%d %H:%M:%S'))
         self.assertEqual(json.loads(row.old_values)[str(rate.id)]['name'], '2011-01-02')
 
+    def _watch(self, models):
+        """Makes models the watch list for this test (the class's comes back after it)."""
+        self.env['ir.config_parameter'].sudo().set_param('sidecar_bridge.watch', json.dumps({'models': models}))
+        self.env.flush_all()  # the watch list is read with SQL
+        from ..models import sidecar_outbox
+        sidecar_outbox._RAW.clear()
+        self.addCleanup(sidecar_outbox._RAW.clear)
+
+    def _partner_watch(self, unlink_fields, operations=('create', 'write', 'unlink')):
+        self._watch({'res.partner': {'operations': list(operations), 'old_fields': ['name'],
+                                     'unlink_fields': unlink_fields, 'messages': False}})
+
+    def test_a_deletion_carries_the_values_its_actions_read_taken_before_it(self):
+        self._partner_watch(['name', 'email', 'parent_id', 'category_id', 'create_date'])
+        parent = self.env['res.partner'].create({'name': 'Parent company', 'is_company': True})
+        tags = self.env['res.partner.category'].create([{'name': 'Snap A'}, {'name': 'Snap B'}])
+        partner = self.env['res.partner'].create({
+            'name': 'Deleted', 'email': 'gone@example.com', 'phone': '+32 1', 'parent_id': parent.id,
+            'category_id': [(6, 0, tags.ids)]})
+        partner_id, created, tag_ids = partner.id, partner.create_date, partner.category_id.ids
+        partner.unlink()
+        self.assertFalse(self.env['res.partner'].browse(partner_id).exists())
+        row = self.rows('unlink')[-1]
+        snapshot = json.loads(row.unlink_values)
+        self.assertEqual(list(snapshot), [str(partner_id)])
+        values = snapshot[str(partner_id)]
+        # exactly the fields the watch list declares, as read(load=None) answers them
+        self.assertEqual(values, {
+            'name': 'Deleted', 'email': 'gone@example.com', 'parent_id': parent.id,
+            'category_id': tag_ids, 'create_date': created.strftime('%Y-%m-%d %H:%M:%S')})
+        self.assertEqual(len(tag_ids), 2)
+        # the filter's fields still come as the old values
+        self.assertEqual(json.loads(row.old_values), {str(partner_id): {'name': 'Deleted'}})
+        event = self.Outbox._event(row)
+        self.assertEqual(event['snapshot'], snapshot)
+
+    def test_every_stored_field_but_files_and_one2many_with_a_star(self):
+        self._partner_watch(['*'])
+        partner = self.env['res.partner'].create({'name': 'Starred', 'phone': '+32 2', 'comment': '<p>note</p>'})
+        self.env['res.partner'].create({'name': 'Child', 'parent_id': partner.id})
+        partner_id = partner.id
+        partner.child_ids.unlink()
+        partner.unlink()
+        values = json.loads(self.rows('unlink')[-1].unlink_values)[str(partner_id)]
+        self.assertEqual(values['name'], 'Starred')
+        self.assertEqual(values['phone'], '+32 2')
+        self.assertIn('comment', values)
+        self.assertIsInstance(values['create_date'], str)
+        self.assertIsInstance(values['category_id'], list)
+        fields = self.env['res.partner']._fields
+        self.assertEqual(fields['image_1920'].type, 'binary')
+        self.assertNotIn('image_1920', values)
+        self.assertEqual(fields['child_ids'].type, 'one2many')
+        self.assertNotIn('child_ids', values)
+        self.assertNotIn('id', values)
+        self.assertTrue(all(fields[name].store for name in values), sorted(values))
+
+    def test_a_deletion_rolled_back_leaves_no_row_nor_snapshot(self):
+        self._partner_watch(['name', 'email'])
+        partner = self.env['res.partner'].create({'name': 'Kept after all', 'email': 'k@example.com'})
+        before = len(self.rows('unlink'))
+        with self.assertRaises(ValueError):
+            with self.env.cr.savepoint():
+                partner.unlink()
+                self.assertEqual(len(self.rows('unlink')), before + 1)  # there inside the transaction
+                raise ValueError('the user cancels')
+        self.assertEqual(len(self.rows('unlink')), before)
+        self.env.cr.execute("SELECT count(*) FROM sidecar_outbox WHERE unlink_values LIKE %s",
+                            ('%k@example.com%',))
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.assertTrue(partner.exists())
+
+    def test_a_model_not_watched_for_deletions_captures_nothing(self):
+        self._partner_watch(['name', 'email'], operations=('create', 'write'))
+        partner = self.env['res.partner'].create({'name': 'Not watched for unlink', 'email': 'n@example.com'})
+        before = self.Outbox.search_count([])
+        partner.unlink()
+        self.assertEqual(self.Outbox.search_count([]), before)
+        # watched for deletions, but no action reads the records: a row without snapshot
+        self._partner_watch([])
+        partner = self.env['res.partner'].create({'name': 'No snapshot'})
+        partner.unlink()
+        row = self.rows('unlink')[-1]
+        self.assertFalse(row.unlink_values)
+        self.assertNotIn('snapshot', self.Outbox._event(row))
+
+    def test_a_deletion_of_more_records_than_a_push_takes_splits_its_snapshot(self):
+        self._partner_watch(['email'])
+        pushes = self._fake_sidecar()
+        partners = self.env['res.partner'].create([{'name': 'Bulk %d' % i, 'email': 'bulk%d@example.com' % i}
+                                                    for i in range(7)])
+        emails = {str(p.id): p.email for p in partners}
+        self.Outbox.search([]).write({'state': 'sent'})  # only the deletion below is pending
+        partners.unlink()
+        self.assertEqual(self.Outbox._deliver(), 1)
+        self.assertEqual([len(p['events'][0]['ids']) for p in pushes], [3, 3, 1])
+        seen = {}
+        for push in pushes:
+            event = push['events'][0]
+            self.assertEqual(sorted(event['snapshot']), sorted(str(i) for i in event['ids']))
+            seen.update({k: v['email'] for k, v in event['snapshot'].items()})
+        self.assertEqual(seen, emails)
+
     def test_a_rolled_back_change_leaves_no_row(self):
         partner = self.env['res.partner'].create({'name': 'Rollback'})
         before = len(self.rows())

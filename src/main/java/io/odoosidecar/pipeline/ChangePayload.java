@@ -29,6 +29,9 @@ import java.util.Map;
  *     subtype_internal}, {@code author_share} (whether the author is a portal or public partner, or
  *     no partner)
  * @param rule for a webhook event: the rule called
+ * @param snapshot for a deletion: the record's values before it, of the fields the deletion's
+ *     actions read (the watch list's {@code unlink_fields}), as {@code read(load='')} gives them;
+ *     the record is gone when they run
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record ChangePayload(
@@ -43,7 +46,8 @@ public record ChangePayload(
     @JsonProperty("chain") List<String> chain,
     @JsonProperty("depth") int depth,
     @JsonProperty("message") Map<String, Object> message,
-    @JsonProperty("rule") String rule) {
+    @JsonProperty("rule") String rule,
+    @JsonProperty("snapshot") Map<String, Object> snapshot) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,6 +76,29 @@ public record ChangePayload(
         message == null
             ? Map.of()
             : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(message));
+    snapshot =
+        snapshot == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(snapshot));
+  }
+
+  /** A payload without snapshot: any change but a deletion the addon pushed. */
+  public ChangePayload(
+      String operation,
+      List<String> fields,
+      Map<String, Object> old,
+      Map<String, Object> values,
+      long uid,
+      String at,
+      String source,
+      long outboxId,
+      List<String> chain,
+      int depth,
+      Map<String, Object> message,
+      String rule) {
+    this(
+        operation, fields, old, values, uid, at, source, outboxId, chain, depth, message, rule,
+        Map.of());
   }
 
   /** The fields written, as a set. */

@@ -398,6 +398,8 @@ public final class Processor {
               : overlay(now, payload.values(), event.recordId());
       if (after != null) {
         changed.put(event.id(), after);
+      } else if (payload.operation().equals("unlink")) {
+        changed.put(event.id(), deleted(payload, event.recordId()));
       }
       try {
         for (Rule rule : fired(matcher, model, event, payload, now, after, modelRules)) {
@@ -604,6 +606,17 @@ public final class Processor {
                     Map.of(id, after)),
                 candidates));
     }
+  }
+
+  /**
+   * A deleted record as its deletion found it: the filter's fields (old values) and the snapshot of
+   * the fields the actions read, which is all the actions can know of it.
+   */
+  private static Map<String, Object> deleted(ChangePayload payload, long id) {
+    Map<String, Object> out = new HashMap<>(payload.old());
+    out.putAll(payload.snapshot());
+    out.put("id", id);
+    return out;
   }
 
   /**

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>A batch is {@code {'nonce': str, 'sent_at': epoch seconds, 'events': [...]}}; each event is
  * {@code {'id': outbox id, 'model', 'op': create|write|unlink|message, 'ids', 'fields', 'old': {id:
  * {field: value}}, 'values': {id: {...}}, 'write_date': {id: str}, 'uid', 'at', 'context':
- * {'chain', 'depth'}, 'message': {...}}} (ids as text keys, as XML-RPC structs need). The answer is
- * {@code {'accepted', 'duplicates', 'last_outbox_id'}}; an event already stored (same outbox id and
+ * {'chain', 'depth'}, 'message': {...}, 'snapshot': {id: {field: value}}}} (ids as text keys, as
+ * XML-RPC structs need; {@code snapshot}, on a deletion only, holds the values the deleted records
+ * had of the fields their actions read, kept with each record's event). The answer is {@code
+ * {'accepted', 'duplicates', 'last_outbox_id'}}; an event already stored (same outbox id and
  * record) counts as a duplicate, so a retried push is harmless.
  *
  * <p>Refused, with nothing stored: a wrong secret or signature (401), a malformed batch or event
@@ -44,10 +46,12 @@ import org.slf4j.LoggerFactory;
  * (409), a body over the size limit (413, by the endpoint), more events or more records (the rows
  * it would store) than allowed (413, naming the setting), a record named twice in one event, more
  * than {@value #MAX_FIELDS} fields, a message struct over {@value #MAX_MESSAGE_BYTES} bytes of JSON
- * or a message event naming other than one record (400), or payloads that together would exceed
- * {@value #STORED_PER_BODY} times {@code push.max-body-bytes} (413: each record's payload copies
- * its event's fields, chain and message). In {@code secret} mode the call's password is compared
- * with the shared secret in constant time; in {@code hmac} mode the request carries {@code
+ * or a message event naming other than one record, a snapshot on another operation than unlink, or
+ * a record's snapshot of more than {@value #MAX_FIELDS} fields or with overlong field names (400),
+ * or payloads that together would exceed {@value #STORED_PER_BODY} times {@code
+ * push.max-body-bytes} (413: each record's payload copies its event's fields, chain and message;
+ * snapshots count as old values do). In {@code secret} mode the call's password is compared with
+ * the shared secret in constant time; in {@code hmac} mode the request carries {@code
  * X-Sidecar-Timestamp} and {@code X-Sidecar-Signature: sha256=HEX}, the HMAC-SHA256 of {@code
  * timestamp + "." + body} under the secret, checked before the body is parsed ({@link #admit}); the
  * secret itself never travels, and each signature is accepted once (a replay of any call is refused
@@ -423,12 +427,16 @@ public final class PushReceiver implements RpcEndpoint.Service {
       long uid,
       String when,
       Map<String, Object> message,
-      long messageSize) {
+      long messageSize,
+      Map<String, Object> snapshot) {
 
-    /** The bytes its rows would hold: each record copies the shared part, plus its old/values. */
+    /**
+     * The bytes its rows would hold: each record copies the shared part, plus its old values,
+     * values and snapshot.
+     */
     long storedEstimate() {
       long shared = messageSize + jsonSize(fields) + jsonSize(chain);
-      return ids.size() * shared + jsonSize(old) + jsonSize(values);
+      return ids.size() * shared + jsonSize(old) + jsonSize(values) + jsonSize(snapshot);
     }
   }
 
@@ -455,6 +463,11 @@ public final class PushReceiver implements RpcEndpoint.Service {
     Map<String, Object> versions = map(event.get("write_date"), at + ".write_date");
     Map<String, Object> context = map(event.get("context"), at + ".context");
     Map<String, Object> message = map(event.get("message"), at + ".message");
+    Map<String, Object> snapshot = map(event.get("snapshot"), at + ".snapshot");
+    if (!snapshot.isEmpty() && !operation.equals("unlink")) {
+      throw RpcFault.malformed(
+          at + ".snapshot: only a deletion (op unlink) carries a snapshot, got op " + operation);
+    }
     long messageSize = message.isEmpty() ? 0 : jsonSize(message);
     if (messageSize > MAX_MESSAGE_BYTES) {
       throw RpcFault.malformed(
@@ -495,7 +508,8 @@ public final class PushReceiver implements RpcEndpoint.Service {
         uid,
         when instanceof String s ? s : null,
         message,
-        messageSize);
+        messageSize,
+        snapshot);
   }
 
   /** The record ids of an event: a non-empty list of distinct ids. */
@@ -533,7 +547,8 @@ public final class PushReceiver implements RpcEndpoint.Service {
               event.chain(),
               event.depth(),
               event.message(),
-              null);
+              null,
+              snapshot(event.snapshot().get(key), at + ".snapshot." + key));
       Object version = event.versions().get(key);
       if (version instanceof String v && v.length() > MAX_DATE) {
         throw RpcFault.malformed(
@@ -666,6 +681,15 @@ public final class PushReceiver implements RpcEndpoint.Service {
         throw RpcFault.malformed(
             key + ": field names of at most " + MAX_NAME + " characters, got " + shown(field));
       }
+    }
+    return fields;
+  }
+
+  /** One record's snapshot: its values of at most {@value #MAX_FIELDS} fields. */
+  private static Map<String, Object> snapshot(Object value, String key) throws RpcFault {
+    Map<String, Object> fields = fieldMap(value, key);
+    if (fields.size() > MAX_FIELDS) {
+      throw RpcFault.malformed(key + ": at most " + MAX_FIELDS + " fields, got " + fields.size());
     }
     return fields;
   }

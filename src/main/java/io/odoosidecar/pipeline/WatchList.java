@@ -12,17 +12,44 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What the rules need the addon to report, per model: which operations, and the old values of which
+ * What the rules need the addon to report, per model: which operations, the old values of which
  * fields (watched fields and the fields of before-update domains, and of filter domains for
- * deletions), and whether messages matter.
+ * deletions), the values of which fields a deletion's snapshot carries (what the deletion rules'
+ * actions read of the records, which are gone when they run), and whether messages matter.
+ *
+ * <p>A deletion's snapshot fields ({@code unlink_fields}): a webhook action's {@code
+ * webhook_field_ids}, {@value #ALL_FIELDS} for a code action (every stored field but files and
+ * one2many), the children's needs for a {@code multi} action; other kinds read nothing of the
+ * deleted records beyond the filter's fields, which come in the old values as for any deletion.
+ * Other parts of the sidecar (the outbound sync) add the fields they need of a model's deleted
+ * records with {@link #of(Collection, Map)}: the model is then watched for deletions even without a
+ * rule.
  */
 public final class WatchList {
+  /** In {@code unlink_fields}, every stored field of the model but files and one2many. */
+  public static final String ALL_FIELDS = "*";
+
   private WatchList() {}
 
-  /** {@code {'models': {model: {'operations': [...], 'old_fields': [...], 'messages': bool}}}}. */
+  /** The watch list of the rules alone: {@link #of(Collection, Map)} with no other needs. */
   public static Map<String, Object> of(Collection<Rule> rules) {
+    return of(rules, Map.of());
+  }
+
+  /**
+   * {@code {'models': {model: {'operations': [...], 'old_fields': [...], 'unlink_fields': [...],
+   * 'messages': bool}}}}; {@code unlink_fields} is {@code ["*"]} when every stored field is needed.
+   *
+   * @param rules the rules
+   * @param extraUnlinkFields by model, the fields other parts of the sidecar need of its deleted
+   *     records (field names, or {@value #ALL_FIELDS}), whatever the rules: a model named here is
+   *     watched for deletions
+   */
+  public static Map<String, Object> of(
+      Collection<Rule> rules, Map<String, ? extends Collection<String>> extraUnlinkFields) {
     Map<String, Set<String>> operations = new LinkedHashMap<>();
     Map<String, Set<String>> oldFields = new LinkedHashMap<>();
+    Map<String, Set<String>> unlinkFields = new LinkedHashMap<>();
     Map<String, Boolean> messages = new LinkedHashMap<>();
     for (Rule rule : rules) {
       if (!rule.active()) {
@@ -31,6 +58,7 @@ public final class WatchList {
       String model = rule.model();
       Set<String> ops = operations.computeIfAbsent(model, m -> new TreeSet<>());
       Set<String> old = oldFields.computeIfAbsent(model, m -> new TreeSet<>());
+      Set<String> snapshot = unlinkFields.computeIfAbsent(model, m -> new TreeSet<>());
       messages.putIfAbsent(model, false);
       Trigger trigger = rule.trigger();
       if (trigger.onCreate()) {
@@ -49,21 +77,68 @@ public final class WatchList {
       if (trigger == Trigger.ON_UNLINK) {
         ops.add("unlink");
         old.addAll(ownFields(rule.filterDomain()));
+        snapshot.addAll(unlinkFields(rule));
       }
       if (trigger == Trigger.ON_MESSAGE_RECEIVED || trigger == Trigger.ON_MESSAGE_SENT) {
         messages.put(model, true);
       }
     }
+    extraUnlinkFields.forEach(
+        (model, fields) -> {
+          operations.computeIfAbsent(model, m -> new TreeSet<>()).add("unlink");
+          oldFields.computeIfAbsent(model, m -> new TreeSet<>());
+          unlinkFields.computeIfAbsent(model, m -> new TreeSet<>()).addAll(fields);
+          messages.putIfAbsent(model, false);
+        });
     Map<String, Object> models = new LinkedHashMap<>();
     operations.forEach(
         (model, ops) -> {
           Map<String, Object> entry = new LinkedHashMap<>();
           entry.put("operations", List.copyOf(ops));
           entry.put("old_fields", List.copyOf(oldFields.get(model)));
+          entry.put("unlink_fields", snapshotFields(unlinkFields.get(model)));
           entry.put("messages", messages.get(model));
           models.put(model, entry);
         });
     return Map.of("models", models);
+  }
+
+  /**
+   * What a rule's actions read of the records it runs on, for a deletion's snapshot: field names,
+   * or {@value #ALL_FIELDS}.
+   */
+  public static Set<String> unlinkFields(Rule rule) {
+    Set<String> out = new TreeSet<>();
+    for (Map<String, Object> action : rule.actions()) {
+      addActionFields(action, out);
+    }
+    return out;
+  }
+
+  private static void addActionFields(Map<?, ?> action, Set<String> out) {
+    switch (String.valueOf(action.get("state"))) {
+      case "webhook" -> {
+        if (action.get("webhook_field_ids") instanceof List<?> fields) {
+          fields.forEach(f -> out.add(String.valueOf(f)));
+        }
+      }
+      case "code" -> out.add(ALL_FIELDS);
+      case "multi" -> {
+        if (action.get("child_ids") instanceof List<?> children) {
+          children.stream()
+              .filter(Map.class::isInstance)
+              .forEach(child -> addActionFields((Map<?, ?>) child, out));
+        }
+      }
+      default -> {
+        // reads nothing of the records beyond the filter's fields, in the old values
+      }
+    }
+  }
+
+  /** {@code ["*"]} when every field is needed, else the names, sorted. */
+  private static List<String> snapshotFields(Set<String> fields) {
+    return fields.contains(ALL_FIELDS) ? List.of(ALL_FIELDS) : List.copyOf(fields);
   }
 
   /** The first field of every leaf's path. */

@@ -553,6 +553,58 @@ class ProcessorTest {
         });
   }
 
+  /** A deletion of a lead as the addon pushes it: the filter's fields and the snapshot. */
+  void leadDeleted(long id, Map<String, Object> old, Map<String, Object> snapshot) {
+    odoo.records("crm.lead").remove(id);
+    ChangePayload payload =
+        new ChangePayload(
+            "unlink", List.of(), old, Map.of(), 2, null, "push", id, List.of(), 0, Map.of(), null,
+            snapshot);
+    log.append(
+        List.of(
+            new EventLog.NewEvent(
+                "memory", "outbox:" + id + ":" + id, "crm.lead", id, "unlink", payload.toJson())),
+        clock.instant());
+  }
+
+  @Test
+  void process_aDeletionMatchedOnItsOldValues_givesItsSnapshotToTheActionsAsTheRecordsValues() {
+    rules.add(
+        new Rule(
+            "Gone",
+            "crm.lead",
+            true,
+            Trigger.ON_UNLINK,
+            List.of(),
+            null,
+            "[('name', 'ilike', 'doomed')]",
+            Map.of(),
+            List.of(
+                Map.of(
+                    "state",
+                    "code",
+                    "code",
+                    "for rec in records:\n"
+                        + "    env['project.task'].create("
+                        + "{'name': 'deleted %s (%s)' % (rec.name, rec.expected_revenue)})"))));
+    List<Long> ids = leads(2);
+    leadDeleted(
+        ids.get(0),
+        Map.of("name", "Doomed lead"),
+        Map.of("name", "Doomed lead", "expected_revenue", 1234.5));
+    leadDeleted(
+        ids.get(1),
+        Map.of("name", "Kept rule out"),
+        Map.of("name", "Kept rule out", "expected_revenue", 9.0));
+
+    processor(3).withPython(python).process(log.claim(100, clock.instant()));
+
+    assertThat(log.counts()).containsOnlyKeys("done");
+    // the records are gone from Odoo: what the code read of them is the snapshot's
+    assertThat(tasksNamed("deleted "))
+        .containsExactly(Map.entry("deleted Doomed lead (1234.5)", 1L));
+  }
+
   @Test
   void codeRunAgainRecordByRecordAfterFailingPartwayMakesNoCallTwice() {
     rules.add(

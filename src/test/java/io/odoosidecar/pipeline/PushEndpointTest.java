@@ -111,6 +111,66 @@ class PushEndpointTest {
     return event;
   }
 
+  /** A deletion of partners as the addon pushes it: old values and the snapshot of each. */
+  static Map<String, Object> deletion(long outbox, List<Long> ids) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("id", outbox);
+    event.put("model", "res.partner");
+    event.put("op", "unlink");
+    event.put("ids", ids);
+    event.put("fields", List.of());
+    Map<String, Object> old = new LinkedHashMap<>();
+    Map<String, Object> snapshot = new LinkedHashMap<>();
+    for (Long id : ids) {
+      old.put(id.toString(), Map.of("name", "Partner " + id));
+      Map<String, Object> values = new LinkedHashMap<>();
+      values.put("name", "Partner " + id);
+      values.put("email", "p" + id + "@example.com");
+      values.put("parent_id", 3);
+      values.put("category_id", List.of(4, 5));
+      values.put("create_date", "2026-11-23 09:00:00");
+      values.put("phone", false);
+      snapshot.put(id.toString(), values);
+    }
+    event.put("old", old);
+    event.put("snapshot", snapshot);
+    event.put("uid", 2);
+    event.put("at", "2026-11-23 10:00:00");
+    return event;
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = TransportKind.class,
+      names = {"XMLRPC", "JSONRPC"})
+  void push_ofADeletion_keepsEachRecordsSnapshotWithItsEvent(TransportKind transport) {
+    start(PushReceiver.Auth.SECRET, 1 << 20);
+
+    Map<String, Object> answer =
+        push(
+            client(transport, SECRET),
+            batch(UUID.randomUUID().toString(), now(), List.of(deletion(9, List.of(21L, 22L)))));
+
+    assertThat(answer).containsEntry("accepted", 2L);
+    List<EventLog.Event> events = log.claim(10, Clock.systemUTC().instant());
+    assertThat(events).extracting(EventLog.Event::operation).containsOnly("unlink");
+    ChangePayload second = ChangePayload.parse(events.get(1).payload());
+    assertThat(second.old()).isEqualTo(Map.of("name", "Partner 22"));
+    assertThat(second.snapshot())
+        .containsEntry("name", "Partner 22")
+        .containsEntry("email", "p22@example.com")
+        .containsEntry("create_date", "2026-11-23 09:00:00")
+        .containsEntry("phone", false)
+        .hasSize(6);
+    // numbers as the transport decoded them (a long, or an int once read back as JSON)
+    assertThat(io.odoosidecar.odoo.ValueCodec.asLong(second.snapshot().get("parent_id")))
+        .isEqualTo(3L);
+    assertThat(io.odoosidecar.odoo.ValueCodec.asIds(second.snapshot().get("category_id")))
+        .containsExactly(4L, 5L);
+    assertThat(ChangePayload.parse(events.get(0).payload()).snapshot())
+        .containsEntry("email", "p21@example.com");
+  }
+
   @SuppressWarnings("unchecked")
   Map<String, Object> push(OdooClient client, Map<String, Object> batch) {
     return (Map<String, Object>)

@@ -311,4 +311,97 @@ class PushLimitsHostileTest {
     }
     assertThat(log.counts()).isEmpty();
   }
+
+  /** A field map of {@code count} fields named f0, f1, ..., as JSON. */
+  static String fieldValues(int count) {
+    return "{"
+        + String.join(
+            ",",
+            java.util.stream.IntStream.range(0, count).mapToObj(i -> "\"f" + i + "\":1").toList())
+        + "}";
+  }
+
+  @Test
+  void push_ofASnapshotOnAnotherOperationThanUnlink_isRefusedWith400NamingTheSnapshot()
+      throws Exception {
+    assertRefused(
+        push(now(), event(Map.of("snapshot", "{\"7\":{\"name\":\"x\"}}"))),
+        400,
+        "events[0].snapshot");
+  }
+
+  @Test
+  void push_ofASnapshotThatIsNoStructOfStructs_isRefusedWith400NamingTheKey() throws Exception {
+    assertRefused(
+        push(now(), event(Map.of("op", "\"unlink\"", "snapshot", "[1,2]"))),
+        400,
+        "events[0].snapshot");
+    assertRefused(
+        push(now(), event(Map.of("op", "\"unlink\"", "snapshot", "{\"7\":\"name\"}"))),
+        400,
+        "events[0].snapshot.7");
+  }
+
+  @Test
+  void push_ofASnapshotWithTooManyFieldsOrOverlongNames_isRefusedWith400NamingTheRecord()
+      throws Exception {
+    assertRefused(
+        push(
+            now(),
+            event(
+                Map.of(
+                    "op",
+                    "\"unlink\"",
+                    "snapshot",
+                    "{\"7\":" + fieldValues(PushReceiver.MAX_FIELDS + 1) + "}"))),
+        400,
+        "events[0].snapshot.7");
+    assertRefused(
+        push(
+            now(),
+            event(
+                Map.of(
+                    "op",
+                    "\"unlink\"",
+                    "snapshot",
+                    "{\"7\":{\"" + "a".repeat(PushReceiver.MAX_NAME + 1) + "\":1}}"))),
+        400,
+        "events[0].snapshot.7");
+  }
+
+  @Test
+  void push_ofASnapshotOfAsManyFieldsAsAllowed_isStored() throws Exception {
+    HttpResponse<String> response =
+        post(
+            "/jsonrpc",
+            push(
+                now(),
+                event(
+                    Map.of(
+                        "op",
+                        "\"unlink\"",
+                        "snapshot",
+                        "{\"7\":" + fieldValues(PushReceiver.MAX_FIELDS) + "}"))));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"accepted\":1");
+  }
+
+  @Test
+  void push_whoseSnapshotsTipWhatItWouldStoreOverTheLimit_isRefusedWith413() throws Exception {
+    // 50 records each copying a message of 330 kB: about 16.5 MB stored, under the 16 MiB limit
+    String message = "{\"body\":\"" + "m".repeat(330_000) + "\"}";
+    Map<String, String> deletion =
+        Map.of("op", "\"unlink\"", "ids", idList(50), "fields", "[]", "message", message);
+    Map<String, String> heavy = new LinkedHashMap<>(deletion);
+    heavy.put("snapshot", "{\"7\":{\"comment\":\"" + "s".repeat(300_000) + "\"}}");
+
+    assertRefused(push(now(), event(heavy)), 413, "push.max-body-bytes");
+
+    Map<String, String> light = new LinkedHashMap<>(deletion);
+    light.put("snapshot", "{\"7\":{\"comment\":\"s\"}}");
+    HttpResponse<String> response = post("/jsonrpc", push(now(), event(light)));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).contains("\"accepted\":50");
+  }
 }
