@@ -92,7 +92,8 @@ final class RulesCommand {
       mixinStandardHelpOptions = true,
       description = {
         "Read base.automation and ir.actions.server from the configured Odoo and write the",
-        "equivalent rule file (stdout, or --output FILE)."
+        "equivalent rule file (stdout, or --output FILE). A rule with an action kind the sidecar",
+        "does not run is written commented out, and named on stderr."
       })
   static final class ImportCommand implements Callable<Integer> {
     @ParentCommand RulesCommand parent;
@@ -110,7 +111,11 @@ final class RulesCommand {
       parent.root.quietLogs();
       String yaml;
       try (OdooClient client = OdooClients.create(connection.settings(parent.root.loadConfig()))) {
-        yaml = new RuleImport(client).yaml();
+        RuleImport.RuleFile file = new RuleImport(client).file();
+        yaml = file.yaml();
+        PrintWriter err = spec.commandLine().getErr();
+        file.leftOut().forEach(why -> err.println("left out (written commented out): " + why));
+        err.flush();
       }
       if (output == null) {
         spec.commandLine().getOut().print(yaml);

@@ -52,7 +52,7 @@ final class ActionJournal implements CallJournal {
   }
 
   /** The journal of an action run on {@code target}'s records. */
-  static ActionJournal of(EventLog log, ActionRunner.Target target) {
+  static ActionJournal of(EventLog log, io.odoosidecar.action.ActionTarget target) {
     Map<Long, Long> events = new HashMap<>();
     for (Long id : target.ids()) {
       Long event = target.eventOf().get(id);

@@ -1,5 +1,11 @@
 package io.odoosidecar.pipeline;
 
+import io.odoosidecar.action.ActionContext;
+import io.odoosidecar.action.ActionRegistry;
+import io.odoosidecar.action.ActionTarget;
+import io.odoosidecar.action.PartialFailureException;
+import io.odoosidecar.action.UnsupportedActionException;
+import io.odoosidecar.action.WebhookSettings;
 import io.odoosidecar.domain.BatchLoader;
 import io.odoosidecar.domain.Domain;
 import io.odoosidecar.domain.DomainExpression;
@@ -40,10 +46,10 @@ import org.slf4j.LoggerFactory;
  * change are those values, overlaid with the values the event carries; its values before are those,
  * overlaid with the event's old values. {@link RuleMatcher} decides the firings with Odoo's
  * semantics. The firings of one rule are batched: each action runs once for all its records ({@link
- * ActionRunner}), and its completion is recorded per event, so that a replayed event skips what is
- * done. When a batched action fails, it is run again record by record to isolate the records that
- * fail; only their events are retried (with capped exponential backoff) and, after the last
- * attempt, parked with their error.
+ * ActionContext}, each kind by its executor in an {@link ActionRegistry}), and its completion is
+ * recorded per event, so that a replayed event skips what is done. When a batched action fails, it
+ * is run again record by record to isolate the records that fail; only their events are retried
+ * (with capped exponential backoff) and, after the last attempt, parked with their error.
  *
  * <p>Loops: the sidecar's writes carry {@code sidecar_event} in their context with the chain of
  * rules that led to them and the depth; an event that comes back with it does not fire the rules of
@@ -88,6 +94,7 @@ public final class Processor {
   private final EffectListener effects;
   private final Map<String, ExternalIds> refs = new ConcurrentHashMap<>();
   private volatile io.odoosidecar.script.PythonEngine python;
+  private volatile ActionRegistry actions = ActionRegistry.standard();
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
 
   public Processor(
@@ -108,6 +115,15 @@ public final class Processor {
   /** The Python engine code actions and expressions run on (none: such actions are parked). */
   public Processor withPython(io.odoosidecar.script.PythonEngine engine) {
     this.python = engine;
+    return this;
+  }
+
+  /**
+   * The executors the rules' actions run on, by kind ({@link ActionRegistry#standard()} unless
+   * set); the rule files must be loaded against the same {@link ActionRegistry#names()}.
+   */
+  public Processor withActions(ActionRegistry registry) {
+    this.actions = java.util.Objects.requireNonNull(registry, "registry");
     return this;
   }
 
@@ -703,17 +719,20 @@ public final class Processor {
     Map<String, Object> marker = new LinkedHashMap<>();
     marker.put("chain", chain);
     marker.put("depth", depth);
-    ActionRunner runner =
-        new ActionRunner(client.withContext(Map.of(CONTEXT_KEY, marker)), ids)
-            .withClock(clock)
-            .withPython(python)
-            .withKnown(known)
-            .withJournals(target -> ActionJournal.of(log, target))
-            .withWebhooks(
-                Duration.ofSeconds(10),
-                new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),
-                RetryPolicy.Sleeper.system(),
-                log::recordWebhookAttempt);
+    ActionContext runner =
+        ActionContext.builder(client.withContext(Map.of(CONTEXT_KEY, marker)), ids)
+            .registry(actions)
+            .clock(clock)
+            .python(python)
+            .known(known)
+            .journals(target -> ActionJournal.of(log, target))
+            .webhooks(
+                new WebhookSettings(
+                    Duration.ofSeconds(10),
+                    new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),
+                    RetryPolicy.Sleeper.system(),
+                    log::recordWebhookAttempt))
+            .build();
     for (int i = 0; i < rule.actions().size(); i++) {
       String key = rule.name() + "#" + i;
       List<Long> pending = new ArrayList<>();
@@ -730,7 +749,7 @@ public final class Processor {
       try {
         String result = runner.run(target(rule, i, action, model, pending, eventOf));
         record(database, model, pending, eventOf, key, result, chain, depth);
-      } catch (ActionRunner.PartialFailureException partial) {
+      } catch (PartialFailureException partial) {
         // the action ran record by record: keep what it did, fail only the rest
         if (!partial.done().isEmpty()) {
           record(database, model, partial.done(), eventOf, key, "done", chain, depth);
@@ -762,7 +781,7 @@ public final class Processor {
           try {
             String result = runner.run(target(rule, i, action, model, List.of(id), eventOf));
             record(database, model, List.of(id), eventOf, key, result, chain, depth);
-          } catch (ActionRunner.PartialFailureException alone) {
+          } catch (PartialFailureException alone) {
             mark(outcome, List.of(id), eventOf, alone, rule, i);
           } catch (RuntimeException alone) {
             mark(outcome, List.of(id), eventOf, alone, rule, i);
@@ -772,14 +791,14 @@ public final class Processor {
     }
   }
 
-  private static ActionRunner.Target target(
+  private static ActionTarget target(
       Rule rule,
       int index,
       Map<String, Object> action,
       String model,
       List<Long> ids,
       Map<Long, Long> eventOf) {
-    return new ActionRunner.Target(rule, String.valueOf(index), action, model, ids, eventOf);
+    return new ActionTarget(rule, String.valueOf(index), action, model, ids, eventOf);
   }
 
   /**
@@ -787,7 +806,7 @@ public final class Processor {
    * stopped by the time-out: each record alone would spend the time-out again).
    */
   private static boolean retriableAlone(RuntimeException e) {
-    return !(e instanceof ActionRunner.UnsupportedActionException)
+    return !(e instanceof UnsupportedActionException)
         && !unreachable(e)
         && !(e instanceof io.odoosidecar.script.PythonEngine.ScriptException script
             && script.timedOut());
@@ -821,7 +840,7 @@ public final class Processor {
       Long event = eventOf.get(id);
       if (unreachable(e)) {
         outcome.unavailable.put(event, error);
-      } else if (e instanceof ActionRunner.UnsupportedActionException) {
+      } else if (e instanceof UnsupportedActionException) {
         outcome.poisoned.put(event, error);
       } else {
         outcome.failed.put(event, error);

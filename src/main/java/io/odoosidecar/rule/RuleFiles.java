@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.odoosidecar.SidecarException;
+import io.odoosidecar.action.ActionRegistry;
 import io.odoosidecar.domain.Domain;
 import io.odoosidecar.domain.DomainException;
 import io.odoosidecar.domain.DomainExpression;
@@ -116,21 +117,6 @@ public final class RuleFiles {
           "group_ids",
           "usage");
 
-  /** The kinds of server action ({@code ir.actions.server.state}). */
-  static final Set<String> ACTION_STATES =
-      Set.of(
-          "object_write",
-          "object_create",
-          "object_copy",
-          "mail_post",
-          "followers",
-          "remove_followers",
-          "next_activity",
-          "sms",
-          "webhook",
-          "multi",
-          "code");
-
   /** A rule file that cannot be used; the message names the file, the rule and the key. */
   public static final class RuleFileException extends SidecarException {
     private static final long serialVersionUID = 1L;
@@ -153,8 +139,17 @@ public final class RuleFiles {
 
   /** Every rule of the {@code *.yaml} and {@code *.yml} files of a directory, in file order. */
   public static List<Rule> load(Path directory) {
+    return load(directory, ActionRegistry.standardNames());
+  }
+
+  /**
+   * Every rule of a directory's files, in file order, their actions of the given kinds only.
+   *
+   * @param kinds the action kinds with an executor ({@link ActionRegistry#names()})
+   */
+  public static List<Rule> load(Path directory, Set<String> kinds) {
     List<Rule> rules = new ArrayList<>();
-    loadBySource(directory).values().forEach(rules::addAll);
+    loadBySource(directory, kinds).values().forEach(rules::addAll);
     return rules;
   }
 
@@ -163,6 +158,11 @@ public final class RuleFiles {
    * names unique across files).
    */
   public static Map<Path, List<Rule>> loadBySource(Path directory) {
+    return loadBySource(directory, ActionRegistry.standardNames());
+  }
+
+  /** {@link #loadBySource(Path)}, the actions of the given kinds only. */
+  public static Map<Path, List<Rule>> loadBySource(Path directory, Set<String> kinds) {
     if (!Files.isDirectory(directory)) {
       throw new RuleFileException(directory, null, null, "not a directory of rule files");
     }
@@ -179,7 +179,7 @@ public final class RuleFiles {
     Map<Path, List<Rule>> bySource = new LinkedHashMap<>();
     Map<String, Path> names = new HashMap<>();
     for (Path file : files) {
-      List<Rule> rules = loadFile(file);
+      List<Rule> rules = loadFile(file, kinds);
       for (Rule rule : rules) {
         Path first = names.putIfAbsent(rule.name(), file);
         if (first != null) {
@@ -193,8 +193,13 @@ public final class RuleFiles {
   }
 
   /** The rules of one file: a mapping with a {@code rules} list. */
-  @SuppressWarnings("unchecked")
   public static List<Rule> loadFile(Path file) {
+    return loadFile(file, ActionRegistry.standardNames());
+  }
+
+  /** {@link #loadFile(Path)}, the actions of the given kinds only. */
+  @SuppressWarnings("unchecked")
+  public static List<Rule> loadFile(Path file, Set<String> kinds) {
     Object root;
     String text;
     try {
@@ -232,7 +237,7 @@ public final class RuleFiles {
         throw new RuleFileException(
             file, "#" + (i + 1), null, "a rule is a mapping of keys to values");
       }
-      rules.add(rule(file, i, (Map<String, Object>) entry));
+      rules.add(rule(file, i, (Map<String, Object>) entry, kinds));
     }
     return rules;
   }
@@ -265,7 +270,7 @@ public final class RuleFiles {
   }
 
   @SuppressWarnings("unchecked")
-  private static Rule rule(Path file, int index, Map<String, Object> raw) {
+  private static Rule rule(Path file, int index, Map<String, Object> raw, Set<String> kinds) {
     String label =
         raw.get("name") instanceof String n && !n.isBlank() ? quote(n) : "#" + (index + 1);
     for (String key : raw.keySet()) {
@@ -363,7 +368,7 @@ public final class RuleFiles {
         pre,
         post,
         parameters,
-        actions(file, label, raw.get("actions")));
+        actions(file, label, raw.get("actions"), kinds));
   }
 
   private static String defaultField(Trigger trigger) {
@@ -385,8 +390,8 @@ public final class RuleFiles {
     return ref instanceof Number n ? String.valueOf(n.longValue()) : "ref('" + ref + "')";
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<Map<String, Object>> actions(Path file, String label, Object raw) {
+  private static List<Map<String, Object>> actions(
+      Path file, String label, Object raw, Set<String> kinds) {
     if (raw == null) {
       return List.of();
     }
@@ -395,48 +400,107 @@ public final class RuleFiles {
     }
     List<Map<String, Object>> actions = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      String key = "actions[" + i + "]";
-      if (!(list.get(i) instanceof Map<?, ?> action)) {
-        throw new RuleFileException(
-            file, label, key, "an action is a mapping of ir.actions.server fields");
-      }
-      for (Object k : action.keySet()) {
-        if (!ACTION_KEYS.contains(String.valueOf(k))) {
-          throw new RuleFileException(
-              file,
-              label,
-              key + "." + k,
-              "unknown key; known keys: " + String.join(", ", new TreeSet<>(ACTION_KEYS)));
-        }
-      }
-      Object state = action.get("state");
-      if (!(state instanceof String s) || !ACTION_STATES.contains(s)) {
-        throw new RuleFileException(
-            file,
-            label,
-            key + ".state",
-            "must be one of " + String.join(", ", new TreeSet<>(ACTION_STATES)) + ", got " + state);
-      }
-      if (s.equals("object_write")
-          && !action.containsKey("update_path")
-          && !action.containsKey("update_field_id")
-          && !(action.get("values") instanceof Map<?, ?>)) {
-        throw new RuleFileException(
-            file,
-            label,
-            key + ".update_path",
-            "is required for object_write: the field to update (or values: {field: value, ...})");
-      }
-      if (s.equals("webhook") && !(action.get("webhook_url") instanceof String)) {
-        throw new RuleFileException(file, label, key + ".webhook_url", "is required for webhook");
-      }
-      if (s.equals("code") && !(action.get("code") instanceof String)) {
-        throw new RuleFileException(file, label, key + ".code", "is required for code");
-      }
-      checkPython(file, label, key, (Map<String, Object>) action);
-      actions.add((Map<String, Object>) action);
+      actions.add(action(file, label, "actions[" + i + "]", list.get(i), kinds));
     }
     return actions;
+  }
+
+  /** One action, and its children ({@code child_ids}, a {@code multi}'s) the same way. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> action(
+      Path file, String label, String key, Object raw, Set<String> kinds) {
+    if (!(raw instanceof Map<?, ?> action)) {
+      throw new RuleFileException(
+          file, label, key, "an action is a mapping of ir.actions.server fields");
+    }
+    for (Object k : action.keySet()) {
+      if (!ACTION_KEYS.contains(String.valueOf(k))) {
+        throw new RuleFileException(
+            file,
+            label,
+            key + "." + k,
+            "unknown key; known keys: " + String.join(", ", new TreeSet<>(ACTION_KEYS)));
+      }
+    }
+    Object state = action.get("state");
+    if (!(state instanceof String s) || !kinds.contains(s)) {
+      throw new RuleFileException(file, label, key + ".state", unknownKind(state, kinds));
+    }
+    required(file, label, key, s, action);
+    checkPython(file, label, key, (Map<String, Object>) action);
+    children(file, label, key, action.get("child_ids"), kinds);
+    return (Map<String, Object>) action;
+  }
+
+  private static void required(Path file, String label, String key, String s, Map<?, ?> action) {
+    if (s.equals("object_write")
+        && !action.containsKey("update_path")
+        && !action.containsKey("update_field_id")
+        && !(action.get("values") instanceof Map<?, ?>)) {
+      throw new RuleFileException(
+          file,
+          label,
+          key + ".update_path",
+          "is required for object_write: the field to update (or values: {field: value, ...})");
+    }
+    if (s.equals("webhook") && !(action.get("webhook_url") instanceof String)) {
+      throw new RuleFileException(file, label, key + ".webhook_url", "is required for webhook");
+    }
+    if (s.equals("code") && !(action.get("code") instanceof String)) {
+      throw new RuleFileException(file, label, key + ".code", "is required for code");
+    }
+  }
+
+  private static void children(
+      Path file, String label, String key, Object children, Set<String> kinds) {
+    if (children == null || Boolean.FALSE.equals(children)) {
+      return;
+    }
+    if (!(children instanceof List<?> list)) {
+      throw new RuleFileException(file, label, key + ".child_ids", "must be a list of actions");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      action(file, label, key + ".child_ids[" + i + "]", list.get(i), kinds);
+    }
+  }
+
+  /** What is wrong with an action's kind: not one with an executor; the known kinds listed. */
+  static String unknownKind(Object state, Set<String> kinds) {
+    return "must be one of the action kinds the sidecar runs ("
+        + String.join(", ", new TreeSet<>(kinds))
+        + "), got "
+        + state;
+  }
+
+  /**
+   * The first action of a rule entry, children of a {@code multi} included, whose kind has no
+   * executor: its key ({@code actions[0].child_ids[1].state}) and the problem; empty when none.
+   */
+  static java.util.Optional<String> firstUnknownKind(Object actions, Set<String> kinds) {
+    return firstUnknownKind("actions", actions, kinds);
+  }
+
+  private static java.util.Optional<String> firstUnknownKind(
+      String key, Object actions, Set<String> kinds) {
+    if (!(actions instanceof List<?> list)) {
+      return java.util.Optional.empty();
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String at = key + "[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> action)) {
+        continue;
+      }
+      Object state = action.get("state");
+      if (!(state instanceof String s) || !kinds.contains(s)) {
+        return java.util.Optional.of(at + ".state: " + unknownKind(state, kinds));
+      }
+      java.util.Optional<String> child =
+          firstUnknownKind(at + ".child_ids", action.get("child_ids"), kinds);
+      if (child.isPresent()) {
+        return child;
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /**

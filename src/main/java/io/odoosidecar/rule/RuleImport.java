@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.odoosidecar.action.ActionRegistry;
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooRecord;
 import io.odoosidecar.odoo.SearchOptions;
@@ -86,10 +87,35 @@ public final class RuleImport {
           "activity_user_id",
           "trg_date_calendar_id");
 
-  private final OdooClient client;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleImport.class);
 
+  /**
+   * A rule file as imported.
+   *
+   * @param yaml the file's text
+   * @param leftOut the rules left out, each with why: an action of a kind without an executor
+   */
+  public record RuleFile(String yaml, List<String> leftOut) {
+    public RuleFile {
+      leftOut = List.copyOf(leftOut);
+    }
+  }
+
+  private final OdooClient client;
+  private final Set<String> kinds;
+
+  /** Imports for the standard action kinds ({@link ActionRegistry#standardNames()}). */
   public RuleImport(OdooClient client) {
+    this(client, ActionRegistry.standardNames());
+  }
+
+  /**
+   * @param kinds the action kinds with an executor: a rule with an action of another kind is left
+   *     out, as its file would not load
+   */
+  public RuleImport(OdooClient client, Set<String> kinds) {
     this.client = client.withContext(Map.of("active_test", false));
+    this.kinds = Set.copyOf(kinds);
   }
 
   /** Every automation rule of the server, as rule-file entries. */
@@ -102,15 +128,37 @@ public final class RuleImport {
    * as a rule file; empty when the server has no such field.
    */
   public String offloadedYaml() {
+    return offloaded().yaml();
+  }
+
+  /**
+   * {@link #offloadedYaml()}, and the rules it left out; each left out is logged (WARN) with the
+   * reason, which lists the known action kinds.
+   */
+  public RuleFile offloaded() {
     if (!client.fieldsGet("base.automation").containsKey("sidecar_offload")) {
-      return "rules: []\n";
+      return new RuleFile("rules: []\n", List.of());
     }
-    Map<String, Object> file = new LinkedHashMap<>();
-    file.put(
-        "rules",
-        rules(List.of(List.of("sidecar_offload", "=", true), List.of("active", "=", true))));
+    List<Map<String, Object>> kept = new ArrayList<>();
+    List<String> leftOut = new ArrayList<>();
+    for (Map<String, Object> rule :
+        rules(List.of(List.of("sidecar_offload", "=", true), List.of("active", "=", true)))) {
+      unrunnable(rule).ifPresentOrElse(leftOut::add, () -> kept.add(rule));
+    }
+    leftOut.forEach(
+        why -> LOG.warn("connection '{}': an offloaded rule is left out: {}", client.name(), why));
+    return new RuleFile(write(Map.of("rules", kept)), leftOut);
+  }
+
+  /** Why a rule entry cannot run here ({@code rule 'R': actions[0].state: ...}), if it cannot. */
+  private java.util.Optional<String> unrunnable(Map<String, Object> rule) {
+    return RuleFiles.firstUnknownKind(rule.get("actions"), kinds)
+        .map(problem -> "rule '" + rule.get("name") + "': " + problem);
+  }
+
+  private static String write(Object value) {
     try {
-      return YAML.writeValueAsString(file);
+      return YAML.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the rules as YAML", e);
     }
@@ -169,13 +217,34 @@ public final class RuleImport {
 
   /** The rules as a rule file. */
   public String yaml() {
-    Map<String, Object> file = new LinkedHashMap<>();
-    file.put("rules", rules());
-    try {
-      return "# Imported from Odoo by `sidecar rules import`.\n" + YAML.writeValueAsString(file);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the rules as YAML", e);
+    return file().yaml();
+  }
+
+  /**
+   * Every automation rule of the server as a rule file that loads: a rule with an action of a kind
+   * without an executor is written commented out, under a comment saying why, and listed as left
+   * out.
+   */
+  public RuleFile file() {
+    List<Map<String, Object>> kept = new ArrayList<>();
+    StringBuilder commented = new StringBuilder();
+    List<String> leftOut = new ArrayList<>();
+    for (Map<String, Object> rule : rules()) {
+      java.util.Optional<String> why = unrunnable(rule);
+      if (why.isEmpty()) {
+        kept.add(rule);
+        continue;
+      }
+      leftOut.add(why.get());
+      commented.append("# Left out, as the sidecar cannot run it: ").append(why.get()).append('\n');
+      write(List.of(rule))
+          .lines()
+          .forEach(line -> commented.append("# ").append(line).append('\n'));
     }
+    Map<String, Object> file = new LinkedHashMap<>();
+    file.put("rules", kept);
+    String yaml = "# Imported from Odoo by `sidecar rules import`.\n" + write(file) + commented;
+    return new RuleFile(yaml, leftOut);
   }
 
   private static final ObjectMapper YAML =

@@ -37,6 +37,7 @@ public final class RuleRegistry implements AutoCloseable {
 
   private final Path directory;
   private final Duration settle;
+  private final java.util.Set<String> kinds;
   private final AtomicReference<Snapshot> current;
   private WatchService watcher;
   private Thread thread;
@@ -48,9 +49,20 @@ public final class RuleRegistry implements AutoCloseable {
    * @param settle how long to wait after a change for the editor to finish writing
    */
   public RuleRegistry(Path directory, Duration settle) {
+    this(directory, settle, io.odoosidecar.action.ActionRegistry.standardNames());
+  }
+
+  /**
+   * Loads the directory, its actions of the given kinds only; a problem here is fatal.
+   *
+   * @param kinds the action kinds with an executor ({@link
+   *     io.odoosidecar.action.ActionRegistry#names()})
+   */
+  public RuleRegistry(Path directory, Duration settle, java.util.Set<String> kinds) {
     this.directory = directory;
     this.settle = settle;
-    List<Rule> rules = RuleFiles.load(directory);
+    this.kinds = java.util.Set.copyOf(kinds);
+    List<Rule> rules = RuleFiles.load(directory, this.kinds);
     this.current = new AtomicReference<>(new Snapshot(rules, "", emptiness(rules, -1)));
     if (rules.isEmpty()) {
       LOG.warn(current.get().warning());
@@ -70,7 +82,7 @@ public final class RuleRegistry implements AutoCloseable {
   /** Reloads now; returns whether the new set replaced the running one. */
   public boolean reload() {
     try {
-      List<Rule> rules = RuleFiles.load(directory);
+      List<Rule> rules = RuleFiles.load(directory, kinds);
       int before = current.get().rules().size();
       current.set(new Snapshot(rules, "", emptiness(rules, before)));
       if (rules.isEmpty()) {

@@ -2,6 +2,8 @@ package io.odoosidecar.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.odoosidecar.action.ActionContext;
+import io.odoosidecar.action.ActionTarget;
 import io.odoosidecar.odoo.ExternalIds;
 import io.odoosidecar.odoo.LiveOdoo;
 import io.odoosidecar.odoo.OdooClient;
@@ -24,13 +26,13 @@ class ActionsLiveIT {
     try (OdooClient odoo = OdooClients.create(LiveOdoo.settings())) {
       long lead = odoo.create("crm.lead", Map.of("name", "sidecar IT actions"));
       long partner = odoo.create("res.partner", Map.of("name", "sidecar IT follower"));
-      ActionRunner runner = new ActionRunner(odoo, new ExternalIds(odoo));
+      ActionContext runner = ActionContext.builder(odoo, new ExternalIds(odoo)).build();
       long event = System.nanoTime() / 1000;
       try {
         Rule follow =
             rule("IT follow", Map.of("state", "followers", "partner_ids", List.of(partner)));
-        ActionRunner.Target subscribe =
-            new ActionRunner.Target(
+        ActionTarget subscribe =
+            new ActionTarget(
                 follow,
                 "0",
                 follow.actions().get(0),
@@ -50,8 +52,8 @@ class ActionsLiveIT {
                     "activity_summary", "Kick-off call",
                     "activity_date_deadline_range", 2L,
                     "activity_date_deadline_range_type", "days"));
-        ActionRunner.Target schedule =
-            new ActionRunner.Target(
+        ActionTarget schedule =
+            new ActionTarget(
                 activity,
                 "0",
                 activity.actions().get(0),
@@ -81,7 +83,7 @@ class ActionsLiveIT {
                 "IT unfollow",
                 Map.of("state", "remove_followers", "partner_ids", List.of(partner)));
         runner.run(
-            new ActionRunner.Target(
+            new ActionTarget(
                 unfollow,
                 "0",
                 unfollow.actions().get(0),
@@ -115,7 +117,7 @@ class ActionsLiveIT {
                   "subject", "About {{ object.name }}",
                   "email_to", "{{ object.email_from }}",
                   "body_html", "<p>Hello <t t-out=\"object.contact_name\"/></p>"));
-      ActionRunner runner = new ActionRunner(odoo, new ExternalIds(odoo));
+      ActionContext runner = ActionContext.builder(odoo, new ExternalIds(odoo)).build();
       try {
         for (String method : List.of("email", "note")) {
           Rule rule =
@@ -126,7 +128,7 @@ class ActionsLiveIT {
                       "template_id", template,
                       "mail_post_method", method));
           runner.run(
-              new ActionRunner.Target(
+              new ActionTarget(
                   rule, "0", rule.actions().get(0), "crm.lead", List.of(lead), Map.of(lead, 1L)));
         }
         List<Long> mails =
@@ -172,9 +174,10 @@ class ActionsLiveIT {
                 null,
                 Map.of(),
                 List.of(Map.of("state", "sms", "sms_template_id", template)));
-        new ActionRunner(odoo, new ExternalIds(odoo))
+        ActionContext.builder(odoo, new ExternalIds(odoo))
+            .build()
             .run(
-                new ActionRunner.Target(
+                new ActionTarget(
                     rule, "0", rule.actions().get(0), "res.partner", List.of(partner), Map.of()));
         List<io.odoosidecar.odoo.OdooRecord> sms =
             odoo.searchRead(
@@ -221,10 +224,11 @@ class ActionsLiveIT {
                           "for rec in records:\n"
                               + "    rec.message_post(body=f'Commission {rec.expected_revenue * 0.05:.2f} for {rec.name}')\n"
                               + "    rec.write({'priority': '2'})")));
-          new ActionRunner(odoo, new ExternalIds(odoo))
-              .withPython(python)
+          ActionContext.builder(odoo, new ExternalIds(odoo))
+              .python(python)
+              .build()
               .run(
-                  new ActionRunner.Target(
+                  new ActionTarget(
                       rule, "0", rule.actions().get(0), "crm.lead", List.of(lead), Map.of()));
           long posted =
               odoo.searchCount(

@@ -142,7 +142,10 @@ class CrashRecoveryTest {
     Set<Long> tasks = new HashSet<>(odoo.xmlIds().values());
     assertThat(tasks).hasSize(expected);
     assertThat(odoo.xmlIds().keySet())
-        .allSatisfy(key -> assertThat(key).startsWith(ActionRunner.IDEMPOTENCY_MODULE + ".e"));
+        .allSatisfy(
+            key ->
+                assertThat(key)
+                    .startsWith(io.odoosidecar.action.ActionTarget.IDEMPOTENCY_MODULE + ".e"));
     for (long id : leads) {
       Map<String, Object> lead = odoo.records("crm.lead").get(id);
       assertThat(lead.get("priority")).isEqualTo("3");

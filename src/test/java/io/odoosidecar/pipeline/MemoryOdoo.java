@@ -197,6 +197,29 @@ public final class MemoryOdoo implements OdooClient {
     state.calls.clear();
   }
 
+  /**
+   * Adds a model with these fields (name to type, or to {@code type:relation} for a relation) and
+   * no records; fill it through {@link #records}.
+   */
+  public void define(String model, Map<String, String> fields) {
+    Map<String, FieldInfo> infos = new LinkedHashMap<>();
+    infos.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+    fields.forEach(
+        (name, type) -> {
+          String[] parts = type.split(":", 2);
+          Map<String, Object> attributes = new LinkedHashMap<>();
+          attributes.put("type", parts[0]);
+          if (parts.length == 2) {
+            attributes.put("relation", parts[1]);
+          }
+          infos.put(name, FieldInfo.of(name, attributes));
+        });
+    synchronized (state) {
+      state.fields.put(model, infos);
+      state.records.put(model, java.util.Collections.synchronizedMap(new TreeMap<>()));
+    }
+  }
+
   /** The records of a model, by id (live view). */
   public Map<Long, Map<String, Object>> records(String model) {
     return state.records.get(model);

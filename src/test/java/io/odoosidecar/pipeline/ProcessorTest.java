@@ -1,6 +1,7 @@
 package io.odoosidecar.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.odoo.ValueCodec;
@@ -394,26 +395,17 @@ class ProcessorTest {
   }
 
   @Test
-  void anActionTheSidecarCannotRunIsParkedAtOnceWithItsReason() {
-    rules.add(
-        new Rule(
-            "Mail",
-            "crm.lead",
-            true,
-            Trigger.ON_WRITE,
-            List.of(),
-            null,
-            null,
-            Map.of(),
-            List.of(Map.of("state", "object_copy"))));
-    long id = leads(1).get(0);
-    revenueChanged(id, 5000, 20000, List.of(), 0);
+  void anActionTheSidecarCannotRunIsRefusedWhenItsRuleFileIsLoaded() throws java.io.IOException {
+    Path rulesDir = java.nio.file.Files.createDirectories(dir.resolve("copy-rules"));
+    Path file =
+        java.nio.file.Files.writeString(
+            rulesDir.resolve("mail.yaml"),
+            "rules:\n  - {name: Mail, model: crm.lead, trigger: on_write,"
+                + " actions: [{state: object_copy}]}\n");
 
-    drain(processor(5));
-
-    assertThat(log.deadLetters())
-        .singleElement()
-        .satisfies(e -> assertThat(e.lastError()).contains("does not run 'object_copy' actions"));
+    assertThatThrownBy(() -> io.odoosidecar.rule.RuleFiles.load(rulesDir))
+        .hasMessageStartingWith(file + ": rule 'Mail': actions[0].state: ")
+        .hasMessageContaining("got object_copy");
   }
 
   void message(long id, Map<String, Object> message) {

@@ -12,6 +12,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.odoosidecar.action.ActionContext;
+import io.odoosidecar.action.ActionTarget;
+import io.odoosidecar.action.PartialFailureException;
+import io.odoosidecar.action.WebhookSettings;
 import io.odoosidecar.odoo.ExternalIds;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.rule.Rule;
@@ -66,14 +70,16 @@ class WebhookActionTest {
                 List.of("name", "expected_revenue"))));
   }
 
-  ActionRunner runner() {
-    return new ActionRunner(odoo, new ExternalIds(odoo))
-        .withWebhooks(
-            Duration.ofSeconds(2),
-            new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20)),
-            wait -> {},
-            (rule, url, id, attempt, status, millis, error) ->
-                attempts.add(id + "#" + attempt + ":" + status));
+  ActionContext runner() {
+    return ActionContext.builder(odoo, new ExternalIds(odoo))
+        .webhooks(
+            new WebhookSettings(
+                Duration.ofSeconds(2),
+                new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(20)),
+                wait -> {},
+                (rule, url, id, attempt, status, millis, error) ->
+                    attempts.add(id + "#" + attempt + ":" + status)))
+        .build();
   }
 
   @Test
@@ -99,7 +105,7 @@ class WebhookActionTest {
     String result =
         runner()
             .run(
-                new ActionRunner.Target(
+                new ActionTarget(
                     rule,
                     "0",
                     rule.actions().get(0),
@@ -136,13 +142,12 @@ class WebhookActionTest {
             () ->
                 runner()
                     .run(
-                        new ActionRunner.Target(
+                        new ActionTarget(
                             rule, "0", rule.actions().get(0), "crm.lead", ids, Map.of())))
-        .isInstanceOf(ActionRunner.PartialFailureException.class)
+        .isInstanceOf(PartialFailureException.class)
         .satisfies(
             e -> {
-              ActionRunner.PartialFailureException partial =
-                  (ActionRunner.PartialFailureException) e;
+              PartialFailureException partial = (PartialFailureException) e;
               assertThat(partial.done()).containsExactly(ids.get(0), ids.get(2));
               assertThat(partial.failed()).containsOnlyKeys(refused);
               assertThat(partial.failed().get(refused)).contains("HTTP 422");

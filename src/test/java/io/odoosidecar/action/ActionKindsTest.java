@@ -1,4 +1,4 @@
-package io.odoosidecar.pipeline;
+package io.odoosidecar.action;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,12 +111,13 @@ class ActionKindsTest {
   final List<Call> calls = new ArrayList<>();
   final RecordingOdoo odoo = new RecordingOdoo(calls, Map.of());
 
-  ActionRunner runner() {
-    return new ActionRunner(odoo, new ExternalIds(odoo))
-        .withClock(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC));
+  ActionContext runner() {
+    return ActionContext.builder(odoo, new ExternalIds(odoo))
+        .clock(Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC))
+        .build();
   }
 
-  static ActionRunner.Target target(Map<String, Object> action, List<Long> ids) {
+  static ActionTarget target(Map<String, Object> action, List<Long> ids) {
     Rule rule =
         new Rule(
             "R",
@@ -130,7 +131,7 @@ class ActionKindsTest {
             List.of(action));
     Map<Long, Long> events = new LinkedHashMap<>();
     ids.forEach(id -> events.put(id, id + 1000));
-    return new ActionRunner.Target(rule, "0", action, "crm.lead", ids, events);
+    return new ActionTarget(rule, "0", action, "crm.lead", ids, events);
   }
 
   @Test

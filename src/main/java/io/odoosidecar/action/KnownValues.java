@@ -1,0 +1,57 @@
+package io.odoosidecar.action;
+
+import io.odoosidecar.odoo.FieldInfo;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The values a change left, cut to the stored fields in {@code read(load='')} form. */
+final class KnownValues {
+  private KnownValues() {}
+
+  static Map<Long, Map<String, Object>> stored(
+      Map<String, FieldInfo> fields, Map<Long, Map<String, Object>> known, List<Long> ids) {
+    Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+    for (Long id : ids) {
+      Map<String, Object> values = known.get(id);
+      if (values != null) {
+        out.put(id, row(fields, values));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> row(
+      Map<String, FieldInfo> fields, Map<String, Object> values) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    values.forEach(
+        (name, value) -> {
+          FieldInfo field = fields.get(name);
+          if (field != null && field.store() && value != null) {
+            put(row, field, name, value);
+          }
+        });
+    return row;
+  }
+
+  private static void put(Map<String, Object> row, FieldInfo field, String name, Object value) {
+    switch (field.type()) {
+      case MANY2ONE -> {
+        if (value instanceof List<?> pair && !pair.isEmpty()) {
+          row.put(name, pair.get(0)); // read's [id, name]
+        } else if (value instanceof Number || Boolean.FALSE.equals(value)) {
+          row.put(name, value);
+        }
+      }
+      case ONE2MANY, MANY2MANY -> {
+        if (value instanceof List<?> list && list.stream().allMatch(Number.class::isInstance)) {
+          row.put(name, value);
+        }
+      }
+      case BINARY -> {
+        // never taken: the pushed form of a file is not read's
+      }
+      default -> row.put(name, value);
+    }
+  }
+}
