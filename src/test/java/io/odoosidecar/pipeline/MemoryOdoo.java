@@ -157,19 +157,14 @@ public final class MemoryOdoo implements OdooClient {
   }
 
   /**
-   * Adds a model (an addon's, say) with its fields, by type, and its records ({@code id} included).
+   * Adds a model (an addon's, say) with its fields, as {@link #define(String, Map)} takes them, and
+   * its records ({@code id} included).
    */
   public void define(String model, Map<String, String> types, List<Map<String, Object>> rows) {
-    Map<String, FieldInfo> fields = new LinkedHashMap<>();
-    fields.put("id", FieldInfo.of("id", Map.of("type", "integer")));
-    types.forEach((name, type) -> fields.put(name, FieldInfo.of(name, Map.of("type", type))));
-    Map<Long, Map<String, Object>> byId = new TreeMap<>();
+    define(model, types);
+    Map<Long, Map<String, Object>> byId = records(model);
     for (Map<String, Object> row : rows) {
       byId.put(((Number) row.get("id")).longValue(), new LinkedHashMap<>(row));
-    }
-    synchronized (state) {
-      state.fields.put(model, fields);
-      state.records.put(model, java.util.Collections.synchronizedMap(byId));
     }
   }
 
