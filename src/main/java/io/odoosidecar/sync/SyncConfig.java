@@ -1,5 +1,6 @@
 package io.odoosidecar.sync;
 
+import io.odoosidecar.http.Retry;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ public record SyncConfig(
     String batchKey,
     List<ResponseLine> response,
     StatusFields status,
-    RetrySettings retry,
+    Retry retry,
     int concurrency,
     List<String> on,
     List<String> triggerFields,
@@ -83,18 +84,9 @@ public record SyncConfig(
     }
   }
 
-  /**
-   * Retry settings.
-   *
-   * @param attempts attempts in all, at least 1
-   * @param initial the first backoff
-   * @param max the longest backoff
-   */
-  public record RetrySettings(int attempts, Duration initial, Duration max) {
-    /** Five attempts, from one second to a minute. */
-    public static final RetrySettings DEFAULT =
-        new RetrySettings(5, Duration.ofSeconds(1), Duration.ofSeconds(60));
-  }
+  /** Five attempts, from one second to a minute. */
+  public static final Retry DEFAULT_RETRY =
+      new Retry(5, Duration.ofSeconds(1), Duration.ofSeconds(60));
 
   public SyncConfig {
     Objects.requireNonNull(name, "name");

@@ -1,10 +1,10 @@
 package io.odoosidecar.sync;
 
+import io.odoosidecar.http.Retry;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.RuleFiles;
 import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.sync.SyncConfig.ResponseLine;
-import io.odoosidecar.sync.SyncConfig.RetrySettings;
 import io.odoosidecar.sync.SyncConfig.StatusFields;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -337,10 +337,10 @@ public final class SyncConfigs {
           text(map.get("last-error"), "status.last-error", false));
     }
 
-    private RetrySettings retry() {
+    private Retry retry() {
       Object value = raw.get("retry");
       if (value == null) {
-        return RetrySettings.DEFAULT;
+        return SyncConfig.DEFAULT_RETRY;
       }
       if (!(value instanceof Map<?, ?> map)) {
         throw error("retry", "must be a mapping of attempts, initial, max");
@@ -350,16 +350,13 @@ public final class SyncConfigs {
           throw error("retry." + k, "unknown key; known keys: attempts, initial, max");
         }
       }
-      RetrySettings d = RetrySettings.DEFAULT;
-      RetrySettings retry =
-          new RetrySettings(
-              positive(map.get("attempts"), "retry.attempts", d.attempts()),
-              duration(map.get("initial"), "retry.initial", d.initial()),
-              duration(map.get("max"), "retry.max", d.max()));
-      if (retry.max().compareTo(retry.initial()) < 0) {
+      Retry d = SyncConfig.DEFAULT_RETRY;
+      Duration initial = duration(map.get("initial"), "retry.initial", d.initial());
+      Duration max = duration(map.get("max"), "retry.max", d.max());
+      if (max.compareTo(initial) < 0) {
         throw error("retry.max", "must not be shorter than retry.initial");
       }
-      return retry;
+      return new Retry(positive(map.get("attempts"), "retry.attempts", d.attempts()), initial, max);
     }
 
     private List<String> operations() {

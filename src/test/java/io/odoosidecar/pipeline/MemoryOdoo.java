@@ -156,6 +156,34 @@ public final class MemoryOdoo implements OdooClient {
     state.records.put("ir.model.data", java.util.Collections.synchronizedMap(xmlIds));
   }
 
+  /** An Odoo with no model: {@link #define} them. */
+  public static MemoryOdoo empty() {
+    return new MemoryOdoo(new State(), Map.of());
+  }
+
+  /**
+   * Adds a model with its fields, each given by its {@code fields_get} attributes ({@code type},
+   * {@code relation}, ...); {@code id} is added.
+   */
+  public MemoryOdoo define(String model, Map<String, Map<String, Object>> fields) {
+    Map<String, FieldInfo> infos = new LinkedHashMap<>();
+    infos.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+    fields.forEach((name, attributes) -> infos.put(name, FieldInfo.of(name, attributes)));
+    synchronized (state) {
+      state.fields.put(model, infos);
+      state.records.put(model, java.util.Collections.synchronizedMap(new TreeMap<>()));
+    }
+    return this;
+  }
+
+  /** Stores a record as Odoo's {@code read} answers it (a many2one as {@code [id, name]}). */
+  public MemoryOdoo put(String model, long id, Map<String, Object> values) {
+    Map<String, Object> record = new LinkedHashMap<>(values);
+    record.put("id", id);
+    state.records.get(model).put(id, record);
+    return this;
+  }
+
   /** Sets Odoo's clock: the write_date (and create_date) of the next changes. */
   public void now(String writeDate) {
     state.now = writeDate;
