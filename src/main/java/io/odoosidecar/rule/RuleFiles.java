@@ -267,7 +267,10 @@ public final class RuleFiles {
     if (!(root instanceof Map<?, ?> top)
         || !(top.get("rules") instanceof List<?> || top.get("sync") instanceof List<?>)) {
       throw new RuleFileException(
-          file, null, "rules", "a rule file is a mapping with a 'rules' list, a 'sync' list or both");
+          file,
+          null,
+          "rules",
+          "a rule file is a mapping with a 'rules' list, a 'sync' list or both");
     }
     top.keySet().stream()
         .map(String::valueOf)
@@ -299,7 +302,9 @@ public final class RuleFiles {
     List<Object> path = duplicate.path();
     if (path.size() >= 2 && "sync".equals(path.get(0)) && path.get(1) instanceof Integer s) {
       Object entry =
-          root instanceof Map<?, ?> top && top.get("sync") instanceof List<?> list && s < list.size()
+          root instanceof Map<?, ?> top
+                  && top.get("sync") instanceof List<?> list
+                  && s < list.size()
               ? list.get(s)
               : null;
       String key = dotted(path.subList(2, path.size()));

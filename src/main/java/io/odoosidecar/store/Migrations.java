@@ -66,8 +66,7 @@ public final class Migrations {
     return out;
   }
 
-  private static void run(
-      Connection connection, String store, int version, String sql, long now)
+  private static void run(Connection connection, String store, int version, String sql, long now)
       throws SQLException {
     boolean auto = connection.getAutoCommit();
     connection.setAutoCommit(false);

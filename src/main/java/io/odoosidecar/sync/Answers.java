@@ -50,8 +50,12 @@ final class Answers {
     } else if (list != null && !list.isEmpty() && list.stream().allMatch(i -> carries(i, key))) {
       for (Long id : ids) {
         Object sent = BodyBuilder.get(bodies.get(id), key);
-        out.put(id, list.stream().filter(i -> same(BodyBuilder.get(i, key), sent)).findFirst()
-            .orElse(null));
+        out.put(
+            id,
+            list.stream()
+                .filter(i -> same(BodyBuilder.get(i, key), sent))
+                .findFirst()
+                .orElse(null));
       }
     } else if (list != null && list.size() == ids.size()) {
       for (int i = 0; i < ids.size(); i++) {

@@ -60,8 +60,7 @@ final class MappingLines {
     }
   }
 
-  private static MappingLine line(
-      SyncConfigs.Entry entry, Map<?, ?> raw, String at, boolean top) {
+  private static MappingLine line(SyncConfigs.Entry entry, Map<?, ?> raw, String at, boolean top) {
     for (Object k : raw.keySet()) {
       if (!KEYS.contains(String.valueOf(k))) {
         throw entry.error(at + "." + k, "unknown key; known keys: " + SyncConfigs.known(KEYS));
@@ -79,7 +78,8 @@ final class MappingLines {
     }
     String field = entry.text(raw.get("field"), at + ".field", type != MappingType.PYTHON);
     if (field != null && !field.matches(FIELD_NAME + "(\\." + FIELD_NAME + ")*")) {
-      throw entry.error(at + ".field", "must be a field name or a dotted path, got '" + field + "'");
+      throw entry.error(
+          at + ".field", "must be a field name or a dotted path, got '" + field + "'");
     }
     Object identifier = raw.get("identifier");
     if (identifier != null && !(identifier instanceof Boolean)) {

@@ -70,9 +70,7 @@ final class ReadTree {
   /** The metadata of the last field of a path. */
   FieldInfo infoOf(String path) {
     int dot = path.indexOf('.');
-    return dot < 0
-        ? info(path)
-        : hops.get(path.substring(0, dot)).infoOf(path.substring(dot + 1));
+    return dot < 0 ? info(path) : hops.get(path.substring(0, dot)).infoOf(path.substring(dot + 1));
   }
 
   /** The node of the records a relational field names. */
@@ -116,7 +114,9 @@ final class ReadTree {
     }
   }
 
-  /** The values pushed with the change win over what was read (a deleted record is read as none). */
+  /**
+   * The values pushed with the change win over what was read (a deleted record is read as none).
+   */
   private void mergeKnown(Long id, Map<String, Object> values) {
     if (values != null) {
       rows.computeIfAbsent(id, k -> new LinkedHashMap<>()).putAll(values);

@@ -99,7 +99,9 @@ public final class SyncConfigs {
     boolean write = config.on().contains("write");
     if (create || write) {
       Trigger trigger =
-          create && write ? Trigger.ON_CREATE_OR_WRITE : create ? Trigger.ON_CREATE : Trigger.ON_WRITE;
+          create && write
+              ? Trigger.ON_CREATE_OR_WRITE
+              : create ? Trigger.ON_CREATE : Trigger.ON_WRITE;
       out.add(rule(config, ruleName(config, trigger), trigger));
     }
     if (config.on().contains("unlink")) {

@@ -25,10 +25,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Syncs records to an external API as a {@link SyncConfig} says: reads what the mapping needs
- * from Odoo (one {@code read} per model and relation hop for the whole request, values already
- * known not read again), builds the calls, sends them {@code concurrency} at a time with retries,
- * writes the answers' values and the status back onto the records, and logs every attempt.
+ * Syncs records to an external API as a {@link SyncConfig} says: reads what the mapping needs from
+ * Odoo (one {@code read} per model and relation hop for the whole request, values already known not
+ * read again), builds the calls, sends them {@code concurrency} at a time with retries, writes the
+ * answers' values and the status back onto the records, and logs every attempt.
  *
  * <p>Implementation notes: each config has its own bounded pool of {@code concurrency} threads
  * (kept by name and size, made on first use), so a slow API never holds another config's requests;
@@ -46,8 +46,8 @@ public final class SyncEngine implements AutoCloseable {
   private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
 
   /**
-   * @param client the Odoo client reads and write-backs go through (its context marks the writes
-   *     as the sidecar's)
+   * @param client the Odoo client reads and write-backs go through (its context marks the writes as
+   *     the sidecar's)
    * @param sender sends the calls with retries
    * @param signers the signer of each config (its {@code auth})
    * @param python evaluates python lines; null when the Python engine is off
@@ -206,7 +206,8 @@ public final class SyncEngine implements AutoCloseable {
     Map<Long, RecordResult> out = new LinkedHashMap<>();
     if (outcome instanceof Outcome.Success) {
       Answers.match(config, call.ids(), bodies, answer)
-          .forEach((id, part) -> out.put(id, new RecordResult(id, true, status, part, null, false)));
+          .forEach(
+              (id, part) -> out.put(id, new RecordResult(id, true, status, part, null, false)));
       return out;
     }
     boolean rejected = outcome instanceof Outcome.Rejected;
@@ -232,13 +233,16 @@ public final class SyncEngine implements AutoCloseable {
       return;
     }
     WriteBack back = new WriteBack(config);
-    results.values().forEach(r -> {
-      if (r.success()) {
-        back.success(r.id(), r.response(), clock.instant());
-      } else {
-        back.failure(r.id(), r.error());
-      }
-    });
+    results
+        .values()
+        .forEach(
+            r -> {
+              if (r.success()) {
+                back.success(r.id(), r.response(), clock.instant());
+              } else {
+                back.failure(r.id(), r.error());
+              }
+            });
     back.flush(client, config.model())
         .forEach(
             (id, problem) -> {

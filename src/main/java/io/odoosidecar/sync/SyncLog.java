@@ -135,8 +135,8 @@ public final class SyncLog implements AutoCloseable {
   }
 
   /**
-   * Opens the log on the connections a source gives (the event log's database), creating its
-   * table when missing.
+   * Opens the log on the connections a source gives (the event log's database), creating its table
+   * when missing.
    *
    * @param bodyLimit where bodies are cut, in characters
    */

@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Odoo's wire values as a sync sends them ({@code plain}): dates ISO 8601, datetimes in UTC with
- * {@code Z}, numbers as JSON numbers, a selection as its key, a many2one as its id, an x2many as its
- * ids, Odoo's {@code false} for an empty value as {@code null} (a boolean's false stays false).
+ * {@code Z}, numbers as JSON numbers, a selection as its key, a many2one as its id, an x2many as
+ * its ids, Odoo's {@code false} for an empty value as {@code null} (a boolean's false stays false).
  */
 final class Values {
   private Values() {}
@@ -56,7 +56,9 @@ final class Values {
         && list.get(1) instanceof String) {
       out.add(n.longValue());
     } else if (wire instanceof List<?> list) {
-      list.stream().filter(Number.class::isInstance).forEach(v -> out.add(((Number) v).longValue()));
+      list.stream()
+          .filter(Number.class::isInstance)
+          .forEach(v -> out.add(((Number) v).longValue()));
     }
     return out;
   }

@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -242,8 +241,7 @@ class SyncEngineTest {
 
     assertThat(sent()).hasSize(1);
     Object sentList = JSON.readValue(sent().get(0).getBodyAsString(), Object.class);
-    assertThat(sentList)
-        .isEqualTo(List.of(Map.of("id", "C-1"), Map.of("id", "C-3")));
+    assertThat(sentList).isEqualTo(List.of(Map.of("id", "C-1"), Map.of("id", "C-3")));
     assertThat(report.result(1).response()).isEqualTo(Map.of("id", "C-1", "uuid", "u1"));
     assertThat(odoo.records("res.partner").get(1L)).containsEntry("remote_id", "u1");
     assertThat(odoo.records("res.partner").get(3L)).containsEntry("remote_id", "u3");
