@@ -42,6 +42,11 @@ record ApiKeyAuth(String header, Secret key, String prefix) implements SyncAuth 
   }
 
   @Override
+  public List<Secret> secrets() {
+    return List.of(key);
+  }
+
+  @Override
   public Signer signer(Clock clock, RetryingSender sender) {
     return new BasicAuth.HeaderSigner(header, Secret.of(prefix + key.reveal()));
   }

@@ -38,6 +38,11 @@ record BasicAuth(String user, Secret password) implements SyncAuth {
   }
 
   @Override
+  public List<Secret> secrets() {
+    return List.of(password);
+  }
+
+  @Override
   public Signer signer(Clock clock, RetryingSender sender) {
     String credentials = user + ":" + password.reveal();
     String value =

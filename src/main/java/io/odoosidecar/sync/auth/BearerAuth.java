@@ -29,6 +29,11 @@ record BearerAuth(Secret token) implements SyncAuth {
   }
 
   @Override
+  public List<Secret> secrets() {
+    return List.of(token);
+  }
+
+  @Override
   public Signer signer(Clock clock, RetryingSender sender) {
     return new BasicAuth.HeaderSigner("Authorization", Secret.of("Bearer " + token.reveal()));
   }

@@ -79,6 +79,11 @@ record HmacAuth(
   }
 
   @Override
+  public List<Secret> secrets() {
+    return List.of(secret);
+  }
+
+  @Override
   public Signer signer(Clock clock, RetryingSender sender) {
     return new HmacSigner(this, clock);
   }

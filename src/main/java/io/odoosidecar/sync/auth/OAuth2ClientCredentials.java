@@ -82,6 +82,11 @@ record OAuth2ClientCredentials(
   }
 
   @Override
+  public List<Secret> secrets() {
+    return List.of(clientSecret);
+  }
+
+  @Override
   public Signer signer(Clock clock, RetryingSender sender) {
     return new OAuth2Signer(this, clock, sender);
   }

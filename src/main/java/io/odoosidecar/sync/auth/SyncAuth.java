@@ -2,7 +2,9 @@ package io.odoosidecar.sync.auth;
 
 import io.odoosidecar.http.RetryingSender;
 import io.odoosidecar.http.Signer;
+import io.odoosidecar.odoo.Secret;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * How one sync config authenticates to its API, as parsed from its {@code auth:} mapping by {@link
@@ -22,4 +24,12 @@ public interface SyncAuth {
    *     rest); the other kinds ignore it
    */
   Signer signer(Clock clock, RetryingSender sender);
+
+  /**
+   * The secrets this auth holds, so that a caller can mask them in text it shows (an API's answer
+   * that echoes a credential): {@code Redaction.text(text, auth.secrets())}.
+   */
+  default List<Secret> secrets() {
+    return List.of();
+  }
 }

@@ -21,6 +21,8 @@ import io.odoosidecar.http.Retry;
 import io.odoosidecar.http.RetryingSender;
 import io.odoosidecar.http.Signer;
 import io.odoosidecar.http.TestClock;
+import io.odoosidecar.odoo.Redaction;
+import io.odoosidecar.odoo.Secret;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -174,6 +176,8 @@ class SyncAuthTest {
         postRequestedFor(urlPathEqualTo("/partners"))
             .withHeader("Authorization", equalTo("Bearer " + TOKEN)));
     assertNoSecretShown(auth, signer, outcome);
+    assertThat(auth.secrets()).extracting(Secret::reveal).containsExactly(TOKEN);
+    assertThat(Redaction.text("echo " + TOKEN, auth.secrets())).isEqualTo("echo ****");
   }
 
   @Test
