@@ -1,5 +1,6 @@
 package io.odoosidecar.http;
 
+import io.odoosidecar.odoo.Redaction;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,10 +59,21 @@ final class Headers {
     headers.forEach(
         (name, values) -> {
           String key = name.toLowerCase(Locale.ROOT);
-          boolean masked = ALWAYS_SECRET.contains(key) || secret.contains(key);
+          boolean masked = secret.contains(key) || secretByName(key);
           out.put(name, masked ? values.stream().map(v -> MASK).toList() : values);
         });
     return out;
+  }
+
+  /**
+   * Whether a header is secret by its name alone: Authorization, Proxy-Authorization, Cookie,
+   * Set-Cookie, a signature, or a name like a password, secret, token or key ({@code X-API-Key},
+   * {@code X-Auth-Token}) — but not {@code Idempotency-Key}, which the logs must show.
+   */
+  static boolean secretByName(String lowerName) {
+    return ALWAYS_SECRET.contains(lowerName)
+        || lowerName.contains("signature")
+        || !lowerName.equals("idempotency-key") && Redaction.sensitive(lowerName);
   }
 
   /** The names only, for a {@code toString} that must not show any value. */

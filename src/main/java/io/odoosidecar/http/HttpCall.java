@@ -56,8 +56,10 @@ public record HttpCall(
   }
 
   /**
-   * This call as it may be shown: the values of Authorization, Proxy-Authorization, Cookie and of
-   * the headers named in {@code secretHeaders} masked, and the URL's credentials masked.
+   * This call as it may be shown: the values of the headers named in {@code secretHeaders} (case
+   * ignored) and of those secret by their name alone masked (Authorization, Proxy-Authorization,
+   * Cookie, Set-Cookie, names holding "signature", or like a password, secret, token or key, but
+   * not Idempotency-Key), and the URL's credentials masked.
    */
   public HttpCall redacted(Set<String> secretHeaders) {
     return new HttpCall(

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -35,8 +36,8 @@ import java.util.random.RandomGenerator;
  * signer is invalidated and the call signed and tried once more, without a wait and without using a
  * try of the {@link Retry} (once per send). Headers set by the caller, such as {@code
  * Idempotency-Key}, are sent unchanged on every try. Every try is handed to {@code onAttempt} with
- * its secret headers masked (Authorization, Proxy-Authorization, Cookie and the signer's {@link
- * Signer#secretHeaders()}).
+ * its secret headers masked: the signer's {@link Signer#secretHeaders()} and those secret by name
+ * (see {@link HttpCall#redacted}); Set-Cookie is masked in the answers the attempts keep.
  *
  * <p>Implementation notes: one {@link HttpClient} per connect time-out is built and kept (HTTP/1.1,
  * redirects not followed); the call's read time-out is the request's time-out. The headers {@code
@@ -52,20 +53,37 @@ public final class RetryingSender {
   private static final Set<String> RESTRICTED =
       Set.of("connection", "content-length", "expect", "host", "upgrade");
 
+  /** Draws from the calling thread's {@link ThreadLocalRandom}, so it is safe for all threads. */
+  private static final RandomGenerator THREAD_LOCAL =
+      new RandomGenerator() {
+        @Override
+        public long nextLong() {
+          return ThreadLocalRandom.current().nextLong();
+        }
+      };
+
   private final Clock clock;
   private final Sleeper sleeper;
   private final RandomGenerator jitter;
   private final ConcurrentMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
 
+  /**
+   * A sender.
+   *
+   * @param clock measures each try and reads {@code Retry-After} dates
+   * @param sleeper waits between two tries
+   * @param jitter draws the backoff's random part; shared by every send, so it must be safe for the
+   *     threads that send at once (or used by one thread only)
+   */
   public RetryingSender(Clock clock, Sleeper sleeper, RandomGenerator jitter) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.jitter = Objects.requireNonNull(jitter, "jitter");
   }
 
-  /** A sender on the system clock that really sleeps, with the JDK's default random generator. */
+  /** A sender on the system clock that really sleeps, its jitter from {@link ThreadLocalRandom}. */
   public static RetryingSender system() {
-    return new RetryingSender(Clock.systemUTC(), Sleeper.system(), RandomGenerator.getDefault());
+    return new RetryingSender(Clock.systemUTC(), Sleeper.system(), THREAD_LOCAL);
   }
 
   /**
@@ -155,15 +173,17 @@ public final class RetryingSender {
 
     private Try exchange(HttpCall signed) {
       HttpRequest request;
+      HttpClient client;
       try {
         request = request(signed);
+        client = client(signed.connectTimeout());
       } catch (IllegalArgumentException e) {
         return new Try(
             null, "the request cannot be sent: " + Redaction.text(e.getMessage()), false);
       }
       try {
         HttpResponse<byte[]> response =
-            client(signed.connectTimeout()).send(request, HttpResponse.BodyHandlers.ofByteArray());
+            client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         HttpAnswer answer =
             new HttpAnswer(response.statusCode(), response.headers().map(), response.body());
         return new Try(answer, "HTTP " + answer.status(), retryable(answer.status()));

@@ -388,6 +388,42 @@ class RetryingSenderTest {
   }
 
   @Test
+  void attempts_maskHeadersSecretByTheirName_evenWithoutTheSigner() {
+    api.stubFor(post(urlPathEqualTo("/named")).willReturn(aResponse().withStatus(200)));
+    HttpCall call =
+        call("/named")
+            .withHeader("X-Auth-Token", "a-S3cr3t")
+            .withHeader("X-Hub-Signature", "b-S3cr3t")
+            .withHeader("X-Client-Secret", "c-S3cr3t")
+            .withHeader("X-Request-Id", "r-1");
+
+    Attempt attempt = sender.send(call, RETRY, Signer.none(), seen::add).attempts().get(0);
+
+    assertThat(attempt.call().headers().toString()).doesNotContain("S3cr3t");
+    assertThat(attempt.call().header("X-Request-Id")).contains("r-1");
+    assertThat(attempt.call().header("Idempotency-Key")).contains("key-123");
+  }
+
+  @Test
+  void send_requestTheClientRefuses_isExhaustedAtOnce() {
+    HttpCall call =
+        new HttpCall(
+            "POST",
+            URI.create(api.baseUrl() + "/x"),
+            Map.of(),
+            new byte[0],
+            Duration.ZERO,
+            Duration.ofSeconds(1));
+
+    Outcome outcome = sender.send(call, RETRY, Signer.none(), seen::add);
+
+    assertThat(outcome).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(((Outcome.Exhausted) outcome).lastError()).startsWith("the request cannot be sent");
+    assertThat(outcome.attempts()).hasSize(1);
+    assertThat(sleeper.waits()).isEmpty();
+  }
+
+  @Test
   void httpCall_toString_showsNoHeaderValue() {
     HttpCall call = call("/x?api_key=q-S3cr3t").withHeader("X-Anything", "v-S3cr3t");
 
