@@ -1,6 +1,7 @@
 package io.odoosidecar.sync;
 
 import io.odoosidecar.http.Retry;
+import io.odoosidecar.sync.auth.SyncAuth;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,7 +23,8 @@ import java.util.Objects;
  * @param params query parameters added to every request
  * @param connectTimeout the connection time-out
  * @param readTimeout the time-out waiting for the answer
- * @param auth the {@code auth} entry as written, parsed by the auth kinds
+ * @param auth how the calls authenticate (the {@code auth} entry, parsed by {@link
+ *     io.odoosidecar.sync.auth.AuthKinds})
  * @param mapping the mapping lines; exactly one carries the identifier
  * @param batch how many records one request carries
  * @param batchKey the key a batch's list is sent under, or null for a bare JSON array
@@ -44,7 +46,7 @@ public record SyncConfig(
     Map<String, String> params,
     Duration connectTimeout,
     Duration readTimeout,
-    Map<String, Object> auth,
+    SyncAuth auth,
     List<MappingLine> mapping,
     int batch,
     String batchKey,
@@ -95,7 +97,7 @@ public record SyncConfig(
     methods = copy(methods);
     headers = copy(headers);
     params = copy(params);
-    auth = copy(auth);
+    Objects.requireNonNull(auth, "auth");
     mapping = List.copyOf(mapping);
     response = List.copyOf(response);
     on = List.copyOf(on);
@@ -115,6 +117,12 @@ public record SyncConfig(
   /** The line carrying the Record Identifier. */
   public MappingLine identifier() {
     return mapping.stream().filter(MappingLine::identifier).findFirst().orElseThrow();
+  }
+
+  /** Names the config only: its headers and parameters may hold what is not to be shown. */
+  @Override
+  public String toString() {
+    return "SyncConfig[" + name + " on " + model + ", auth " + auth.kind() + "]";
   }
 
   private static <V> Map<String, V> copy(Map<String, V> map) {

@@ -1,11 +1,14 @@
 package io.odoosidecar.sync;
 
 import io.odoosidecar.http.Retry;
+import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.RuleFiles;
 import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.sync.SyncConfig.ResponseLine;
 import io.odoosidecar.sync.SyncConfig.StatusFields;
+import io.odoosidecar.sync.auth.AuthKinds;
+import io.odoosidecar.sync.auth.SyncAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,6 +57,8 @@ public final class SyncConfigs {
   static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH", "DELETE");
   private static final Map<String, String> DEFAULT_METHODS =
       Map.of("create", "POST", "write", "PUT", "unlink", "DELETE");
+  private static final Set<String> CREDENTIAL_HEADERS =
+      Set.of("authorization", "proxy-authorization", "cookie");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
   /** The action kind of the synthesized rules, and its key naming the config. */
@@ -62,8 +68,17 @@ public final class SyncConfigs {
 
   private SyncConfigs() {}
 
-  /** The configs of a file's {@code sync:} node (a list of mappings). */
+  /** The configs of a file's {@code sync:} node, secrets read from the process's environment. */
   public static List<SyncConfig> parse(Path file, Object node) {
+    return parse(file, node, System::getenv);
+  }
+
+  /**
+   * The configs of a file's {@code sync:} node (a list of mappings).
+   *
+   * @param env the environment variables the auth's {@code -env} keys name
+   */
+  public static List<SyncConfig> parse(Path file, Object node, Function<String, String> env) {
     if (node == null) {
       return List.of();
     }
@@ -76,7 +91,7 @@ public final class SyncConfigs {
       if (!(list.get(i) instanceof Map<?, ?> raw)) {
         throw new SyncConfigException(file, label, null, "a sync config is a mapping of keys");
       }
-      out.add(new Entry(file, label, raw).config());
+      out.add(new Entry(file, label, raw, env).config());
     }
     return out;
   }
@@ -126,7 +141,7 @@ public final class SyncConfigs {
   }
 
   /** One raw config being read. */
-  record Entry(Path file, String label, Map<?, ?> raw) {
+  record Entry(Path file, String label, Map<?, ?> raw, Function<String, String> env) {
 
     SyncConfig config() {
       for (Object key : raw.keySet()) {
@@ -144,7 +159,7 @@ public final class SyncConfigs {
           domain(),
           urls,
           methods(),
-          texts("headers"),
+          headers(),
           texts("params"),
           duration(raw.get("connect-timeout"), "connect-timeout", Duration.ofSeconds(5)),
           duration(raw.get("read-timeout"), "read-timeout", Duration.ofSeconds(15)),
@@ -281,15 +296,28 @@ public final class SyncConfigs {
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> auth() {
+    private SyncAuth auth() {
       Object value = raw.get("auth");
-      if (value == null) {
-        return Map.of();
-      }
-      if (!(value instanceof Map<?, ?> map)) {
+      if (value != null && !(value instanceof Map<?, ?>)) {
         throw error("auth", "must be a mapping with a 'kind'");
       }
-      return (Map<String, Object>) map;
+      String name = raw.get("name") instanceof String n ? n.trim() : "";
+      return AuthKinds.parse(file, name, (Map<String, Object>) value, env);
+    }
+
+    /** The headers; one that carries a credential is refused: it belongs in {@code auth}. */
+    private Map<String, String> headers() {
+      Map<String, String> headers = texts("headers");
+      for (String header : headers.keySet()) {
+        String lower = header.toLowerCase(Locale.ROOT);
+        if (CREDENTIAL_HEADERS.contains(lower) || Redaction.sensitive(lower)) {
+          throw error(
+              "headers." + header,
+              "carries a credential: give it with auth (bearer, basic, api-key, ...), whose"
+                  + " secrets come from -env or -file keys");
+        }
+      }
+      return headers;
     }
 
     private List<ResponseLine> response() {
@@ -428,6 +456,6 @@ public final class SyncConfigs {
   }
 
   private static String redacted(String url) {
-    return io.odoosidecar.odoo.Redaction.text(url);
+    return Redaction.text(url);
   }
 }

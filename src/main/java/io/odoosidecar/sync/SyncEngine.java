@@ -69,6 +69,12 @@ public final class SyncEngine implements AutoCloseable {
     this.clock = clock;
   }
 
+  /** An engine whose signers are the configs' auths' (built once per config and kept). */
+  public SyncEngine(
+      OdooClient client, RetryingSender sender, PythonEngine python, SyncLog log, Clock clock) {
+    this(client, sender, new Signers(clock, sender), python, log, clock);
+  }
+
   /** Syncs the records of a request; never throws for a record's or an API's failure. */
   public SyncReport sync(SyncRequest request) {
     List<Long> ids = new ArrayList<>(new LinkedHashSet<>(request.ids()));

@@ -80,6 +80,7 @@ public final class SyncLog implements AutoCloseable {
     static Entry of(SyncRequest request, SyncCalls.Planned planned, Attempt attempt, Instant at) {
       var call = attempt.call();
       var answer = attempt.answer();
+      List<io.odoosidecar.odoo.Secret> secrets = request.config().auth().secrets();
       return new Entry(
           0,
           at,
@@ -87,13 +88,13 @@ public final class SyncLog implements AutoCloseable {
           planned.ids(),
           request.operation(),
           call.method(),
-          Redaction.url(call.uri()),
+          Redaction.text(Redaction.url(call.uri()), secrets),
           answer == null ? 0 : answer.status(),
           attempt.took(),
-          headers(call.headers()),
-          call.bodyText(),
-          answer == null ? "" : answer.bodyText(),
-          attempt.error() == null ? null : Redaction.text(attempt.error()),
+          Redaction.text(headers(call.headers()), secrets),
+          Redaction.text(call.bodyText(), secrets),
+          answer == null ? "" : Redaction.text(answer.bodyText(), secrets),
+          attempt.error() == null ? null : Redaction.text(attempt.error(), secrets),
           planned.idempotencyKey(),
           attempt.number(),
           answer != null && answer.successful());

@@ -93,6 +93,19 @@ class SyncConfigHostileTest {
   }
 
   @Test
+  void load_credentialInHeadersOrAuth_refusedWithoutShowingIt() throws Exception {
+    refused(
+        HEAD + MAPPING + "    headers: {Authorization: Bearer abc123}\n",
+        "sync 'customers': headers.Authorization: carries a credential: give it with auth (bearer,"
+            + " basic, api-key, ...), whose secrets come from -env or -file keys");
+    Files.writeString(
+        dir.resolve("partners.yaml"), HEAD + MAPPING + "    auth: {kind: bearer, token: abc123}\n");
+    assertThatThrownBy(() -> RuleFiles.loadAll(dir))
+        .hasMessageStartingWith(dir.resolve("partners.yaml") + ": sync 'customers': auth")
+        .hasMessageNotContaining("abc123");
+  }
+
+  @Test
   void load_unnamedConfig_namedByPosition() throws Exception {
     refused(
         "sync:\n  - model: res.partner\n    url: https://x.example/{ref}\n" + MAPPING,

@@ -1,7 +1,6 @@
 package io.odoosidecar.sync;
 
 import io.odoosidecar.http.RetryingSender;
-import io.odoosidecar.http.Signer;
 import io.odoosidecar.pipeline.MemoryOdoo;
 import io.odoosidecar.rule.RuleFiles;
 import java.io.IOException;
@@ -90,6 +89,6 @@ final class SyncFixture {
 
   static SyncEngine engine(MemoryOdoo odoo, SyncLog log) {
     RetryingSender sender = new RetryingSender(CLOCK, duration -> {}, new Random(7));
-    return new SyncEngine(odoo, sender, c -> Signer.none(), null, log, CLOCK);
+    return new SyncEngine(odoo, sender, null, log, CLOCK);
   }
 }

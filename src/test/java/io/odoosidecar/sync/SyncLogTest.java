@@ -33,12 +33,21 @@ class SyncLogTest {
   @TempDir Path dir;
 
   private SyncConfig config() {
+    Path token = dir.resolve("token");
+    try {
+      java.nio.file.Files.writeString(token, "t0ken-value\n");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return SyncFixture.configs(
             dir,
             "sync:\n  - name: customers\n    model: res.partner\n    url: "
                 + api.baseUrl()
                 + "/customers/{ref}\n    params: {api_key: s3cr3t-key}\n"
-                + "    headers: {Authorization: Bearer t0ken-value, X-Trace: abc}\n"
+                + "    headers: {X-Trace: abc}\n"
+                + "    auth: {kind: bearer, token-file: '"
+                + token
+                + "'}\n"
                 + "    retry: {attempts: 2, initial: 1s, max: 1s}\n"
                 + "    mapping:\n      - {field: ref, key: id, identifier: true}\n"
                 + "      - {field: name, key: name}\n")
@@ -52,7 +61,9 @@ class SyncLogTest {
     api.stubFor(
         any(urlPathEqualTo("/customers/C-1"))
             .willReturn(
-                aResponse().withStatus(200).withBody("{\"ok\":\"" + "y".repeat(300) + "\"}")));
+                aResponse()
+                    .withStatus(200)
+                    .withBody("{\"echo\":\"t0ken-value\",\"ok\":\"" + "y".repeat(300) + "\"}")));
     api.stubFor(
         any(urlPathEqualTo("/customers/C-2"))
             .inScenario("flaky")
@@ -97,7 +108,11 @@ class SyncLogTest {
           .contains("Authorization: ")
           .doesNotContain("t0ken");
       assertThat(first.requestBody()).contains("\"name\":\"Partner C-1\"");
-      assertThat(first.answerBody()).hasSize(120).contains("[cut at 120 of ");
+      assertThat(first.answerBody())
+          .hasSize(120)
+          .contains("[cut at 120 of ")
+          .contains("\"echo\":\"****\"")
+          .doesNotContain("t0ken");
 
       List<Entry> failed = log.query(new Query(null, null, true, 10));
       assertThat(failed)
