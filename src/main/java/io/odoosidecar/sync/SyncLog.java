@@ -35,6 +35,14 @@ public final class SyncLog implements AutoCloseable {
       "at_ms, config, record_ids, operation, method, url, status, duration_ms, request_headers,"
           + " request_body, answer_body, error, idempotency_key, attempt, success";
 
+  /** A criterion left null matches every row (the column compared with itself). */
+  private static final String SELECT =
+      "SELECT id, "
+          + COLUMNS
+          + " FROM sync_log WHERE config = COALESCE(?, config)"
+          + " AND record_ids LIKE COALESCE(?, record_ids)"
+          + " AND (success = FALSE OR ? = FALSE) ORDER BY id DESC";
+
   /**
    * One attempt.
    *
@@ -193,25 +201,11 @@ public final class SyncLog implements AutoCloseable {
   }
 
   private List<Entry> select(Query q) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT id, " + COLUMNS + " FROM sync_log WHERE 1=1");
-    List<Object> args = new ArrayList<>();
-    if (q.config() != null) {
-      sql.append(" AND config = ?");
-      args.add(q.config());
-    }
-    if (q.recordId() != null) {
-      sql.append(" AND record_ids LIKE ?");
-      args.add("%," + q.recordId() + ",%");
-    }
-    if (q.failedOnly()) {
-      sql.append(" AND success = FALSE");
-    }
-    sql.append(" ORDER BY id DESC");
     List<Entry> out = new ArrayList<>();
-    try (PreparedStatement ps = connection.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        ps.setObject(i + 1, args.get(i));
-      }
+    try (PreparedStatement ps = connection.prepareStatement(SELECT)) {
+      ps.setString(1, q.config());
+      ps.setString(2, q.recordId() == null ? null : "%," + q.recordId() + ",%");
+      ps.setBoolean(3, q.failedOnly());
       ps.setMaxRows(Math.max(1, q.limit()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
