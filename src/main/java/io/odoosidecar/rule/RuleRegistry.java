@@ -76,7 +76,11 @@ public final class RuleRegistry implements AutoCloseable {
     if (rules.isEmpty()) {
       LOG.warn(current.get().warning());
     } else {
-      LOG.info("{} rules loaded from {}", rules.size(), directory);
+      LOG.info(
+          "{} rules and {} sync configs loaded from {}",
+          rules.size(),
+          contents.syncConfigs().size(),
+          directory);
     }
   }
 
@@ -98,7 +102,11 @@ public final class RuleRegistry implements AutoCloseable {
       if (rules.isEmpty()) {
         LOG.warn(current.get().warning());
       } else {
-        LOG.info("{} rules reloaded from {}", rules.size(), directory);
+        LOG.info(
+            "{} rules and {} sync configs reloaded from {}",
+            rules.size(),
+            contents.syncConfigs().size(),
+            directory);
       }
       return true;
     } catch (SidecarException e) {

@@ -104,8 +104,14 @@ public final class SyncEngine implements AutoCloseable {
     SyncConfig config = request.config();
     ReadTree root = new ReadTree(config.model(), client::fieldsGet);
     BodyBuilder.plan(root, config.mapping());
+    if (!request.model().equals(config.model())) {
+      throw new IllegalArgumentException(
+          "records of " + request.model() + ", the config syncs " + config.model());
+    }
     String template = config.url(request.operation());
-    UrlTemplate.fields(template).forEach(root::need);
+    UrlTemplate.fields(template).stream()
+        .filter(f -> !f.equals(UrlTemplate.IDENTIFIER))
+        .forEach(root::need);
     root.load(client, ids, request.known());
     Map<Long, RecordResult> failures = new LinkedHashMap<>();
     List<Long> present = new ArrayList<>();
@@ -123,7 +129,9 @@ public final class SyncEngine implements AutoCloseable {
     Map<Long, URI> urls = new LinkedHashMap<>();
     for (Long id : present) {
       try {
-        urls.put(id, UrlTemplate.expand(template, f -> root.value(id, f), config.params()));
+        urls.put(
+            id,
+            UrlTemplate.expand(template, placeholder(config, root, id, bodies), config.params()));
       } catch (IllegalArgumentException e) {
         failures.put(id, failed(id, e.getMessage()));
       }
@@ -131,6 +139,15 @@ public final class SyncEngine implements AutoCloseable {
     List<SyncCalls.Planned> calls =
         new SyncCalls(config, request.operation()).plan(urls, bodies, request.idempotencyKeys());
     return new Prepared(bodies, calls, failures);
+  }
+
+  /** A placeholder's value: a field's, or {@code identifier}: the Record Identifier as sent. */
+  private static Function<String, Object> placeholder(
+      SyncConfig config, ReadTree root, long id, Map<Long, Map<String, Object>> bodies) {
+    return f ->
+        f.equals(UrlTemplate.IDENTIFIER)
+            ? BodyBuilder.get(bodies.get(id), config.identifier().key())
+            : root.value(id, f);
   }
 
   private BodyBuilder.Python python(SyncRequest request, ReadTree root) {

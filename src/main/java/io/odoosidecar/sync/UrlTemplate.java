@@ -13,9 +13,12 @@ import java.util.regex.Pattern;
 /**
  * A sync URL with {@code {field}} placeholders ({@code https://api.example.com/customers/{ref}}):
  * each replaced by the record's value, URL-encoded as a path segment, and the config's query
- * parameters appended.
+ * parameters appended. {@code {identifier}} is the Record Identifier's value as the body sends it.
  */
 final class UrlTemplate {
+  /** The placeholder of the Record Identifier's value as sent, whatever line carries it. */
+  static final String IDENTIFIER = "identifier";
+
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_.]*)}");
 
   private UrlTemplate() {}

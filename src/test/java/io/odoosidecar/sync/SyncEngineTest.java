@@ -179,6 +179,22 @@ class SyncEngineTest {
   }
 
   @Test
+  void sync_identifierPlaceholder_isTheValueSent() {
+    SyncConfig config =
+        SyncFixture.configs(
+                dir,
+                "sync:\n  - name: customers\n    model: res.partner\n    url: "
+                    + api.baseUrl()
+                    + "/countries/{identifier}/{ref}\n    mapping:\n"
+                    + "      - {field: country_id, key: c, type: relational, as: field code,"
+                    + " identifier: true}\n")
+            .get(0);
+    sync(config, "unlink", List.of(1L));
+
+    assertThat(sent().get(0).getUrl()).isEqualTo("/countries/BE/C-1");
+  }
+
+  @Test
   void sync_pythonLine_seesRecordValueAndRequestData() throws Exception {
     SyncConfig config =
         config(
