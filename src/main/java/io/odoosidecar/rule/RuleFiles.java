@@ -10,6 +10,9 @@ import io.odoosidecar.domain.Domain;
 import io.odoosidecar.domain.DomainException;
 import io.odoosidecar.domain.DomainExpression;
 import io.odoosidecar.domain.PyLiteral;
+import io.odoosidecar.sync.SyncConfig;
+import io.odoosidecar.sync.SyncConfigException;
+import io.odoosidecar.sync.SyncConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -137,7 +140,24 @@ public final class RuleFiles {
 
   private RuleFiles() {}
 
-  /** Every rule of the {@code *.yaml} and {@code *.yml} files of a directory, in file order. */
+  /**
+   * What a rules folder holds: its rules (those a sync config with {@code on:} makes included,
+   * after the file's own) and its sync configs, in file order.
+   */
+  public record Contents(List<Rule> rules, List<SyncConfig> syncConfigs) {
+    public Contents {
+      rules = List.copyOf(rules);
+      syncConfigs = List.copyOf(syncConfigs);
+    }
+  }
+
+  /** What one file holds: its rules and its sync configs. */
+  private record FileContents(List<Rule> rules, List<SyncConfig> syncConfigs) {}
+
+  /**
+   * Every rule of the {@code *.yaml} and {@code *.yml} files of a directory, in file order, those
+   * the sync configs make included.
+   */
   public static List<Rule> load(Path directory) {
     return load(directory, ActionRegistry.standardNames());
   }
@@ -148,14 +168,32 @@ public final class RuleFiles {
    * @param kinds the action kinds with an executor ({@link ActionRegistry#names()})
    */
   public static List<Rule> load(Path directory, Set<String> kinds) {
+    return loadAll(directory, kinds).rules();
+  }
+
+  /**
+   * The rules and sync configs of a directory, validated as a whole (names unique across files):
+   * what a reload replaces at once.
+   */
+  public static Contents loadAll(Path directory) {
+    return loadAll(directory, ActionRegistry.standardNames());
+  }
+
+  /** {@link #loadAll(Path)}, the rules' actions of the given kinds only. */
+  public static Contents loadAll(Path directory, Set<String> kinds) {
     List<Rule> rules = new ArrayList<>();
-    loadBySource(directory, kinds).values().forEach(rules::addAll);
-    return rules;
+    List<SyncConfig> syncs = new ArrayList<>();
+    for (FileContents contents : read(directory, kinds).values()) {
+      rules.addAll(contents.rules());
+      contents.syncConfigs().forEach(c -> rules.addAll(SyncConfigs.rules(c)));
+      syncs.addAll(contents.syncConfigs());
+    }
+    return new Contents(rules, syncs);
   }
 
   /**
    * The rules of a directory by the file they come from, in file order, validated as a whole (rule
-   * names unique across files).
+   * names unique across files); the rules of sync configs are not among them.
    */
   public static Map<Path, List<Rule>> loadBySource(Path directory) {
     return loadBySource(directory, ActionRegistry.standardNames());
@@ -163,6 +201,12 @@ public final class RuleFiles {
 
   /** {@link #loadBySource(Path)}, the actions of the given kinds only. */
   public static Map<Path, List<Rule>> loadBySource(Path directory, Set<String> kinds) {
+    Map<Path, List<Rule>> bySource = new LinkedHashMap<>();
+    read(directory, kinds).forEach((file, contents) -> bySource.put(file, contents.rules()));
+    return bySource;
+  }
+
+  private static Map<Path, FileContents> read(Path directory, Set<String> kinds) {
     if (!Files.isDirectory(directory)) {
       throw new RuleFileException(directory, null, null, "not a directory of rule files");
     }
@@ -176,30 +220,44 @@ public final class RuleFiles {
     } catch (IOException e) {
       throw new RuleFileException(directory, null, null, "cannot be listed: " + e.getMessage());
     }
-    Map<Path, List<Rule>> bySource = new LinkedHashMap<>();
+    Map<Path, FileContents> bySource = new LinkedHashMap<>();
     Map<String, Path> names = new HashMap<>();
+    Map<String, Path> syncNames = new HashMap<>();
     for (Path file : files) {
-      List<Rule> rules = loadFile(file, kinds);
-      for (Rule rule : rules) {
+      FileContents contents = readFile(file, kinds);
+      for (SyncConfig config : contents.syncConfigs()) {
+        Path first = syncNames.putIfAbsent(config.name(), file);
+        if (first != null) {
+          throw new SyncConfigException(
+              file, quote(config.name()), "name", "already used by a sync config of " + first);
+        }
+      }
+      List<Rule> all = new ArrayList<>(contents.rules());
+      contents.syncConfigs().forEach(c -> all.addAll(SyncConfigs.rules(c)));
+      for (Rule rule : all) {
         Path first = names.putIfAbsent(rule.name(), file);
         if (first != null) {
           throw new RuleFileException(
               file, quote(rule.name()), "name", "already used by a rule of " + first);
         }
       }
-      bySource.put(file, rules);
+      bySource.put(file, contents);
     }
     return bySource;
   }
 
-  /** The rules of one file: a mapping with a {@code rules} list. */
+  /** The rules of one file: a mapping with a {@code rules} list, a {@code sync} list, or both. */
   public static List<Rule> loadFile(Path file) {
     return loadFile(file, ActionRegistry.standardNames());
   }
 
   /** {@link #loadFile(Path)}, the actions of the given kinds only. */
-  @SuppressWarnings("unchecked")
   public static List<Rule> loadFile(Path file, Set<String> kinds) {
+    return readFile(file, kinds).rules();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static FileContents readFile(Path file, Set<String> kinds) {
     Object root;
     String text;
     try {
@@ -214,23 +272,30 @@ public final class RuleFiles {
     }
     YamlKeys.firstDuplicate(text).ifPresent(d -> refuseDuplicate(file, root, d));
     if (root == null) {
-      return List.of();
+      return new FileContents(List.of(), List.of());
     }
-    if (!(root instanceof Map<?, ?> top) || !(top.get("rules") instanceof List<?> list)) {
-      throw new RuleFileException(
-          file, null, "rules", "a rule file is a mapping with a 'rules' list");
-    }
-    if (top.size() > 1) {
+    if (!(root instanceof Map<?, ?> top)
+        || !(top.get("rules") instanceof List<?> || top.get("sync") instanceof List<?>)) {
       throw new RuleFileException(
           file,
           null,
-          top.keySet().stream()
-              .map(String::valueOf)
-              .filter(k -> !"rules".equals(k))
-              .findFirst()
-              .orElse(""),
-          "unknown key; a rule file holds 'rules' only");
+          "rules",
+          "a rule file is a mapping with a 'rules' list, a 'sync' list or both");
     }
+    top.keySet().stream()
+        .map(String::valueOf)
+        .filter(k -> !"rules".equals(k) && !"sync".equals(k))
+        .findFirst()
+        .ifPresent(
+            k -> {
+              throw new RuleFileException(
+                  file, null, k, "unknown key; a rule file holds 'rules' and 'sync' only");
+            });
+    List<SyncConfig> syncs = SyncConfigs.parse(file, top.get("sync"));
+    if (top.get("rules") != null && !(top.get("rules") instanceof List<?>)) {
+      throw new RuleFileException(file, null, "rules", "must be a list of rules");
+    }
+    List<?> list = top.get("rules") == null ? List.of() : (List<?>) top.get("rules");
     List<Rule> rules = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       if (!(list.get(i) instanceof Map<?, ?> entry)) {
@@ -239,12 +304,23 @@ public final class RuleFiles {
       }
       rules.add(rule(file, i, (Map<String, Object>) entry, kinds));
     }
-    return rules;
+    return new FileContents(rules, syncs);
   }
 
   /** A key given twice, named by rule (its name, else its position) and the path within it. */
   private static void refuseDuplicate(Path file, Object root, YamlKeys.Duplicate duplicate) {
     List<Object> path = duplicate.path();
+    if (path.size() >= 2 && "sync".equals(path.get(0)) && path.get(1) instanceof Integer s) {
+      Object entry =
+          root instanceof Map<?, ?> top
+                  && top.get("sync") instanceof List<?> list
+                  && s < list.size()
+              ? list.get(s)
+              : null;
+      String key = dotted(path.subList(2, path.size()));
+      throw new SyncConfigException(
+          file, SyncConfigs.label(entry, s), key.isEmpty() ? null : key, duplicate.problem());
+    }
     if (path.size() < 2 || !"rules".equals(path.get(0)) || !(path.get(1) instanceof Integer i)) {
       String where = duplicate.dotted();
       throw new RuleFileException(file, null, where.isEmpty() ? null : where, duplicate.problem());
@@ -257,16 +333,21 @@ public final class RuleFiles {
         entry instanceof Map<?, ?> rule && rule.get("name") instanceof String n && !n.isBlank()
             ? quote(n)
             : "#" + (i + 1);
+    String key = dotted(path.subList(2, path.size()));
+    throw new RuleFileException(file, label, key.isEmpty() ? null : key, duplicate.problem());
+  }
+
+  /** A path within an entry as messages name it: {@code mapping[2].key}. */
+  private static String dotted(List<Object> path) {
     StringBuilder key = new StringBuilder();
-    for (Object part : path.subList(2, path.size())) {
+    for (Object part : path) {
       if (part instanceof Integer index) {
         key.append('[').append(index).append(']');
       } else {
         key.append(key.length() == 0 ? "" : ".").append(part);
       }
     }
-    throw new RuleFileException(
-        file, label, key.length() == 0 ? null : key.toString(), duplicate.problem());
+    return key.toString();
   }
 
   @SuppressWarnings("unchecked")
@@ -553,26 +634,43 @@ public final class RuleFiles {
     if (value == null || Boolean.FALSE.equals(value)) {
       return null;
     }
-    String text = value instanceof String s ? s : value instanceof List<?> ? toPython(value) : null;
+    String text = domainText(value);
     if (text == null) {
       throw new RuleFileException(
           file, label, key, "must be a domain (text or list), got " + value);
     }
+    String problem = domainProblem(text);
+    if (!problem.isEmpty()) {
+      throw new RuleFileException(file, label, key, problem);
+    }
+    return text;
+  }
+
+  /** A domain written as text or as a YAML list, as text; null when it is neither. */
+  public static String domainText(Object value) {
+    return value instanceof String s ? s : value instanceof List<?> ? toPython(value) : null;
+  }
+
+  /**
+   * What is wrong with a domain, as a rule's domain is checked when loaded, or an empty string: a
+   * literal one must parse; a dynamic one must evaluate with any user, time and external id.
+   */
+  public static String domainProblem(String text) {
     try {
       Domain.parse(text);
     } catch (DomainException e) {
       if (!e.getMessage().contains("dynamic domain")) {
-        throw new RuleFileException(file, label, key, e.getMessage());
+        return e.getMessage();
       }
       try {
         // a dynamic domain evaluated now, with any user, time and external id: what cannot
         // evaluate then cannot at run time either
         DomainExpression.evaluate(text, LOAD_CONTEXT);
       } catch (RuntimeException dynamic) {
-        throw new RuleFileException(file, label, key, dynamic.getMessage());
+        return dynamic.getMessage();
       }
     }
-    return text;
+    return "";
   }
 
   private static String toPython(Object list) {

@@ -26,12 +26,30 @@ public final class RuleRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleRegistry.class);
 
   /**
-   * The rules in force, the last reload's problem, if any, and a warning about the set itself (no
-   * rules at all), if any.
+   * The rules in force, the last reload's problem, if any, a warning about the set itself (no rules
+   * at all), if any, and the sync configs in force, loaded with the rules from the same files.
    */
-  public record Snapshot(List<Rule> rules, String lastError, String warning) {
+  public record Snapshot(
+      List<Rule> rules,
+      String lastError,
+      String warning,
+      List<io.odoosidecar.sync.SyncConfig> syncConfigs) {
+    public Snapshot {
+      rules = List.copyOf(rules);
+      syncConfigs = List.copyOf(syncConfigs);
+    }
+
+    public Snapshot(List<Rule> rules, String lastError, String warning) {
+      this(rules, lastError, warning, List.of());
+    }
+
     public Snapshot(List<Rule> rules, String lastError) {
       this(rules, lastError, "");
+    }
+
+    /** The sync config named {@code name}, if it is in force. */
+    public java.util.Optional<io.odoosidecar.sync.SyncConfig> syncConfig(String name) {
+      return syncConfigs.stream().filter(c -> c.name().equals(name)).findFirst();
     }
   }
 
@@ -62,12 +80,19 @@ public final class RuleRegistry implements AutoCloseable {
     this.directory = directory;
     this.settle = settle;
     this.kinds = java.util.Set.copyOf(kinds);
-    List<Rule> rules = RuleFiles.load(directory, this.kinds);
-    this.current = new AtomicReference<>(new Snapshot(rules, "", emptiness(rules, -1)));
+    RuleFiles.Contents contents = RuleFiles.loadAll(directory, this.kinds);
+    List<Rule> rules = contents.rules();
+    this.current =
+        new AtomicReference<>(
+            new Snapshot(rules, "", emptiness(rules, -1), contents.syncConfigs()));
     if (rules.isEmpty()) {
       LOG.warn(current.get().warning());
     } else {
-      LOG.info("{} rules loaded from {}", rules.size(), directory);
+      LOG.info(
+          "{} rules and {} sync configs loaded from {}",
+          rules.size(),
+          contents.syncConfigs().size(),
+          directory);
     }
   }
 
@@ -82,17 +107,23 @@ public final class RuleRegistry implements AutoCloseable {
   /** Reloads now; returns whether the new set replaced the running one. */
   public boolean reload() {
     try {
-      List<Rule> rules = RuleFiles.load(directory, kinds);
+      RuleFiles.Contents contents = RuleFiles.loadAll(directory, kinds);
+      List<Rule> rules = contents.rules();
       int before = current.get().rules().size();
-      current.set(new Snapshot(rules, "", emptiness(rules, before)));
+      current.set(new Snapshot(rules, "", emptiness(rules, before), contents.syncConfigs()));
       if (rules.isEmpty()) {
         LOG.warn(current.get().warning());
       } else {
-        LOG.info("{} rules reloaded from {}", rules.size(), directory);
+        LOG.info(
+            "{} rules and {} sync configs reloaded from {}",
+            rules.size(),
+            contents.syncConfigs().size(),
+            directory);
       }
       return true;
     } catch (SidecarException e) {
-      current.set(new Snapshot(current.get().rules(), e.getMessage()));
+      Snapshot kept = current.get();
+      current.set(new Snapshot(kept.rules(), e.getMessage(), "", kept.syncConfigs()));
       LOG.error("rules not reloaded, the running set is kept: {}", e.getMessage());
       return false;
     }

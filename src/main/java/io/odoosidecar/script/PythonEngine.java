@@ -316,7 +316,6 @@ public final class PythonEngine implements AutoCloseable {
    * Evaluates an expression for each record, taking {@code known} as already read (see {@link
    * #run(String, OdooClient, long, String, List, Map)}).
    */
-  @SuppressWarnings("unchecked")
   public Map<Long, Object> evaluate(
       String expression,
       OdooClient client,
@@ -324,6 +323,25 @@ public final class PythonEngine implements AutoCloseable {
       String model,
       List<Long> ids,
       Map<Long, Map<String, Object>> known) {
+    return evaluate(expression, client, uid, model, ids, known, Map.of());
+  }
+
+  /**
+   * Evaluates an expression for each record as {@link #evaluate(String, OdooClient, long, String,
+   * List, Map)} does, with more names given per record (a sync mapping's {@code value} and {@code
+   * request_data}): JSON values, which cannot hide the evaluation context's own names.
+   *
+   * @param variables names and values by id; a name starting with an underscore is refused
+   */
+  @SuppressWarnings("unchecked")
+  public Map<Long, Object> evaluate(
+      String expression,
+      OdooClient client,
+      long uid,
+      String model,
+      List<Long> ids,
+      Map<Long, Map<String, Object>> known,
+      Map<Long, Map<String, Object>> variables) {
     String out =
         execute(
             "expression",
@@ -335,7 +353,8 @@ public final class PythonEngine implements AutoCloseable {
             ids,
             known,
             CallJournal.NONE,
-            outbound);
+            outbound,
+            variablesJson(variables));
     try {
       Map<String, Object> byId = JSON.readValue(out, Map.class);
       Map<Long, Object> values = new LinkedHashMap<>();
@@ -343,6 +362,21 @@ public final class PythonEngine implements AutoCloseable {
       return values;
     } catch (JsonProcessingException e) {
       throw new SidecarException("expression: cannot decode its result: " + e.getMessage(), e);
+    }
+  }
+
+  private static String variablesJson(Map<Long, Map<String, Object>> variables) {
+    for (Map<String, Object> names : variables.values()) {
+      for (String name : names.keySet()) {
+        if (name.startsWith("_") || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          throw new IllegalArgumentException("not a name an expression may be given: " + name);
+        }
+      }
+    }
+    try {
+      return variables.isEmpty() ? "" : JSON.writeValueAsString(variables);
+    } catch (JsonProcessingException e) {
+      throw new SidecarException("expression: cannot encode its names: " + e.getMessage(), e);
     }
   }
 

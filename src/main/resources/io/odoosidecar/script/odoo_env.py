@@ -1033,8 +1033,10 @@ def run(code, rpc, uid, context_json, model_name, ids_json, known_json, log_sink
     return _json.dumps(_encode(namespace.get('action')), default=str)
 
 
-def evaluate(expression, rpc, uid, context_json, model_name, ids_json, known_json=None):
-    """Evaluates an update's Python expression for each record: the JSON of {id: value}."""
+def evaluate(expression, rpc, uid, context_json, model_name, ids_json, known_json=None,
+             variables_json=None):
+    """Evaluates an update's Python expression for each record: the JSON of {id: value}.
+    variables_json: more names by record id (JSON values), none of them a private name."""
     key = ('eval', expression)
     program = _compiled.get(key)
     if program is None:
@@ -1048,9 +1050,13 @@ def evaluate(expression, rpc, uid, context_json, model_name, ids_json, known_jso
     records = BaseModel(env, model_name, _json.loads(ids_json))
     out = {}
     base = _namespace(env, model_name, records, uid)
+    variables = _json.loads(variables_json) if variables_json else {}
     try:
         for record in records:
             namespace = dict(base, record=record, __builtins__=dict(_SAFE_BUILTINS))
+            for name, value in variables.get(str(record.id), {}).items():
+                if not name.startswith('_'):
+                    namespace[name] = value
             out[str(record.id)] = _encode(eval(program, namespace))
     finally:
         _restore()

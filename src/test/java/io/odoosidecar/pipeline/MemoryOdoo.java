@@ -168,6 +168,34 @@ public final class MemoryOdoo implements OdooClient {
     }
   }
 
+  /** An Odoo with no model: {@link #define} or {@link #defineAttributes} them. */
+  public static MemoryOdoo empty() {
+    return new MemoryOdoo(new State(), Map.of());
+  }
+
+  /**
+   * Adds a model with its fields, each given by its {@code fields_get} attributes ({@code type},
+   * {@code relation}, ...); {@code id} is added.
+   */
+  public MemoryOdoo defineAttributes(String model, Map<String, Map<String, Object>> fields) {
+    Map<String, FieldInfo> infos = new LinkedHashMap<>();
+    infos.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+    fields.forEach((name, attributes) -> infos.put(name, FieldInfo.of(name, attributes)));
+    synchronized (state) {
+      state.fields.put(model, infos);
+      state.records.put(model, java.util.Collections.synchronizedMap(new TreeMap<>()));
+    }
+    return this;
+  }
+
+  /** Stores a record as Odoo's {@code read} answers it (a many2one as {@code [id, name]}). */
+  public MemoryOdoo put(String model, long id, Map<String, Object> values) {
+    Map<String, Object> record = new LinkedHashMap<>(values);
+    record.put("id", id);
+    state.records.get(model).put(id, record);
+    return this;
+  }
+
   /** Sets Odoo's clock: the write_date (and create_date) of the next changes. */
   public void now(String writeDate) {
     state.now = writeDate;
@@ -197,22 +225,18 @@ public final class MemoryOdoo implements OdooClient {
    * no records; fill it through {@link #records}.
    */
   public void define(String model, Map<String, String> fields) {
-    Map<String, FieldInfo> infos = new LinkedHashMap<>();
-    infos.put("id", FieldInfo.of("id", Map.of("type", "integer")));
+    Map<String, Map<String, Object>> attributes = new LinkedHashMap<>();
     fields.forEach(
         (name, type) -> {
           String[] parts = type.split(":", 2);
-          Map<String, Object> attributes = new LinkedHashMap<>();
-          attributes.put("type", parts[0]);
+          Map<String, Object> field = new LinkedHashMap<>();
+          field.put("type", parts[0]);
           if (parts.length == 2) {
-            attributes.put("relation", parts[1]);
+            field.put("relation", parts[1]);
           }
-          infos.put(name, FieldInfo.of(name, attributes));
+          attributes.put(name, field);
         });
-    synchronized (state) {
-      state.fields.put(model, infos);
-      state.records.put(model, java.util.Collections.synchronizedMap(new TreeMap<>()));
-    }
+    defineAttributes(model, attributes);
   }
 
   /** The records of a model, by id (live view). */

@@ -1,0 +1,322 @@
+package io.odoosidecar.sync;
+
+import io.odoosidecar.http.Attempt;
+import io.odoosidecar.http.Outcome;
+import io.odoosidecar.http.RetryingSender;
+import io.odoosidecar.http.Signer;
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.Redaction;
+import io.odoosidecar.script.PythonEngine;
+import io.odoosidecar.sync.SyncReport.BuiltCall;
+import io.odoosidecar.sync.SyncReport.RecordResult;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Syncs records to an external API as a {@link SyncConfig} says: reads what the mapping needs from
+ * Odoo (one {@code read} per model and relation hop for the whole request, values already known not
+ * read again), builds the calls, sends them {@code concurrency} at a time with retries, writes the
+ * answers' values and the status back onto the records, and logs every attempt.
+ *
+ * <p>Implementation notes: each config has its own bounded pool of {@code concurrency} threads
+ * (kept by name and size, made on first use), so a slow API never holds another config's requests;
+ * the caller waits for its request's calls. A record given twice in one request is sent once (its
+ * values are read once). Problems of one record (a missing record, an empty URL placeholder) fail
+ * that record only; problems of the config against Odoo (an unknown field) fail them all.
+ */
+public final class SyncEngine implements AutoCloseable {
+  private final OdooClient client;
+  private final RetryingSender sender;
+  private final Function<SyncConfig, Signer> signers;
+  private final PythonEngine python;
+  private final SyncLog log;
+  private final Clock clock;
+  private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
+
+  /**
+   * @param client the Odoo client reads and write-backs go through (its context marks the writes as
+   *     the sidecar's)
+   * @param sender sends the calls with retries
+   * @param signers the signer of each config (its {@code auth})
+   * @param python evaluates python lines; null when the Python engine is off
+   * @param log where attempts are logged; null for none
+   * @param clock the time written as last success and logged
+   */
+  public SyncEngine(
+      OdooClient client,
+      RetryingSender sender,
+      Function<SyncConfig, Signer> signers,
+      PythonEngine python,
+      SyncLog log,
+      Clock clock) {
+    this.client = client;
+    this.sender = sender;
+    this.signers = signers;
+    this.python = python;
+    this.log = log;
+    this.clock = clock;
+  }
+
+  /** An engine whose signers are the configs' auths' (built once per config and kept). */
+  public SyncEngine(
+      OdooClient client, RetryingSender sender, PythonEngine python, SyncLog log, Clock clock) {
+    this(client, sender, new Signers(clock, sender), python, log, clock);
+  }
+
+  /** Syncs the records of a request; never throws for a record's or an API's failure. */
+  public SyncReport sync(SyncRequest request) {
+    List<Long> ids = new ArrayList<>(new LinkedHashSet<>(request.ids()));
+    Prepared prepared;
+    try {
+      prepared = prepare(request, ids);
+    } catch (RuntimeException e) {
+      String error = "sync '" + request.config().name() + "': " + e.getMessage();
+      return new SyncReport(ids.stream().map(id -> failed(id, error)).toList(), List.of());
+    }
+    List<BuiltCall> built = prepared.calls.stream().map(SyncEngine::built).toList();
+    if (request.dryRun()) {
+      return new SyncReport(dryResults(ids, prepared), built);
+    }
+    Map<Long, RecordResult> results = send(request, prepared);
+    prepared.failures.forEach(results::putIfAbsent);
+    return new SyncReport(ids.stream().map(results::get).toList(), built);
+  }
+
+  /** The records read, the bodies built, the calls planned; records that failed already. */
+  private record Prepared(
+      Map<Long, Map<String, Object>> bodies,
+      List<SyncCalls.Planned> calls,
+      Map<Long, RecordResult> failures) {}
+
+  private Prepared prepare(SyncRequest request, List<Long> ids) {
+    SyncConfig config = request.config();
+    ReadTree root = new ReadTree(config.model(), client::fieldsGet);
+    BodyBuilder.plan(root, config.mapping());
+    if (!request.model().equals(config.model())) {
+      throw new IllegalArgumentException(
+          "records of " + request.model() + ", the config syncs " + config.model());
+    }
+    String template = config.url(request.operation());
+    UrlTemplate.fields(template).stream()
+        .filter(f -> !f.equals(UrlTemplate.IDENTIFIER))
+        .forEach(root::need);
+    root.load(client, ids, request.known());
+    Map<Long, RecordResult> failures = new LinkedHashMap<>();
+    List<Long> present = new ArrayList<>();
+    for (Long id : ids) {
+      if (root.has(id)) {
+        present.add(id);
+      } else {
+        failures.put(id, failed(id, "record " + config.model() + " " + id + " not found"));
+      }
+    }
+    Map<Long, Map<String, Object>> bodies =
+        present.isEmpty()
+            ? Map.of()
+            : new BodyBuilder(root, python(request, root)).build(present, config.mapping());
+    Map<Long, URI> urls = new LinkedHashMap<>();
+    for (Long id : present) {
+      try {
+        urls.put(
+            id,
+            UrlTemplate.expand(template, placeholder(config, root, id, bodies), config.params()));
+      } catch (IllegalArgumentException e) {
+        failures.put(id, failed(id, e.getMessage()));
+      }
+    }
+    List<SyncCalls.Planned> calls =
+        new SyncCalls(config, request.operation()).plan(urls, bodies, request.idempotencyKeys());
+    return new Prepared(bodies, calls, failures);
+  }
+
+  /** A placeholder's value: a field's, or {@code identifier}: the Record Identifier as sent. */
+  private static Function<String, Object> placeholder(
+      SyncConfig config, ReadTree root, long id, Map<Long, Map<String, Object>> bodies) {
+    return f ->
+        f.equals(UrlTemplate.IDENTIFIER)
+            ? BodyBuilder.get(bodies.get(id), config.identifier().key())
+            : root.value(id, f);
+  }
+
+  private BodyBuilder.Python python(SyncRequest request, ReadTree root) {
+    return (line, ids, variables) -> {
+      if (python == null) {
+        throw new IllegalStateException(
+            "mapping '" + line.key() + "' is python, and the Python engine is off");
+      }
+      Map<Long, Map<String, Object>> known = new LinkedHashMap<>();
+      root.rows()
+          .forEach(
+              (id, row) -> {
+                Map<String, Object> values = new LinkedHashMap<>();
+                row.forEach((f, v) -> values.put(f, Values.loadless(v)));
+                known.put(id, values);
+              });
+      return python.evaluate(
+          line.expression(), client, client.authenticate(), root.model(), ids, known, variables);
+    };
+  }
+
+  private List<RecordResult> dryResults(List<Long> ids, Prepared prepared) {
+    List<RecordResult> out = new ArrayList<>();
+    for (Long id : ids) {
+      RecordResult failure = prepared.failures.get(id);
+      out.add(
+          failure != null
+              ? failure
+              : new RecordResult(id, true, 0, prepared.bodies.get(id), "dry run: not sent", false));
+    }
+    return out;
+  }
+
+  private Map<Long, RecordResult> send(SyncRequest request, Prepared prepared) {
+    SyncConfig config = request.config();
+    ExecutorService pool = pool(config);
+    Signer signer = signers.apply(config);
+    List<CompletableFuture<Map<Long, RecordResult>>> futures = new ArrayList<>();
+    for (SyncCalls.Planned call : prepared.calls) {
+      futures.add(
+          CompletableFuture.supplyAsync(
+              () -> sendOne(request, call, signer, prepared.bodies), pool));
+    }
+    Map<Long, RecordResult> results = new LinkedHashMap<>();
+    futures.forEach(f -> results.putAll(f.join()));
+    writeBack(request, results);
+    return results;
+  }
+
+  private Map<Long, RecordResult> sendOne(
+      SyncRequest request,
+      SyncCalls.Planned call,
+      Signer signer,
+      Map<Long, Map<String, Object>> bodies) {
+    Outcome outcome;
+    try {
+      outcome =
+          sender.send(
+              call.call(),
+              request.config().retry(),
+              signer,
+              attempt -> logAttempt(request, call, attempt));
+    } catch (RuntimeException e) {
+      String error = "not sent: " + Redaction.text(e.getMessage());
+      Map<Long, RecordResult> out = new LinkedHashMap<>();
+      call.ids().forEach(id -> out.put(id, failed(id, error)));
+      return out;
+    }
+    return results(request.config(), call, outcome, bodies);
+  }
+
+  private static Map<Long, RecordResult> results(
+      SyncConfig config,
+      SyncCalls.Planned call,
+      Outcome outcome,
+      Map<Long, Map<String, Object>> bodies) {
+    Object answer = outcome.answer() == null ? null : Answers.decode(outcome.answer().body());
+    int status = outcome.status();
+    Map<Long, RecordResult> out = new LinkedHashMap<>();
+    if (outcome instanceof Outcome.Success) {
+      Answers.match(config, call.ids(), bodies, answer)
+          .forEach(
+              (id, part) -> out.put(id, new RecordResult(id, true, status, part, null, false)));
+      return out;
+    }
+    boolean rejected = outcome instanceof Outcome.Rejected;
+    String error =
+        rejected
+            ? "rejected with HTTP " + status + ": " + shortText(outcome)
+            : "every attempt failed: " + Redaction.text(((Outcome.Exhausted) outcome).lastError());
+    call.ids()
+        .forEach(id -> out.put(id, new RecordResult(id, false, status, answer, error, rejected)));
+    return out;
+  }
+
+  private static String shortText(Outcome outcome) {
+    String text = outcome.answer().bodyText();
+    return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+  }
+
+  /** Answers' values and status fields onto the records still there (not after an unlink). */
+  private void writeBack(SyncRequest request, Map<Long, RecordResult> results) {
+    SyncConfig config = request.config();
+    if (request.operation().equals("unlink")
+        || config.response().isEmpty() && !config.status().any()) {
+      return;
+    }
+    WriteBack back = new WriteBack(config);
+    results
+        .values()
+        .forEach(
+            r -> {
+              if (r.success()) {
+                back.success(r.id(), r.response(), clock.instant());
+              } else {
+                back.failure(r.id(), r.error());
+              }
+            });
+    back.flush(client, config.model())
+        .forEach(
+            (id, problem) -> {
+              RecordResult r = results.get(id);
+              String error = r.error() == null ? problem : r.error() + "; " + problem;
+              results.put(
+                  id,
+                  new RecordResult(
+                      id, r.success(), r.statusCode(), r.response(), error, r.finalRejection()));
+            });
+  }
+
+  private void logAttempt(SyncRequest request, SyncCalls.Planned call, Attempt attempt) {
+    if (log != null) {
+      log.record(SyncLog.Entry.of(request, call, attempt, clock.instant()));
+    }
+  }
+
+  private ExecutorService pool(SyncConfig config) {
+    return pools.computeIfAbsent(
+        config.name() + "#" + config.concurrency(),
+        key -> {
+          AtomicInteger count = new AtomicInteger();
+          return Executors.newFixedThreadPool(
+              config.concurrency(),
+              task -> {
+                Thread thread =
+                    new Thread(task, "sync-" + config.name() + "-" + count.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+              });
+        });
+  }
+
+  private static BuiltCall built(SyncCalls.Planned planned) {
+    var call = planned.call().redacted(Set.of());
+    return new BuiltCall(
+        planned.ids(),
+        call.method(),
+        call.uri(),
+        call.headers(),
+        call.body(),
+        planned.idempotencyKey());
+  }
+
+  private static RecordResult failed(long id, String error) {
+    return new RecordResult(id, false, 0, null, error, false);
+  }
+
+  @Override
+  public void close() {
+    pools.values().forEach(ExecutorService::shutdownNow);
+  }
+}
