@@ -160,7 +160,11 @@ final class SyncCommand {
     @ParentCommand SyncCommand parent;
     @Spec CommandSpec spec;
 
-    @Option(names = "--config", paramLabel = "NAME", description = "Only this config's attempts.")
+    /** Not {@code --config}: that is the sidecar's configuration file, for every command. */
+    @Option(
+        names = "--sync-config",
+        paramLabel = "NAME",
+        description = "Only the attempts of this sync config.")
     String config;
 
     @Option(

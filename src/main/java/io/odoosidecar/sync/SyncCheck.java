@@ -41,11 +41,15 @@ public final class SyncCheck {
       return problems;
     }
     mapping(problems, where + "mapping", config.model(), fields, config.mapping());
+    // one template for every operation is the plain `url: ...` form: checked once, as `url`
+    boolean one = new java.util.HashSet<>(config.urls().values()).size() == 1;
+    Set<String> seen = new java.util.HashSet<>();
     for (Map.Entry<String, String> url : config.urls().entrySet()) {
+      String key = one ? "url" : "url." + url.getKey();
       for (String placeholder : UrlTemplate.fields(url.getValue())) {
-        if (!placeholder.equals(UrlTemplate.IDENTIFIER)) {
+        if (!placeholder.equals(UrlTemplate.IDENTIFIER) && seen.add(key + placeholder)) {
           path(config.model(), fields, placeholder)
-              .ifPresent(p -> problems.add(where + "url." + url.getKey() + ": " + p));
+              .ifPresent(p -> problems.add(where + key + ": " + p));
         }
       }
     }
@@ -184,11 +188,15 @@ public final class SyncCheck {
               + model
               + "."
               + name
-              + " is a "
-              + field.type().name().toLowerCase(java.util.Locale.ROOT)
+              + " is "
+              + article(field.type().name().toLowerCase(java.util.Locale.ROOT))
               + " field, not "
               + wanted);
     }
+  }
+
+  private static String article(String word) {
+    return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
   }
 
   /** A model's fields, empty when Odoo has no such model. */
