@@ -153,7 +153,7 @@ public final class Daemon implements AutoCloseable {
             p.workers(), config.python().statementLimit(), config.python().timeout());
     processor.withPython(python);
     sync = openSync();
-    processor.withSync(sync.engine());
+    processor.withSync(sync.engine()).withSyncConfigs(sync.lookup());
     connector.execute(
         () -> {
           try {

@@ -92,6 +92,11 @@ final class SyncWiring implements AutoCloseable {
     return engine == null ? null : new SyncOutbound(configs, engine, clients.get(database));
   }
 
+  /** The configs in force by name, read from the rules' snapshot at each call. */
+  io.odoosidecar.sync.SyncConfigLookup lookup() {
+    return name -> configs.get().stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
   /** The sync log. */
   SyncLog log() {
     return log;
