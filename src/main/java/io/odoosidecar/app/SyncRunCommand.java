@@ -196,11 +196,15 @@ final class SyncRunCommand implements Callable<Integer> {
     Resources(SidecarConfig sidecar, SyncConfig config, boolean dryRun, Clock clock) {
       this.log = dryRun ? null : SyncCommand.openLog(sidecar, clock);
       this.held = !dryRun && log == null;
-      boolean needsPython = config.mapping().stream().anyMatch(l -> l.type() == MappingType.PYTHON);
       this.python =
-          needsPython
+          python(config.mapping())
               ? new PythonEngine(1, sidecar.python().statementLimit(), sidecar.python().timeout())
               : null;
+    }
+
+    /** Whether a line, nested ones included, is a python line. */
+    private static boolean python(List<io.odoosidecar.sync.MappingLine> lines) {
+      return lines.stream().anyMatch(l -> l.type() == MappingType.PYTHON || python(l.mapping()));
     }
 
     @Override

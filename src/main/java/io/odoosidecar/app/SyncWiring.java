@@ -58,6 +58,7 @@ final class SyncWiring implements AutoCloseable {
     this.clients = Map.copyOf(clients);
     this.configs = configs;
     this.log = SyncLog.open(events.connectionSource(), clock, settings.logBodyLimit());
+    events.onBroken(log::disconnect); // the event log's recovery must find the database closed
     SyncEngine base = null;
     for (Map.Entry<String, OdooClient> c : clients.entrySet()) {
       if (base == null) {
