@@ -74,7 +74,8 @@ class ApiSyncPipelineTest {
                 Map.of(
                     "name", Map.of("type", "char"),
                     "ref", Map.of("type", "char"),
-                    "email", Map.of("type", "char")));
+                    "email", Map.of("type", "char"),
+                    "sync_state", Map.of("type", "char")));
     for (long id = 1; id <= 4; id++) {
       odoo.put(
           "res.partner", id, Map.of("name", "Partner " + id, "ref", "C-" + id, "email", id + "@x"));
@@ -139,12 +140,21 @@ class ApiSyncPipelineTest {
   }
 
   private long change(String operation, long id, List<String> fields, Map<String, Object> snap) {
+    return change(operation, id, fields, Map.of(), snap);
+  }
+
+  private long change(
+      String operation,
+      long id,
+      List<String> fields,
+      Map<String, Object> values,
+      Map<String, Object> snap) {
     ChangePayload payload =
         new ChangePayload(
             operation,
             fields,
             Map.of(),
-            Map.of(),
+            values,
             2,
             null,
             "push",
@@ -456,10 +466,13 @@ class ApiSyncPipelineTest {
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     logger.addAppender(appender);
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    logger.setLevel(ch.qos.logback.classic.Level.INFO); // whatever other tests left
     try {
       drain(processor(3));
     } finally {
       logger.detachAppender(appender);
+      logger.setLevel(level);
     }
 
     assertThat(appender.list)
@@ -518,5 +531,39 @@ class ApiSyncPipelineTest {
         .filteredOn(r -> r.getUrl().equals("/customers/C-1"))
         .extracting(ApiSyncPipelineTest::key)
         .containsExactly(IdempotencyKeys.of(11, CONFIG, 1));
+  }
+
+  @Test
+  void apiSync_aPushedWriteCarryingTheMappedFields_isSentWithoutReadingOdoo() throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
+    rules(config("    on: [write]\n"));
+    change(
+        "write",
+        1,
+        List.of("email"),
+        Map.of("name", "Partner 1", "ref", "C-1", "email", "pushed@x"),
+        Map.of());
+    odoo.resetCalls();
+
+    drain(processor(3));
+
+    assertThat(sent()).hasSize(1);
+    assertThat(body(sent().get(0))).containsEntry("email", "pushed@x");
+    assertThat(odoo.calls("read")).isZero();
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void apiSync_theWriteBackGoesThroughTheFiringsClient_markedAsTheSidecars() throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withBody("{}")));
+    rules(config("    status: {state: sync_state}\n    on: [create]\n"));
+    created(2);
+
+    drain(processor(3));
+
+    assertThat(odoo.records("res.partner").get(2L)).containsEntry("sync_state", "synced");
+    assertThat(odoo.writeContexts())
+        .isNotEmpty()
+        .allSatisfy(context -> assertThat(context).containsKey(Processor.CONTEXT_KEY));
   }
 }
