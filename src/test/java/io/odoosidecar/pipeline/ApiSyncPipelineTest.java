@@ -75,7 +75,8 @@ class ApiSyncPipelineTest {
                     "name", Map.of("type", "char"),
                     "ref", Map.of("type", "char"),
                     "email", Map.of("type", "char"),
-                    "sync_state", Map.of("type", "char")));
+                    "sync_state", Map.of("type", "char"),
+                    "parent_id", Map.of("type", "many2one", "relation", "res.partner")));
     for (long id = 1; id <= 4; id++) {
       odoo.put(
           "res.partner", id, Map.of("name", "Partner " + id, "ref", "C-" + id, "email", id + "@x"));
@@ -565,5 +566,24 @@ class ApiSyncPipelineTest {
     assertThat(odoo.writeContexts())
         .isNotEmpty()
         .allSatisfy(context -> assertThat(context).containsKey(Processor.CONTEXT_KEY));
+  }
+
+  @Test
+  void onUnlink_anObjectWriteThroughARelation_reachesTheRelatedRecordByTheSnapshot()
+      throws Exception {
+    rules(
+        "rules:\n"
+            + "  - name: Gone\n"
+            + "    model: res.partner\n"
+            + "    trigger: on_unlink\n"
+            + "    actions:\n"
+            + "      - {state: object_write, update_path: parent_id.email, value: lost@x}\n");
+    deleted(4, Map.of("name", "Gone partner", "parent_id", 2));
+
+    drain(processor(3));
+
+    assertThat(odoo.records("res.partner").get(2L)).containsEntry("email", "lost@x");
+    assertThat(odoo.records("res.partner").get(1L)).containsEntry("email", "1@x");
+    assertThat(log.counts()).containsOnlyKeys("done");
   }
 }
