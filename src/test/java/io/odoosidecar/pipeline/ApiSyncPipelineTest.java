@@ -26,10 +26,12 @@ import io.odoosidecar.odoo.ExternalIds;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.RuleFiles;
+import io.odoosidecar.script.PythonEngine;
 import io.odoosidecar.store.EventLog;
 import io.odoosidecar.sync.IdempotencyKeys;
 import io.odoosidecar.sync.SyncConfigLookup;
 import io.odoosidecar.sync.SyncEngine;
+import io.odoosidecar.sync.SyncOutbound;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -584,6 +586,41 @@ class ApiSyncPipelineTest {
 
     assertThat(odoo.records("res.partner").get(2L)).containsEntry("email", "lost@x");
     assertThat(odoo.records("res.partner").get(1L)).containsEntry("email", "1@x");
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void codeAction_bjetsOutboundCall_syncsThroughTheFiring_markedAndKeyedByItsEvent()
+      throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withBody("{\"id\": 7}")));
+    rules(
+        config("    status: {state: sync_state}\n")
+            + "rules:\n"
+            + "  - name: Push by code\n"
+            + "    model: res.partner\n"
+            + "    trigger: on_create\n"
+            + "    actions:\n"
+            + "      - state: code\n"
+            + "        code: |\n"
+            + "          res = env['bj.api.sync.config']._make_outbound_http_request(\n"
+            + "              record_ids=records, config_id_ref='customers')\n"
+            + "          if not res[record.id]['success']:\n"
+            + "              raise UserError('not synced')\n");
+    long event = created(2);
+    try (PythonEngine python = new PythonEngine(1, 100_000, Duration.ofSeconds(20))) {
+      SyncOutbound outbound = new SyncOutbound(contents::syncConfigs, engine, odoo);
+
+      drain(processor(3).withPython(python).withOutboundSync(outbound));
+    }
+
+    assertThat(sent()).hasSize(1);
+    assertThat(sent().get(0).getMethod().getName()).isEqualTo("PUT");
+    assertThat(key(sent().get(0)))
+        .isEqualTo(IdempotencyKeys.adHoc("events:[" + event + "]", CONFIG, 2));
+    assertThat(odoo.records("res.partner").get(2L)).containsEntry("sync_state", "synced");
+    assertThat(odoo.writeContexts())
+        .isNotEmpty()
+        .allSatisfy(context -> assertThat(context).containsKey(Processor.CONTEXT_KEY));
     assertThat(log.counts()).containsOnlyKeys("done");
   }
 }
