@@ -4,13 +4,12 @@ import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.script.OutboundSync;
 import io.odoosidecar.script.PythonEngine;
 import io.odoosidecar.sync.SyncOutbound;
-import java.util.TreeSet;
 
 /**
  * Odoo's "execute code" action ({@code code}) on all the records at once ({@code records}), in the
  * Python engine, with the call journal of the target's events. BJET's {@code
- * _make_outbound_http_request} syncs through the firing's client, with idempotency keys derived
- * from the target's events: a rerun of the same events sends the same keys.
+ * _make_outbound_http_request} syncs through the firing's client, each record keyed by its own
+ * event as {@code api_sync} keys it: any rerun of an event sends the same key.
  */
 final class CodeAction implements ActionExecutor {
   @Override
@@ -43,14 +42,11 @@ final class CodeAction implements ActionExecutor {
     }
   }
 
-  /**
-   * The firing's outbound sync, its run named by the target's events; the engine's default else.
-   */
+  /** The firing's outbound sync, keyed by the records' events; null: the engine's default. */
   private static OutboundSync outbound(ActionContext context, ActionTarget target) {
     return context
         .findService(SyncOutbound.class)
-        .<OutboundSync>map(
-            sync -> sync.forRun("events:" + new TreeSet<>(target.eventOf().values())))
+        .<OutboundSync>map(sync -> sync.forEvents(target.eventOf()))
         .orElse(null);
   }
 }

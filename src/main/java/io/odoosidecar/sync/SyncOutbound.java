@@ -21,13 +21,15 @@ import java.util.function.Supplier;
  * config's name, by the record's id, or by its external id ({@code module.name}); a record is read
  * from that Odoo ({@code name}) and stands for the sidecar config of the same name.
  *
- * <p>A code action run by the pipeline is best given {@code through(itsClient).forRun(itsEvents)}
- * (see {@link io.odoosidecar.script.PythonEngine}'s {@code run} taking an {@link OutboundSync}).
+ * <p>A code action run by the pipeline is given {@code through(itsClient).forEvents(eventOf)} (see
+ * {@link io.odoosidecar.script.PythonEngine}'s {@code run} taking an {@link OutboundSync}).
  *
- * <p>Implementation notes: the {@code Idempotency-Key}s are {@link IdempotencyKeys#adHoc} of a run
- * id. {@link #forRun} keeps one run id for every call of a run (the events an action runs for, say,
- * so that the run's next attempt sends the same keys); the instance itself, which a Python engine
- * holds for every run, knows no run, and takes a random run id per call.
+ * <p>Implementation notes: a record of {@link #forEvents}' map is keyed as the {@code api_sync}
+ * action keys it, {@link IdempotencyKeys#of} its own event, the config and itself, so that any
+ * rerun of that event (whole, record by record, after a restart, replayed) sends the same key.
+ * Other records get {@link IdempotencyKeys#adHoc} of a run id: {@link #forRun}'s for every call of
+ * a run; the instance itself, which a Python engine holds for every run, knows no run, and takes a
+ * random run id per call.
  */
 public final class SyncOutbound implements OutboundSync {
   /** The model of BJET's sync configs in Odoo. */
@@ -37,6 +39,7 @@ public final class SyncOutbound implements OutboundSync {
   private final SyncEngine engine;
   private final OdooClient client;
   private final Supplier<String> runIds;
+  private final Map<Long, Long> eventOf;
 
   /**
    * @param configs the sync configs in force (the rule registry's snapshot)
@@ -44,18 +47,20 @@ public final class SyncOutbound implements OutboundSync {
    * @param client the connection's client, where {@code bj.api.sync.config} records are read
    */
   public SyncOutbound(Supplier<List<SyncConfig>> configs, SyncEngine engine, OdooClient client) {
-    this(configs, engine, client, () -> UUID.randomUUID().toString());
+    this(configs, engine, client, () -> UUID.randomUUID().toString(), Map.of());
   }
 
   private SyncOutbound(
       Supplier<List<SyncConfig>> configs,
       SyncEngine engine,
       OdooClient client,
-      Supplier<String> runIds) {
+      Supplier<String> runIds,
+      Map<Long, Long> eventOf) {
     this.configs = configs;
     this.engine = engine;
     this.client = client;
     this.runIds = runIds;
+    this.eventOf = Map.copyOf(eventOf);
   }
 
   /**
@@ -64,12 +69,20 @@ public final class SyncOutbound implements OutboundSync {
    * and log.
    */
   public SyncOutbound through(OdooClient other) {
-    return new SyncOutbound(configs, engine.using(other), other, runIds);
+    return new SyncOutbound(configs, engine.using(other), other, runIds, eventOf);
   }
 
   /** The same sync, every call's keys derived from {@code runId}. */
   public SyncOutbound forRun(String runId) {
-    return new SyncOutbound(configs, engine, client, () -> runId);
+    return new SyncOutbound(configs, engine, client, () -> runId, eventOf);
+  }
+
+  /**
+   * The same sync, each record of {@code eventOf} keyed by its own event ({@link
+   * IdempotencyKeys#of}), as the {@code api_sync} action keys it.
+   */
+  public SyncOutbound forEvents(Map<Long, Long> eventOf) {
+    return new SyncOutbound(configs, engine, client, runIds, eventOf);
   }
 
   @Override
@@ -86,10 +99,17 @@ public final class SyncOutbound implements OutboundSync {
     }
     String runId = runIds.get();
     Map<Long, String> keys = new java.util.LinkedHashMap<>();
-    ids.forEach(id -> keys.put(id, IdempotencyKeys.adHoc(runId, config.name(), id)));
+    ids.forEach(id -> keys.put(id, key(runId, config.name(), id)));
     SyncReport report =
         engine.sync(new SyncRequest(config, "write", config.model(), ids, Map.of(), keys, false));
     return report.results().stream().map(SyncOutbound::answer).toList();
+  }
+
+  private String key(String runId, String config, long id) {
+    Long event = eventOf.get(id);
+    return event == null
+        ? IdempotencyKeys.adHoc(runId, config, id)
+        : IdempotencyKeys.of(event, config, id);
   }
 
   private static Answer answer(SyncReport.RecordResult r) {

@@ -615,8 +615,7 @@ class ApiSyncPipelineTest {
 
     assertThat(sent()).hasSize(1);
     assertThat(sent().get(0).getMethod().getName()).isEqualTo("PUT");
-    assertThat(key(sent().get(0)))
-        .isEqualTo(IdempotencyKeys.adHoc("events:[" + event + "]", CONFIG, 2));
+    assertThat(key(sent().get(0))).isEqualTo(IdempotencyKeys.of(event, CONFIG, 2));
     assertThat(odoo.records("res.partner").get(2L)).containsEntry("sync_state", "synced");
     assertThat(odoo.writeContexts())
         .isNotEmpty()

@@ -186,4 +186,19 @@ class SyncOutboundTest {
             .withHeader(
                 "Idempotency-Key", equalTo(IdempotencyKeys.adHoc("event-42", "customers", 1))));
   }
+
+  @Test
+  void forEvents_keysEachRecordByItsOwnEvent_asTheApiSyncActionDoes_othersByTheRun() {
+    SyncOutbound run = outbound().forRun("run-7").forEvents(Map.of(1L, 42L));
+    run.call(null, List.of(1L), "customers", null);
+    run.call(null, List.of(2L), "customers", null);
+
+    api.verify(
+        putRequestedFor(urlPathEqualTo("/customers/C-1"))
+            .withHeader("Idempotency-Key", equalTo(IdempotencyKeys.of(42, "customers", 1))));
+    api.verify(
+        putRequestedFor(urlPathEqualTo("/customers/C-2"))
+            .withHeader(
+                "Idempotency-Key", equalTo(IdempotencyKeys.adHoc("run-7", "customers", 2))));
+  }
 }
