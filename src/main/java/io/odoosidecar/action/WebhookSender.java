@@ -9,18 +9,16 @@ import io.odoosidecar.http.RetryingSender;
 import io.odoosidecar.http.Signer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * The webhook action's HTTP sending: one JSON POST per record through the shared {@link
  * RetryingSender}, retried with backoff on a network error, a time-out or a 408, 425, 429 or 5xx
  * answer, never on another 4xx (the receiver refused the content) nor a 3xx (redirects are not
- * followed), every attempt written to the attempt log. One sender serves one action run (one rule,
- * one URL).
+ * followed), every attempt written to the attempt log. One instance serves one action run (one
+ * rule, one URL); the {@link RetryingSender} is the settings', shared by every run.
  */
 final class WebhookSender {
   private final WebhookSettings settings;
@@ -33,8 +31,7 @@ final class WebhookSender {
     this.settings = settings;
     this.rule = rule;
     this.url = url;
-    // the system clock times the attempts; the settings' sleeper waits between them
-    this.sender = new RetryingSender(Clock.systemUTC(), settings.sleeper(), new SplittableRandom());
+    this.sender = settings.sender();
     this.retry =
         new Retry(
             settings.retry().maxAttempts(),

@@ -1,5 +1,6 @@
 package io.odoosidecar.action;
 
+import io.odoosidecar.http.RetryingSender;
 import io.odoosidecar.odoo.RetryPolicy;
 import java.time.Duration;
 
@@ -10,9 +11,21 @@ import java.time.Duration;
  * @param retry attempts and backoff
  * @param sleeper waits between attempts
  * @param log where every attempt is recorded
+ * @param sender sends the calls: one for every action run of these settings, so that its HTTP
+ *     clients (their threads and connections) are made once
  */
 public record WebhookSettings(
-    Duration timeout, RetryPolicy retry, RetryPolicy.Sleeper sleeper, AttemptLog log) {
+    Duration timeout,
+    RetryPolicy retry,
+    RetryPolicy.Sleeper sleeper,
+    AttemptLog log,
+    RetryingSender sender) {
+
+  /** Settings with a sender of their own, on the system clock, waiting through {@code sleeper}. */
+  public WebhookSettings(
+      Duration timeout, RetryPolicy retry, RetryPolicy.Sleeper sleeper, AttemptLog log) {
+    this(timeout, retry, sleeper, log, RetryingSender.sleepingWith(sleeper));
+  }
 
   /** Ten seconds per attempt, three attempts from half a second, nothing logged. */
   public static WebhookSettings defaults() {

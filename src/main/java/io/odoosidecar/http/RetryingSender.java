@@ -86,6 +86,11 @@ public final class RetryingSender {
     return new RetryingSender(Clock.systemUTC(), Sleeper.system(), THREAD_LOCAL);
   }
 
+  /** A sender on the system clock waiting through {@code sleeper}, safe for all threads. */
+  public static RetryingSender sleepingWith(Sleeper sleeper) {
+    return new RetryingSender(Clock.systemUTC(), sleeper, THREAD_LOCAL);
+  }
+
   /**
    * Sends {@code call}, signed by {@code signer} before every try, retried as {@code retry} says.
    *

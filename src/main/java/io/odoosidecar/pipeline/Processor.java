@@ -99,6 +99,7 @@ public final class Processor {
   private volatile io.odoosidecar.sync.SyncConfigLookup syncConfigs;
   private volatile io.odoosidecar.sync.SyncOutbound outbound;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
+  private final WebhookSettings webhooks;
 
   public Processor(
       EventLog log,
@@ -108,6 +109,12 @@ public final class Processor {
       Clock clock,
       EffectListener effects) {
     this.log = log;
+    this.webhooks =
+        new WebhookSettings(
+            Duration.ofSeconds(10),
+            new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),
+            RetryPolicy.Sleeper.system(),
+            log::recordWebhookAttempt);
     this.connections = connections;
     this.rules = rules;
     this.settings = settings;
@@ -798,12 +805,7 @@ public final class Processor {
             .known(known)
             .deleted(gone)
             .journals(target -> ActionJournal.of(log, target))
-            .webhooks(
-                new WebhookSettings(
-                    Duration.ofSeconds(10),
-                    new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),
-                    RetryPolicy.Sleeper.system(),
-                    log::recordWebhookAttempt))
+            .webhooks(webhooks)
             .build();
     for (int i = 0; i < rule.actions().size(); i++) {
       String key = rule.name() + "#" + i;
