@@ -94,10 +94,12 @@ final class SyncRunCommand implements Callable<Integer> {
         Resources resources = new Resources(sidecar, config, dryRun, clock)) {
       if (resources.held) {
         err.println(
-            "warning: the embedded store under "
+            "the embedded store under "
                 + sidecar.dataDir()
-                + " is held by the running sidecar: this run's attempts are not written to the"
-                + " sync log (keep the event log on PostgreSQL, event-log.url, to log both)");
+                + " is held by the running sidecar: "
+                + (resources.daemon != null
+                    ? "this run's attempts go to its sync log"
+                    : "this run's attempts are not logged, as " + resources.problem));
       }
       List<Long> ids = client.search(config.model(), domain(client, config));
       String runId = UUID.randomUUID().toString();
@@ -108,7 +110,8 @@ final class SyncRunCommand implements Callable<Integer> {
           new SyncProgress(err, SyncProgress.stderrIsTerminal(), clock, ids.size());
       List<SyncReport.RecordResult> failures = new ArrayList<>();
       try (SyncEngine engine =
-          new SyncEngine(client, RetryingSender.system(), resources.python, resources.log, clock)) {
+          new SyncEngine(
+              client, RetryingSender.system(), resources.python, resources.sink(), clock)) {
         for (int from = 0; from < ids.size(); from += batchSize) {
           List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + batchSize));
           SyncReport report = engine.sync(request(config, chunk, runId));
@@ -119,10 +122,12 @@ final class SyncRunCommand implements Callable<Integer> {
             report.calls().forEach(this::print);
           }
           progress.step(chunk.size(), failed.size());
+          resources.flush(err);
         }
       }
       progress.finish();
       summary(err, progress, failures);
+      resources.unlogged(err);
       return failures.isEmpty() ? ExitCodes.OK : ExitCodes.ODOO_ERROR;
     }
   }
@@ -187,19 +192,61 @@ final class SyncRunCommand implements Callable<Integer> {
     err.flush();
   }
 
-  /** The sync log (unless dry, or held by a daemon) and the Python engine (if a line needs it). */
+  /**
+   * The sync log (none when dry; the daemon's when it holds the embedded store) and the Python
+   * engine (if a line needs it).
+   */
   private static final class Resources implements AutoCloseable {
     final SyncLog log;
     final boolean held;
+    final DaemonSyncLog daemon;
     final PythonEngine python;
+    private String problem;
 
     Resources(SidecarConfig sidecar, SyncConfig config, boolean dryRun, Clock clock) {
       this.log = dryRun ? null : SyncCommand.openLog(sidecar, clock);
       this.held = !dryRun && log == null;
+      this.daemon = held ? daemon(sidecar) : null;
       this.python =
           python(config.mapping())
               ? new PythonEngine(1, sidecar.python().statementLimit(), sidecar.python().timeout())
               : null;
+    }
+
+    private DaemonSyncLog daemon(SidecarConfig sidecar) {
+      try {
+        return new DaemonSyncLog(DaemonClient.of(sidecar));
+      } catch (DaemonClient.Unavailable e) {
+        problem = e.getMessage();
+        return null;
+      }
+    }
+
+    /** Where the engine logs its attempts; null when dry or when the daemon cannot be asked. */
+    io.odoosidecar.sync.SyncLogSink sink() {
+      return log != null ? log : daemon;
+    }
+
+    /** Hands a chunk's entries to the daemon, saying once on {@code err} when it cannot be. */
+    void flush(PrintWriter err) {
+      if (daemon == null) {
+        return;
+      }
+      String reason = daemon.flush();
+      if (reason != null && problem == null) {
+        problem = reason;
+        err.println("warning: the sync log's entries could not be given to the daemon: " + reason);
+      }
+    }
+
+    /** Says how many entries were not logged, if any. */
+    void unlogged(PrintWriter err) {
+      if (daemon != null && daemon.unlogged() > 0) {
+        err.println(
+            "warning: "
+                + daemon.unlogged()
+                + " attempts of this run are not in the sync log (the daemon could not be asked)");
+      }
     }
 
     /** Whether a line, nested ones included, is a python line. */

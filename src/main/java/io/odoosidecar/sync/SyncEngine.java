@@ -41,7 +41,7 @@ public final class SyncEngine implements AutoCloseable {
   private final RetryingSender sender;
   private final Function<SyncConfig, Signer> signers;
   private final PythonEngine python;
-  private final SyncLog log;
+  private final SyncLogSink log;
   private final Clock clock;
   private final Map<String, ExecutorService> pools;
   private final boolean owner;
@@ -60,7 +60,7 @@ public final class SyncEngine implements AutoCloseable {
       RetryingSender sender,
       Function<SyncConfig, Signer> signers,
       PythonEngine python,
-      SyncLog log,
+      SyncLogSink log,
       Clock clock) {
     this(client, sender, signers, python, log, clock, new ConcurrentHashMap<>(), true);
   }
@@ -70,7 +70,7 @@ public final class SyncEngine implements AutoCloseable {
       RetryingSender sender,
       Function<SyncConfig, Signer> signers,
       PythonEngine python,
-      SyncLog log,
+      SyncLogSink log,
       Clock clock,
       Map<String, ExecutorService> pools,
       boolean owner) {
@@ -86,7 +86,7 @@ public final class SyncEngine implements AutoCloseable {
 
   /** An engine whose signers are the configs' auths' (built once per config and kept). */
   public SyncEngine(
-      OdooClient client, RetryingSender sender, PythonEngine python, SyncLog log, Clock clock) {
+      OdooClient client, RetryingSender sender, PythonEngine python, SyncLogSink log, Clock clock) {
     this(client, sender, new Signers(clock, sender), python, log, clock);
   }
 

@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  *
  * <p>The schema is {@code io/odoosidecar/store/sync_log/V*.sql}, applied by {@link Migrations}.
  */
-public final class SyncLog implements AutoCloseable {
+public final class SyncLog implements SyncLogSink, AutoCloseable {
   /** The bodies' default cut: 64 KiB. */
   public static final int DEFAULT_BODY_LIMIT = 64 * 1024;
 
@@ -167,6 +167,7 @@ public final class SyncLog implements AutoCloseable {
   }
 
   /** Stores an entry; bodies cut at the limit. A store failure is thrown as a SidecarException. */
+  @Override
   public synchronized void record(Entry entry) {
     work(c -> insert(c, entry));
   }

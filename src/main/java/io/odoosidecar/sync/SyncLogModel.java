@@ -11,11 +11,15 @@ import java.util.Map;
  * The model {@code sidecar.sync_log} of the sidecar's RPC endpoint: the running daemon's sync log,
  * for {@code sidecar sync log} while the daemon holds the embedded store. {@code
  * search_read([{config, record_id, failed, limit}])} lists the entries newest first, each criterion
- * optional.
+ * optional; {@code create([rows])} stores entries as {@code search_read} answers them (at most
+ * {@value #MAX_ROWS} a call), for {@code sidecar sync run} while the daemon holds the store.
  */
 public final class SyncLogModel implements RpcModels.Model {
   /** The model's name on the endpoint. */
   public static final String NAME = "sidecar.sync_log";
+
+  /** The most entries one {@code create} stores. */
+  public static final int MAX_ROWS = 1000;
 
   private final SyncLog log;
 
@@ -25,11 +29,48 @@ public final class SyncLogModel implements RpcModels.Model {
 
   @Override
   public Object call(String method, List<Object> args, Map<String, Object> kwargs) throws RpcFault {
+    if ("create".equals(method)) {
+      return create(args);
+    }
     if (!"search_read".equals(method)) {
-      throw RpcFault.malformed(NAME + " has no method " + method + "; it has search_read");
+      throw RpcFault.malformed(NAME + " has no method " + method + "; it has search_read, create");
     }
     Map<?, ?> criteria = args.isEmpty() || args.get(0) == null ? Map.of() : map(args.get(0));
     return log.query(query(criteria)).stream().map(SyncLogModel::row).toList();
+  }
+
+  /** Stores the rows' entries, all or none checked first; answers how many. */
+  private Object create(List<Object> args) throws RpcFault {
+    if (args.size() != 1 || !(args.get(0) instanceof List<?> rows)) {
+      throw RpcFault.malformed(NAME + ".create takes one list of entries");
+    }
+    if (rows.size() > MAX_ROWS) {
+      throw RpcFault.malformed(
+          NAME + ".create takes at most " + MAX_ROWS + " entries, got " + rows.size());
+    }
+    List<SyncLog.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      entries.add(checked(rows.get(i), i));
+    }
+    entries.forEach(log::record);
+    return entries.size();
+  }
+
+  private static SyncLog.Entry checked(Object row, int index) throws RpcFault {
+    String at = NAME + ".create: entry " + index;
+    if (!(row instanceof Map<?, ?> r)) {
+      throw RpcFault.malformed(at + " is not a struct");
+    }
+    for (String key : List.of("at", "config", "method", "url")) {
+      if (!(r.get(key) instanceof String text) || text.isBlank()) {
+        throw RpcFault.malformed(at + ": " + key + " must be a non-empty string");
+      }
+    }
+    try {
+      return entry(r);
+    } catch (RuntimeException e) {
+      throw RpcFault.malformed(at + ": " + e.getMessage());
+    }
   }
 
   private static Map<?, ?> map(Object value) throws RpcFault {
@@ -51,7 +92,7 @@ public final class SyncLogModel implements RpcModels.Model {
   }
 
   /** An entry as the endpoint answers it; {@link #entry} reads it back. */
-  static Map<String, Object> row(SyncLog.Entry e) {
+  public static Map<String, Object> row(SyncLog.Entry e) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("id", e.id());
     row.put("at", e.at().toString());

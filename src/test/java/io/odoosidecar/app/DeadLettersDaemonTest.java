@@ -1,13 +1,20 @@
 package io.odoosidecar.app;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import io.odoosidecar.odoo.OdooSettings;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.odoo.Secret;
 import io.odoosidecar.odoo.TransportKind;
+import io.odoosidecar.pipeline.MemoryOdoo;
 import io.odoosidecar.pipeline.PushReceiver;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.sync.SyncFixture;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -152,6 +159,57 @@ class DeadLettersDaemonTest {
     }
   }
 
+  @Test
+  void syncRun_storeHeld_theAttemptsGoToTheRunningDaemonsSyncLog() throws Exception {
+    WireMockServer api = new WireMockServer(wireMockConfig().dynamicPort());
+    api.start();
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
+    Path rules = Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(
+        rules.resolve("sync.yaml"),
+        "sync:\n  - name: customers\n    model: res.partner\n    url: "
+            + api.baseUrl()
+            + "/customers/{ref}\n    mapping:\n      - {field: ref, key: id, identifier: true}\n");
+    MemoryOdoo odoo = SyncFixture.odoo();
+    odoo.put("res.partner", 1, SyncFixture.partner("C-1"));
+    Daemon daemon = daemon(dir.resolve("daemon"), PushReceiver.Auth.HMAC);
+    daemon.start();
+    try {
+      Path config = config(daemon.port(), PushReceiver.Auth.HMAC);
+      CommandLine cli = cli(Map.of("SIDECAR_PUSH_SECRET", SECRET));
+      ((SidecarCommand) cli.getCommand()).odoo = settings -> odoo;
+      assertThat(
+              cli.execute(
+                  "--config",
+                  config.toString(),
+                  "sync",
+                  "run",
+                  "customers",
+                  "--rules",
+                  rules.toString()))
+          .as(err::toString)
+          .isZero();
+      assertThat(err.toString()).contains("this run's attempts go to its sync log");
+
+      assertThat(run(config, "sync", "log", "--sync-config", "customers"))
+          .as(err::toString)
+          .isZero();
+      assertThat(out.toString()).contains("/customers/C-1").contains("PUT");
+    } finally {
+      daemon.close();
+      api.stop();
+    }
+  }
+
+  private CommandLine cli(Map<String, String> extra) {
+    Map<String, String> env = new java.util.HashMap<>(extra);
+    env.put("DEAD_LETTERS_TEST_PW", "pw");
+    CommandLine cli = Main.commandLine(env);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli;
+  }
+
   private static long deadLetter(Path data) {
     try (EventLog log = EventLog.embedded(data)) {
       Instant now = Instant.now();
@@ -220,11 +278,7 @@ class DeadLettersDaemonTest {
   }
 
   private int run(Path config, Map<String, String> extra, String... args) {
-    Map<String, String> env = new java.util.HashMap<>(extra);
-    env.put("DEAD_LETTERS_TEST_PW", "pw");
-    CommandLine cli = Main.commandLine(env);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
+    CommandLine cli = cli(extra);
     String[] all = new String[args.length + 2];
     all[0] = "--config";
     all[1] = config.toString();
