@@ -296,7 +296,7 @@ public final class SyncEngine implements AutoCloseable {
               if (r.success()) {
                 back.success(r.id(), r.response(), clock.instant());
               } else {
-                back.failure(r.id(), r.error());
+                back.failure(r.id(), r.error(), r.finalRejection());
               }
             });
     back.flush(client, config.model())

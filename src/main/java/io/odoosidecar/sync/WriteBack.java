@@ -11,12 +11,14 @@ import java.util.Map;
 
 /**
  * Writes onto the records what a sync learnt: the {@code response} lines' values from each answer
- * and the {@code status} fields ({@code synced} and the time after a success, {@code failed} and
- * the error after a final failure), one {@code write} per distinct set of values.
+ * and the {@code status} fields ({@code synced} and the time after a success; {@code pending} and
+ * the error after a failure the pipeline tries again, {@code failed} and the error after a final
+ * refusal), one {@code write} per distinct set of values.
  */
 final class WriteBack {
   static final String SYNCED = "synced";
   static final String FAILED = "failed";
+  static final String PENDING = "pending";
   private static final DateTimeFormatter ODOO =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -43,10 +45,13 @@ final class WriteBack {
     add(id, row);
   }
 
-  /** A record that failed for good (rejected, or every attempt used). */
-  void failure(long id, String error) {
+  /**
+   * A record that failed: for good when the API refused it ({@code failed}), else for now ({@code
+   * pending}: every attempt of this try used, the pipeline tries the event again).
+   */
+  void failure(long id, String error, boolean refused) {
     Map<String, Object> row = new LinkedHashMap<>();
-    putIf(row, config.status().state(), FAILED);
+    putIf(row, config.status().state(), refused ? FAILED : PENDING);
     putIf(row, config.status().lastError(), error);
     add(id, row);
   }

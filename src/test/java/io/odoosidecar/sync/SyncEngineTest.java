@@ -376,6 +376,19 @@ class SyncEngineTest {
   }
 
   @Test
+  void sync_exhaustedRetries_statusPending_withTheError_forThePipelinesNextTry() {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503).withBody("down")));
+    SyncConfig config =
+        config("    status: {state: sync_state, last-error: sync_error}\n", IDENTIFIER);
+
+    sync(config, "write", List.of(1L));
+
+    Map<String, Object> one = odoo.records("res.partner").get(1L);
+    assertThat(one).containsEntry("sync_state", "pending");
+    assertThat(String.valueOf(one.get("sync_error"))).contains("503");
+  }
+
+  @Test
   void sync_dryRun_buildsAndSendsNothing() {
     SyncConfig config = config("", IDENTIFIER + "      - {field: name, key: name}\n");
     SyncReport report;
