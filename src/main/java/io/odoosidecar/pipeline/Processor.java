@@ -95,6 +95,7 @@ public final class Processor {
   private final Map<String, ExternalIds> refs = new ConcurrentHashMap<>();
   private volatile io.odoosidecar.script.PythonEngine python;
   private volatile ActionRegistry actions = ActionRegistry.standard();
+  private volatile io.odoosidecar.sync.SyncEngine sync;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
 
   public Processor(
@@ -124,6 +125,16 @@ public final class Processor {
    */
   public Processor withActions(ActionRegistry registry) {
     this.actions = java.util.Objects.requireNonNull(registry, "registry");
+    return this;
+  }
+
+  /**
+   * The engine {@code api_sync} actions sync with (none: such actions are parked). Each firing gets
+   * {@link io.odoosidecar.sync.SyncEngine#using} its client, whose context marks the write-backs as
+   * the sidecar's; the engine's pools and signers are shared by every firing.
+   */
+  public Processor withSync(io.odoosidecar.sync.SyncEngine engine) {
+    this.sync = java.util.Objects.requireNonNull(engine, "engine");
     return this;
   }
 
@@ -719,8 +730,13 @@ public final class Processor {
     Map<String, Object> marker = new LinkedHashMap<>();
     marker.put("chain", chain);
     marker.put("depth", depth);
+    OdooClient marked = client.withContext(Map.of(CONTEXT_KEY, marker));
+    ActionContext.Builder builder = ActionContext.builder(marked, ids);
+    if (sync != null) {
+      builder.service(io.odoosidecar.sync.SyncEngine.class, sync.using(marked));
+    }
     ActionContext runner =
-        ActionContext.builder(client.withContext(Map.of(CONTEXT_KEY, marker)), ids)
+        builder
             .registry(actions)
             .clock(clock)
             .python(python)

@@ -43,7 +43,8 @@ public final class SyncEngine implements AutoCloseable {
   private final PythonEngine python;
   private final SyncLog log;
   private final Clock clock;
-  private final Map<String, ExecutorService> pools = new ConcurrentHashMap<>();
+  private final Map<String, ExecutorService> pools;
+  private final boolean owner;
 
   /**
    * @param client the Odoo client reads and write-backs go through (its context marks the writes as
@@ -61,18 +62,50 @@ public final class SyncEngine implements AutoCloseable {
       PythonEngine python,
       SyncLog log,
       Clock clock) {
+    this(client, sender, signers, python, log, clock, new ConcurrentHashMap<>(), true);
+  }
+
+  private SyncEngine(
+      OdooClient client,
+      RetryingSender sender,
+      Function<SyncConfig, Signer> signers,
+      PythonEngine python,
+      SyncLog log,
+      Clock clock,
+      Map<String, ExecutorService> pools,
+      boolean owner) {
     this.client = client;
     this.sender = sender;
     this.signers = signers;
     this.python = python;
     this.log = log;
     this.clock = clock;
+    this.pools = pools;
+    this.owner = owner;
   }
 
   /** An engine whose signers are the configs' auths' (built once per config and kept). */
   public SyncEngine(
       OdooClient client, RetryingSender sender, PythonEngine python, SyncLog log, Clock clock) {
     this(client, sender, new Signers(clock, sender), python, log, clock);
+  }
+
+  /**
+   * This engine reading and writing back through another client (the pipeline's, whose context
+   * marks the writes as the sidecar's so that they fire no rule): it shares the pools, the signers
+   * (and their tokens), the sender, the Python engine, the log and the clock. Closing the view
+   * leaves the shared pools running; the engine it came from closes them.
+   */
+  public SyncEngine using(OdooClient other) {
+    return new SyncEngine(
+        java.util.Objects.requireNonNull(other, "client"),
+        sender,
+        signers,
+        python,
+        log,
+        clock,
+        pools,
+        false);
   }
 
   /** Syncs the records of a request; never throws for a record's or an API's failure. */
@@ -317,6 +350,8 @@ public final class SyncEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    pools.values().forEach(ExecutorService::shutdownNow);
+    if (owner) {
+      pools.values().forEach(ExecutorService::shutdownNow);
+    }
   }
 }

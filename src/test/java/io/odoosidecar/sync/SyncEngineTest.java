@@ -412,4 +412,29 @@ class SyncEngineTest {
     assertThat(report.result(2).error()).contains("customers").contains("'vat'");
     assertThat(sent()).isEmpty();
   }
+
+  @Test
+  void using_readsAndWritesBackThroughTheGivenClient_sharesThePools() throws Exception {
+    SyncConfig config =
+        config(
+            "    status: {state: sync_state}\n", IDENTIFIER + "      - {field: name, key: name}\n");
+    try (SyncEngine engine = SyncFixture.engine(odoo, null)) {
+      SyncEngine view = engine.using(odoo.withContext(Map.of("marked", true)));
+      view.close(); // a view leaves the shared pools running
+      SyncReport report =
+          view.sync(
+              new SyncRequest(
+                  config, "write", "res.partner", List.of(1L), Map.of(), keys(List.of(1L)), false));
+      assertThat(report.result(1).success()).isTrue();
+      assertThat(odoo.writeContexts())
+          .isNotEmpty()
+          .allSatisfy(c -> assertThat(c).containsEntry("marked", true));
+      SyncReport again =
+          engine.sync(
+              new SyncRequest(
+                  config, "write", "res.partner", List.of(2L), Map.of(), keys(List.of(2L)), false));
+      assertThat(again.result(2).success()).isTrue();
+    }
+    assertThat(body(sent().get(0))).containsEntry("name", "Partner C-1");
+  }
 }
