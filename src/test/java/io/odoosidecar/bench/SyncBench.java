@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The outbound sync's figures ({@code scripts/bench sync N}): N changed {@code res.partner} records,
- * their events in the event log as a push stores them (the written name and email, old and new),
- * through the daemon's pipeline (2 workers, batches of 500: {@code -Dbench.workers}, {@code
+ * The outbound sync's figures ({@code scripts/bench sync N}): N changed {@code res.partner}
+ * records, their events in the event log as a push stores them (the written name and email, old and
+ * new), through the daemon's pipeline (2 workers, batches of 500: {@code -Dbench.workers}, {@code
  * -Dbench.batch}) to a sync config with {@code on: [write]} whose API is a local server answering
  * each request after 50 ms. The Odoo is the memory double, its calls counted. Two cases: one
  * request per record with {@code concurrency: 8} (requests per second against the 160 that eight
