@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  */
 final class ConfigNode {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+  private static final Pattern SIZE =
+      Pattern.compile("(\\d{1,9})\\s*(b|kib|mib|)", Pattern.CASE_INSENSITIVE);
 
   private final Path file;
   private final String path;
@@ -114,6 +116,35 @@ final class ConfigNode {
       throw error(key, "must be between " + min + " and " + max + ", got " + number);
     }
     return number;
+  }
+
+  /**
+   * A size: a whole number, or one with the unit {@code B}, {@code KiB} or {@code MiB} ({@code
+   * 64KiB}), between {@code min} and {@code max}.
+   */
+  int size(String key, int absent, int min, int max) {
+    if (has(key) && node.get(key).isIntegralNumber()) {
+      return integer(key, absent, min, max);
+    }
+    Optional<String> text = string(key);
+    if (text.isEmpty()) {
+      return absent;
+    }
+    Matcher m = SIZE.matcher(text.get());
+    if (!m.matches()) {
+      throw error(key, "must be a size such as 65536, 64KiB or 1MiB, got '" + text.get() + "'");
+    }
+    long unit =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "kib" -> 1024L;
+          case "mib" -> 1024L * 1024;
+          default -> 1L;
+        };
+    long value = Long.parseLong(m.group(1)) * unit;
+    if (value < min || value > max) {
+      throw error(key, "must be between " + min + " and " + max + " bytes, got " + text.get());
+    }
+    return (int) value;
   }
 
   Duration duration(String key, Duration absent) {

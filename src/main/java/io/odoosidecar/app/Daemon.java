@@ -83,6 +83,7 @@ public final class Daemon implements AutoCloseable {
   private io.odoosidecar.pipeline.WebhookReceiver webhooks;
   private Pipeline pipeline;
   private io.odoosidecar.script.PythonEngine python;
+  private SyncWiring sync;
 
   /** What the daemon knows of one Odoo connection. */
   static final class ConnectionStatus {
@@ -151,6 +152,7 @@ public final class Daemon implements AutoCloseable {
         new io.odoosidecar.script.PythonEngine(
             p.workers(), config.python().statementLimit(), config.python().timeout());
     processor.withPython(python);
+    sync = openSync();
     connector.execute(
         () -> {
           try {
@@ -342,6 +344,25 @@ public final class Daemon implements AutoCloseable {
             + "the webhooks (/web/hook/<uuid>: no authentication but the uuid) and /health"
             + " (connections, rules, event counts); bind 127.0.0.1 unless Odoo runs on another"
             + " machine, and then limit who can reach the port (firewall, TLS proxy)");
+  }
+
+  /**
+   * The outbound sync on the event log's store: an engine per connection, the default one's for the
+   * pipeline and for code actions' {@code _make_outbound_http_request}.
+   */
+  private SyncWiring openSync() {
+    Map<String, OdooClient> ordered = new LinkedHashMap<>();
+    String main = config.connection(null).database();
+    ordered.put(main, byDatabase.get(main));
+    byDatabase.forEach(ordered::putIfAbsent);
+    SyncWiring wiring =
+        new SyncWiring(config.sync(), log, ordered, python, this::syncConfigs, clock).start();
+    return wiring;
+  }
+
+  /** The sync configs in force: the rule files'. */
+  private List<io.odoosidecar.sync.SyncConfig> syncConfigs() {
+    return rules == null ? List.of() : rules.snapshot().syncConfigs();
   }
 
   private EventLog openLog() {
@@ -550,9 +571,18 @@ public final class Daemon implements AutoCloseable {
         && pollStatus.values().stream().allMatch(s -> s.containsKey("last_poll"));
   }
 
-  /** What the rules need to see, for the addon: models, fields written, old values wanted. */
-  private Map<String, Object> watchList() {
-    return WatchList.of(currentRules());
+  /**
+   * What the rules need to see, for the addon: models, fields written, old values wanted, and the
+   * fields of deleted records the unlink syncs send.
+   */
+  Map<String, Object> watchList() {
+    List<io.odoosidecar.rule.Rule> current = currentRules();
+    return WatchList.of(current, sync == null ? Map.of() : sync.unlinkFields(current));
+  }
+
+  /** The outbound sync's wiring; null before start. */
+  SyncWiring sync() {
+    return sync;
   }
 
   /** The Python engine code actions run on, as configured ({@code python.*}); null before start. */
@@ -602,6 +632,9 @@ public final class Daemon implements AutoCloseable {
     }
     if (python != null) {
       python.close(); // code still running is stopped: its worker settles its events, then exits
+    }
+    if (sync != null) {
+      sync.close();
     }
     if (log != null) {
       log.close();

@@ -39,6 +39,7 @@ import java.util.Set;
  * @param pipeline how events are processed
  * @param poll how the poller watches Odoo
  * @param python how code actions run
+ * @param sync the outbound syncs' log
  */
 public record SidecarConfig(
     Path file,
@@ -50,7 +51,20 @@ public record SidecarConfig(
     PushConfig push,
     PipelineConfig pipeline,
     PollConfig poll,
-    PythonConfig python) {
+    PythonConfig python,
+    SyncSettings sync) {
+
+  /**
+   * The outbound syncs' log of HTTP attempts (kept in the event log's database).
+   *
+   * @param logRetention how long an attempt stays in the sync log
+   * @param logBodyLimit where the logged request and answer bodies are cut, in characters
+   */
+  public record SyncSettings(Duration logRetention, int logBodyLimit) {
+    /** The defaults: 30 days, 64 KiB. */
+    public static final SyncSettings DEFAULTS =
+        new SyncSettings(Duration.ofDays(30), io.odoosidecar.sync.SyncLog.DEFAULT_BODY_LIMIT);
+  }
 
   /** Code actions: the most statements and the longest time one execution may take. */
   public record PythonConfig(long statementLimit, Duration timeout) {}
@@ -134,7 +148,9 @@ public record SidecarConfig(
       List<String> models) {}
 
   private static final Set<String> TOP_KEYS =
-      Set.of("odoo", "server", "data-dir", "event-log", "push", "pipeline", "poll", "python");
+      Set.of(
+          "odoo", "server", "data-dir", "event-log", "push", "pipeline", "poll", "python", "sync");
+  private static final Set<String> SYNC_KEYS = Set.of("log-retention", "log-body-limit");
   private static final Set<String> PYTHON_KEYS = Set.of("statement-limit", "timeout");
   private static final Set<String> EVENT_LOG_KEYS =
       Set.of("url", "user", "password-env", "password-file", "retention");
@@ -181,6 +197,32 @@ public record SidecarConfig(
 
   public SidecarConfig {
     connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
+  }
+
+  /** A configuration with the sync log's defaults. */
+  public SidecarConfig(
+      Path file,
+      Map<String, OdooSettings> connections,
+      String defaultConnection,
+      ServerConfig server,
+      Path dataDir,
+      EventLogConfig eventLog,
+      PushConfig push,
+      PipelineConfig pipeline,
+      PollConfig poll,
+      PythonConfig python) {
+    this(
+        file,
+        connections,
+        defaultConnection,
+        server,
+        dataDir,
+        eventLog,
+        push,
+        pipeline,
+        poll,
+        python,
+        SyncSettings.DEFAULTS);
   }
 
   /** A configuration with the defaults for the log and the pipeline, no push and no poller. */
@@ -373,6 +415,13 @@ public record SidecarConfig(
     PythonConfig pythonConfig =
         new PythonConfig(
             python.integer("statement-limit", 2_000_000, 1_000, Integer.MAX_VALUE), pythonTimeout);
+    ConfigNode sync = root.child("sync");
+    sync.allowOnly(SYNC_KEYS);
+    SyncSettings syncSettings =
+        new SyncSettings(
+            positive(sync, "log-retention", SyncSettings.DEFAULTS.logRetention()),
+            sync.size(
+                "log-body-limit", SyncSettings.DEFAULTS.logBodyLimit(), 256, 64 * 1024 * 1024));
     return new SidecarConfig(
         file,
         connections,
@@ -383,7 +432,8 @@ public record SidecarConfig(
         pushConfig,
         pipelineConfig,
         pollConfig,
-        pythonConfig);
+        pythonConfig,
+        syncSettings);
   }
 
   private static OdooSettings connection(

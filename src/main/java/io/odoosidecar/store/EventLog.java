@@ -157,6 +157,14 @@ public final class EventLog implements AutoCloseable {
   }
 
   /**
+   * Where the log's connections come from: other stores of the same database (the sync log) open
+   * their own connections with it.
+   */
+  public ConnectionSource connectionSource() {
+    return source;
+  }
+
+  /**
    * Opens (and creates if needed) the log at a JDBC URL: {@code jdbc:h2:file:...} or PostgreSQL.
    */
   public static EventLog open(String jdbcUrl, String user, String password) {

@@ -15,12 +15,13 @@ import java.util.Map;
 import java.util.Random;
 
 /** Partners, countries and categories in a memory Odoo, and configs read from YAML text. */
-final class SyncFixture {
-  static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T09:00:00Z"), ZoneOffset.UTC);
+public final class SyncFixture {
+  public static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-12-01T09:00:00Z"), ZoneOffset.UTC);
 
   private SyncFixture() {}
 
-  static MemoryOdoo odoo() {
+  public static MemoryOdoo odoo() {
     MemoryOdoo odoo =
         MemoryOdoo.empty()
             .defineAttributes("res.country", Map.of("name", type("char"), "code", type("char")))
@@ -52,7 +53,7 @@ final class SyncFixture {
   }
 
   /** A partner with every field set. */
-  static Map<String, Object> partner(String ref) {
+  public static Map<String, Object> partner(String ref) {
     return Map.ofEntries(
         Map.entry("name", "Partner " + ref),
         Map.entry("ref", ref),
@@ -69,16 +70,16 @@ final class SyncFixture {
         Map.entry("child_ids", List.of()));
   }
 
-  static Map<String, Object> type(String type) {
+  public static Map<String, Object> type(String type) {
     return Map.of("type", type);
   }
 
-  static Map<String, Object> relation(String type, String model) {
+  public static Map<String, Object> relation(String type, String model) {
     return Map.of("type", type, "relation", model);
   }
 
   /** The configs of a rule file holding {@code yaml}. */
-  static List<SyncConfig> configs(Path dir, String yaml) {
+  public static List<SyncConfig> configs(Path dir, String yaml) {
     try {
       Files.writeString(dir.resolve("sync.yaml"), yaml);
     } catch (IOException e) {
@@ -87,7 +88,7 @@ final class SyncFixture {
     return RuleFiles.loadAll(dir).syncConfigs();
   }
 
-  static SyncEngine engine(MemoryOdoo odoo, SyncLog log) {
+  public static SyncEngine engine(MemoryOdoo odoo, SyncLog log) {
     RetryingSender sender = new RetryingSender(CLOCK, duration -> {}, new Random(7));
     return new SyncEngine(odoo, sender, null, log, CLOCK);
   }
