@@ -21,6 +21,8 @@ import java.util.function.Function;
  * and are read again.
  */
 public final class ActionContext {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ActionContext.class);
   private final OdooClient client;
   private final ExternalIds refs;
   private final ActionRegistry registry;
@@ -30,6 +32,7 @@ public final class ActionContext {
   private final WebhookSettings webhooks;
   private final Map<Class<?>, Object> services;
   private final RecordRefs records;
+  private final Map<Long, Map<String, Object>> deleted;
   private Map<Long, Map<String, Object>> known;
 
   private ActionContext(Builder builder) {
@@ -42,6 +45,7 @@ public final class ActionContext {
     this.webhooks = builder.webhooks;
     this.services = Map.copyOf(builder.services);
     this.known = builder.known;
+    this.deleted = builder.deleted;
     this.records = new RecordRefs(refs);
   }
 
@@ -64,7 +68,19 @@ public final class ActionContext {
    */
   public String run(ActionTarget target) {
     try {
-      return registry.executor(target).run(this, target);
+      ActionExecutor executor = registry.executor(target);
+      if (!target.ids().isEmpty()
+          && deleted.keySet().containsAll(target.ids())
+          && DeletedRecords.writesOnTheRecord(target.action())) {
+        LOG.info(
+            "{}: {} on deleted {} {} skipped: the record no longer exists",
+            target.where(),
+            target.state(),
+            target.model(),
+            target.ids());
+        return "skipped on " + target.ids().size() + " deleted " + target.model();
+      }
+      return executor.run(this, target);
     } finally {
       // an action may have changed the records: what follows reads them again
       known = Map.of();
@@ -139,6 +155,32 @@ public final class ActionContext {
   }
 
   /**
+   * The deleted records among {@code ids} as their deletion found them (the old values of the
+   * rule's fields and the snapshot of those its actions read, with {@code id}), cut to the stored
+   * fields in {@code read(load='')} form; unlike {@link #known}, kept for every action of the
+   * firing (a deleted record does not change).
+   */
+  public Map<Long, Map<String, Object>> deleted(String model, java.util.List<Long> ids) {
+    if (deleted.isEmpty()) {
+      return Map.of();
+    }
+    Map<Long, Map<String, Object>> out =
+        new LinkedHashMap<>(KnownValues.stored(client.fieldsGet(model), deleted, ids));
+    out.replaceAll(
+        (id, row) -> {
+          Map<String, Object> withId = new LinkedHashMap<>(row);
+          withId.put("id", id);
+          return withId;
+        });
+    return out;
+  }
+
+  /** Whether the firing's change of the record was its deletion. */
+  public boolean isDeleted(long id) {
+    return deleted.containsKey(id);
+  }
+
+  /**
    * A field of a model.
    *
    * @throws IllegalArgumentException when the model has no such field
@@ -170,6 +212,7 @@ public final class ActionContext {
     private PythonEngine python;
     private Function<ActionTarget, CallJournal> journals = target -> CallJournal.NONE;
     private Map<Long, Map<String, Object>> known = Map.of();
+    private Map<Long, Map<String, Object>> deleted = Map.of();
     private WebhookSettings webhooks = WebhookSettings.defaults();
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
 
@@ -213,6 +256,15 @@ public final class ActionContext {
      */
     public Builder known(Map<Long, Map<String, Object>> known) {
       this.known = Objects.requireNonNull(known, "known");
+      return this;
+    }
+
+    /**
+     * The records the change deleted, as their deletion found them (old values, snapshot, id), by
+     * id: kept for every action; an action that would write on such a record itself is skipped.
+     */
+    public Builder deleted(Map<Long, Map<String, Object>> deleted) {
+      this.deleted = Map.copyOf(Objects.requireNonNull(deleted, "deleted"));
       return this;
     }
 

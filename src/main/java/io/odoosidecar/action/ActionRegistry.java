@@ -26,7 +26,8 @@ public final class ActionRegistry {
           .with("mail_post", new MailPostAction())
           .with("sms", new SmsAction())
           .with("webhook", new WebhookAction())
-          .with("code", new CodeAction());
+          .with("code", new CodeAction())
+          .with(io.odoosidecar.sync.SyncConfigs.ACTION_KIND, new ApiSyncAction());
 
   private final Map<String, ActionExecutor> executors;
 

@@ -15,6 +15,8 @@ import java.util.zip.CRC32;
  * @param model the rule's model
  * @param ids the records it fired on
  * @param eventOf the event of each record, for idempotency keys
+ * @param operationOf the operation of each record's event ({@code create}, {@code write}, {@code
+ *     unlink}, {@code message}, {@code webhook}, {@code timed}); empty when the caller knows none
  */
 public record ActionTarget(
     Rule rule,
@@ -22,7 +24,29 @@ public record ActionTarget(
     Map<String, Object> action,
     String model,
     List<Long> ids,
-    Map<Long, Long> eventOf) {
+    Map<Long, Long> eventOf,
+    Map<Long, String> operationOf) {
+
+  /** A target whose events' operations are not known (outside the pipeline). */
+  public ActionTarget(
+      Rule rule,
+      String index,
+      Map<String, Object> action,
+      String model,
+      List<Long> ids,
+      Map<Long, Long> eventOf) {
+    this(rule, index, action, model, ids, eventOf, Map.of());
+  }
+
+  /** The operation of a record's event, if known. */
+  public java.util.Optional<String> operation(long recordId) {
+    return java.util.Optional.ofNullable(operationOf.get(recordId));
+  }
+
+  /** This target on fewer records (the same rule, action, events and operations). */
+  public ActionTarget withIds(List<Long> fewer) {
+    return new ActionTarget(rule, index, action, model, fewer, eventOf, operationOf);
+  }
 
   /** The module name of the external ids that make creates idempotent. */
   public static final String IDEMPOTENCY_MODULE = "sidecar_idem";
@@ -34,7 +58,7 @@ public record ActionTarget(
 
   /** The same rule, records and events, another action (a child, or one value of several). */
   public ActionTarget withAction(String index, Map<String, Object> action) {
-    return new ActionTarget(rule, index, action, model, ids, eventOf);
+    return new ActionTarget(rule, index, action, model, ids, eventOf, operationOf);
   }
 
   /**

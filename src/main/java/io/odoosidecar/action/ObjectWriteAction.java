@@ -33,7 +33,7 @@ final class ObjectWriteAction implements ActionExecutor {
     List<Long> ids = target.ids();
     for (int i = 0; i < hops.length - 1; i++) {
       FieldInfo hop = context.field(model, hops[i]);
-      ids = follow(context.client(), model, ids, hop);
+      ids = i == 0 ? first(context, model, ids, hop) : follow(context.client(), model, ids, hop);
       model = hop.relatedModel().orElseThrow();
       if (ids.isEmpty()) {
         return "no " + model + " to update through " + path;
@@ -62,6 +62,29 @@ final class ObjectWriteAction implements ActionExecutor {
     }
     context.client().write(target.model(), target.ids(), values);
     return "wrote " + values.keySet() + " on " + target.ids().size() + " " + target.model();
+  }
+
+  /**
+   * The records the first hop reaches: for deleted records from the values their deletion left (the
+   * record is gone, the related one may not be), else read.
+   */
+  private static List<Long> first(
+      ActionContext context, String model, List<Long> ids, FieldInfo hop) {
+    Map<Long, Map<String, Object>> gone = context.deleted(model, ids);
+    if (gone.size() < ids.size()
+        || !gone.values().stream().allMatch(row -> row.containsKey(hop.name()))) {
+      return follow(context.client(), model, ids, hop);
+    }
+    Set<Long> next = new LinkedHashSet<>();
+    for (Map<String, Object> row : gone.values()) {
+      Object value = row.get(hop.name());
+      if (value instanceof Number id) {
+        next.add(id.longValue());
+      } else if (!ValueCodec.isEmpty(value)) {
+        next.addAll(ValueCodec.asIds(value));
+      }
+    }
+    return new ArrayList<>(next);
   }
 
   /** The records one hop of a dotted path reaches. */

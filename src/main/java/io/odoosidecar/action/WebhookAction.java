@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * time-out, is retried with backoff on a network error or a 5xx/429 answer, carries an {@code
  * Idempotency-Key} (its event, rule and action) so a receiver can drop repeats, and every attempt
  * is logged ({@link WebhookSender}). Records whose POST finally failed fail the action for them
- * alone.
+ * alone. A record the change deleted is posted with the chosen fields its deletion's snapshot holds
+ * (Odoo, running the action before the deletion, still read it; here it is gone).
  */
 final class WebhookAction implements ActionExecutor {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,13 +76,28 @@ final class WebhookAction implements ActionExecutor {
     if (fields.isEmpty()) {
       return values;
     }
+    List<Long> present = new ArrayList<>();
+    Map<Long, Map<String, Object>> gone = context.deleted(target.model(), target.ids());
+    for (Long id : target.ids()) {
+      Map<String, Object> snapshot = gone.get(id);
+      if (snapshot == null) {
+        present.add(id);
+        continue;
+      }
+      Map<String, Object> row = new LinkedHashMap<>();
+      fields.stream().filter(snapshot::containsKey).forEach(f -> row.put(f, snapshot.get(f)));
+      values.put(id, row);
+    }
+    if (present.isEmpty()) {
+      return values;
+    }
     Object rows =
         context
             .client()
             .executeKw(
                 target.model(),
                 "read",
-                List.of(target.ids(), fields),
+                List.of(present, fields),
                 Collections.singletonMap("load", null));
     for (Object row : ValueCodec.asList(rows)) {
       Map<String, Object> record = ValueCodec.asMap(row);

@@ -153,6 +153,7 @@ public final class Daemon implements AutoCloseable {
             p.workers(), config.python().statementLimit(), config.python().timeout());
     processor.withPython(python);
     sync = openSync();
+    processor.withSync(sync.engine());
     connector.execute(
         () -> {
           try {
@@ -357,6 +358,7 @@ public final class Daemon implements AutoCloseable {
     byDatabase.forEach(ordered::putIfAbsent);
     SyncWiring wiring =
         new SyncWiring(config.sync(), log, ordered, python, this::syncConfigs, clock).start();
+    python.withOutboundSync(wiring.outbound(main));
     return wiring;
   }
 

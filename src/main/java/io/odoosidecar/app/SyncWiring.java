@@ -9,6 +9,7 @@ import io.odoosidecar.sync.SyncConfig;
 import io.odoosidecar.sync.SyncEngine;
 import io.odoosidecar.sync.SyncLog;
 import io.odoosidecar.sync.SyncLogPruner;
+import io.odoosidecar.sync.SyncOutbound;
 import io.odoosidecar.sync.SyncUnlinkFields;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,10 +58,15 @@ final class SyncWiring implements AutoCloseable {
     this.clients = Map.copyOf(clients);
     this.configs = configs;
     this.log = SyncLog.open(events.connectionSource(), clock, settings.logBodyLimit());
-    RetryingSender sender = RetryingSender.system();
-    clients.forEach(
-        (database, client) ->
-            engines.put(database, new SyncEngine(client, sender, python, log, clock)));
+    SyncEngine base = null;
+    for (Map.Entry<String, OdooClient> c : clients.entrySet()) {
+      if (base == null) {
+        base = new SyncEngine(c.getValue(), RetryingSender.system(), python, log, clock);
+        engines.put(c.getKey(), base);
+      } else {
+        engines.put(c.getKey(), base.using(c.getValue())); // pools, signers and tokens shared
+      }
+    }
     this.pruner = new SyncLogPruner(log, settings.logRetention(), PRUNE_INTERVAL, clock);
   }
 
@@ -78,6 +84,12 @@ final class SyncWiring implements AutoCloseable {
   /** The engine of the first connection (the default one). */
   SyncEngine engine() {
     return engines.values().iterator().next();
+  }
+
+  /** The sync code actions of a connection's database reach; null when none is configured. */
+  SyncOutbound outbound(String database) {
+    SyncEngine engine = engines.get(database);
+    return engine == null ? null : new SyncOutbound(configs, engine, clients.get(database));
   }
 
   /** The sync log. */

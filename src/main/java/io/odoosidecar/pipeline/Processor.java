@@ -96,6 +96,7 @@ public final class Processor {
   private volatile io.odoosidecar.script.PythonEngine python;
   private volatile ActionRegistry actions = ActionRegistry.standard();
   private volatile io.odoosidecar.sync.SyncEngine sync;
+  private volatile io.odoosidecar.sync.SyncConfigLookup syncConfigs;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
 
   public Processor(
@@ -135,6 +136,15 @@ public final class Processor {
    */
   public Processor withSync(io.odoosidecar.sync.SyncEngine engine) {
     this.sync = java.util.Objects.requireNonNull(engine, "engine");
+    return this;
+  }
+
+  /**
+   * The sync configs {@code api_sync} actions name, as in force (those of the rules folder: {@code
+   * name -> registry.snapshot().syncConfig(name)}); none: such actions are parked.
+   */
+  public Processor withSyncConfigs(io.odoosidecar.sync.SyncConfigLookup configs) {
+    this.syncConfigs = java.util.Objects.requireNonNull(configs, "configs");
     return this;
   }
 
@@ -413,11 +423,14 @@ public final class Processor {
     Map<Rule, Map<Lineage, Map<Long, Long>>> firings = new java.util.IdentityHashMap<>();
     // each event's record as its change left it, for the actions (Python takes it as read)
     Map<Long, Map<String, Object>> changed = new HashMap<>();
+    // each event's operation, for the actions that act by it (api_sync)
+    Map<Long, String> operations = new HashMap<>();
     for (EventLog.Event event : events) {
       ChangePayload payload = payloads.get(event.id());
       if (payload == null) {
         continue;
       }
+      operations.put(event.id(), payload.operation());
       Map<String, Object> now = store.get(model, event.recordId());
       Map<String, Object> after =
           now == null || payload.operation().equals("unlink")
@@ -457,7 +470,17 @@ public final class Processor {
         continue;
       }
       for (Map.Entry<Lineage, Map<Long, Long>> e : byLineage.entrySet()) {
-        run(database, client, ids, rule, model, e.getKey(), e.getValue(), done, changed, outcome);
+        run(
+            database,
+            client,
+            ids,
+            rule,
+            model,
+            e.getKey(),
+            e.getValue(),
+            done,
+            new Changes(changed, operations),
+            outcome);
       }
     }
     if (pushed != null) {
@@ -705,6 +728,12 @@ public final class Processor {
     return out;
   }
 
+  /**
+   * What the events of a group changed, by event: the records as the change left them (a deleted
+   * one as its deletion found it) and the operations.
+   */
+  private record Changes(Map<Long, Map<String, Object>> values, Map<Long, String> operations) {}
+
   private void run(
       String database,
       OdooClient client,
@@ -714,14 +743,23 @@ public final class Processor {
       Lineage lineage,
       Map<Long, Long> eventOf,
       Map<Long, Set<String>> done,
-      Map<Long, Map<String, Object>> changed,
+      Changes changes,
       Outcome outcome) {
     Map<Long, Map<String, Object>> known = new HashMap<>();
+    Map<Long, Map<String, Object>> gone = new HashMap<>();
+    Map<Long, String> operationOf = new HashMap<>();
     eventOf.forEach(
         (record, event) -> {
-          Map<String, Object> values = changed.get(event);
+          Map<String, Object> values = changes.values().get(event);
+          String operation = changes.operations().get(event);
           if (values != null) {
             known.put(record, values);
+            if ("unlink".equals(operation)) {
+              gone.put(record, values);
+            }
+          }
+          if (operation != null) {
+            operationOf.put(record, operation);
           }
         });
     List<String> chain = new ArrayList<>(lineage.chain());
@@ -735,12 +773,16 @@ public final class Processor {
     if (sync != null) {
       builder.service(io.odoosidecar.sync.SyncEngine.class, sync.using(marked));
     }
+    if (syncConfigs != null) {
+      builder.service(io.odoosidecar.sync.SyncConfigLookup.class, syncConfigs);
+    }
     ActionContext runner =
         builder
             .registry(actions)
             .clock(clock)
             .python(python)
             .known(known)
+            .deleted(gone)
             .journals(target -> ActionJournal.of(log, target))
             .webhooks(
                 new WebhookSettings(
@@ -763,7 +805,7 @@ public final class Processor {
       }
       Map<String, Object> action = rule.actions().get(i);
       try {
-        String result = runner.run(target(rule, i, action, model, pending, eventOf));
+        String result = runner.run(target(rule, i, action, model, pending, eventOf, operationOf));
         record(database, model, pending, eventOf, key, result, chain, depth);
       } catch (PartialFailureException partial) {
         // the action ran record by record: keep what it did, fail only the rest
@@ -771,9 +813,12 @@ public final class Processor {
           record(database, model, partial.done(), eventOf, key, "done", chain, depth);
         }
         for (Map.Entry<Long, String> failure : partial.failed().entrySet()) {
-          outcome.failed.put(
-              eventOf.get(failure.getKey()),
-              "rule '" + rule.name() + "', action " + i + ": " + failure.getValue());
+          String error = "rule '" + rule.name() + "', action " + i + ": " + failure.getValue();
+          if (partial.finals().contains(failure.getKey())) {
+            outcome.poisoned.put(eventOf.get(failure.getKey()), error); // refused for good
+          } else {
+            outcome.failed.put(eventOf.get(failure.getKey()), error);
+          }
         }
       } catch (RuntimeException batchFailure) {
         if (pending.size() == 1 || !retriableAlone(batchFailure)) {
@@ -795,7 +840,8 @@ public final class Processor {
         }
         for (Long id : pending) {
           try {
-            String result = runner.run(target(rule, i, action, model, List.of(id), eventOf));
+            String result =
+                runner.run(target(rule, i, action, model, List.of(id), eventOf, operationOf));
             record(database, model, List.of(id), eventOf, key, result, chain, depth);
           } catch (PartialFailureException alone) {
             mark(outcome, List.of(id), eventOf, alone, rule, i);
@@ -813,8 +859,9 @@ public final class Processor {
       Map<String, Object> action,
       String model,
       List<Long> ids,
-      Map<Long, Long> eventOf) {
-    return new ActionTarget(rule, String.valueOf(index), action, model, ids, eventOf);
+      Map<Long, Long> eventOf,
+      Map<Long, String> operationOf) {
+    return new ActionTarget(rule, String.valueOf(index), action, model, ids, eventOf, operationOf);
   }
 
   /**
@@ -856,7 +903,8 @@ public final class Processor {
       Long event = eventOf.get(id);
       if (unreachable(e)) {
         outcome.unavailable.put(event, error);
-      } else if (e instanceof UnsupportedActionException) {
+      } else if (e instanceof UnsupportedActionException
+          || e instanceof PartialFailureException partial && partial.finals().contains(id)) {
         outcome.poisoned.put(event, error);
       } else {
         outcome.failed.put(event, error);

@@ -118,7 +118,8 @@ public final class RuleFiles {
           "sequence_id",
           "groups_id",
           "group_ids",
-          "usage");
+          "usage",
+          SyncConfigs.ACTION_KEY);
 
   /** A rule file that cannot be used; the message names the file, the rule and the key. */
   public static final class RuleFileException extends SidecarException {
@@ -243,7 +244,71 @@ public final class RuleFiles {
       }
       bySource.put(file, contents);
     }
+    Map<String, SyncConfig> configs = new LinkedHashMap<>();
+    bySource.values().forEach(c -> c.syncConfigs().forEach(s -> configs.put(s.name(), s)));
+    bySource.forEach((file, contents) -> checkSyncActions(file, contents.rules(), configs));
     return bySource;
+  }
+
+  /**
+   * Refuses an {@code api_sync} action (children of a {@code multi} included) that names no sync
+   * config, one the folder does not hold, or one of another model than its rule's: the configs of
+   * every file are known by then, so a rule may name a config of another file.
+   */
+  private static void checkSyncActions(
+      Path file, List<Rule> rules, Map<String, SyncConfig> configs) {
+    for (Rule rule : rules) {
+      checkSyncActions(file, rule, "actions", rule.actions(), configs);
+    }
+  }
+
+  private static void checkSyncActions(
+      Path file, Rule rule, String key, List<?> actions, Map<String, SyncConfig> configs) {
+    for (int i = 0; i < actions.size(); i++) {
+      if (!(actions.get(i) instanceof Map<?, ?> action)) {
+        continue;
+      }
+      String at = key + "[" + i + "]";
+      if (SyncConfigs.ACTION_KIND.equals(action.get("state"))) {
+        checkSyncAction(file, rule, at + "." + SyncConfigs.ACTION_KEY, action, configs);
+      }
+      if (action.get("child_ids") instanceof List<?> children) {
+        checkSyncActions(file, rule, at + ".child_ids", children, configs);
+      }
+    }
+  }
+
+  private static void checkSyncAction(
+      Path file, Rule rule, String key, Map<?, ?> action, Map<String, SyncConfig> configs) {
+    String known =
+        configs.isEmpty()
+            ? "the rules folder has no sync config"
+            : "known sync configs: " + String.join(", ", new TreeSet<>(configs.keySet()));
+    Object name = action.get(SyncConfigs.ACTION_KEY);
+    if (!(name instanceof String text) || text.isBlank()) {
+      throw new RuleFileException(
+          file,
+          quote(rule.name()),
+          key,
+          "is required for " + SyncConfigs.ACTION_KIND + ": the name of a sync config; " + known);
+    }
+    SyncConfig config = configs.get(text.trim());
+    if (config == null) {
+      throw new RuleFileException(
+          file, quote(rule.name()), key, "no sync config '" + text.trim() + "'; " + known);
+    }
+    if (!config.model().equals(rule.model())) {
+      throw new RuleFileException(
+          file,
+          quote(rule.name()),
+          key,
+          "sync config '"
+              + config.name()
+              + "' syncs "
+              + config.model()
+              + ", the rule's model is "
+              + rule.model());
+    }
   }
 
   /** The rules of one file: a mapping with a {@code rules} list, a {@code sync} list, or both. */
@@ -253,7 +318,11 @@ public final class RuleFiles {
 
   /** {@link #loadFile(Path)}, the actions of the given kinds only. */
   public static List<Rule> loadFile(Path file, Set<String> kinds) {
-    return readFile(file, kinds).rules();
+    FileContents contents = readFile(file, kinds);
+    Map<String, SyncConfig> configs = new LinkedHashMap<>();
+    contents.syncConfigs().forEach(c -> configs.put(c.name(), c));
+    checkSyncActions(file, contents.rules(), configs);
+    return contents.rules();
   }
 
   @SuppressWarnings("unchecked")

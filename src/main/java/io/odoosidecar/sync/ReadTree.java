@@ -91,11 +91,21 @@ final class ReadTree {
    * Reads the records {@code ids} (those {@code known} covers whole are not read), then every hop.
    */
   void load(OdooClient client, Collection<Long> ids, Map<Long, Map<String, Object>> known) {
+    load(client, ids, known, false);
+  }
+
+  /**
+   * Reads the records {@code ids}, then every hop; with {@code gone}, the records {@code known}
+   * holds are deleted ones: taken as they are, never read (Odoo would answer that they do not
+   * exist), a field they lack being empty.
+   */
+  void load(
+      OdooClient client, Collection<Long> ids, Map<Long, Map<String, Object>> known, boolean gone) {
     List<Long> missing = new ArrayList<>();
     for (Long id : new LinkedHashSet<>(ids)) {
       Map<String, Object> values = known.get(id);
-      if (values != null && values.keySet().containsAll(fields)) {
-        rows.put(id, values);
+      if (values != null && (gone || values.keySet().containsAll(fields))) {
+        rows.put(id, new LinkedHashMap<>(values));
       } else {
         missing.add(id);
       }

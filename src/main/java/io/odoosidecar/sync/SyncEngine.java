@@ -145,7 +145,7 @@ public final class SyncEngine implements AutoCloseable {
     UrlTemplate.fields(template).stream()
         .filter(f -> !f.equals(UrlTemplate.IDENTIFIER))
         .forEach(root::need);
-    root.load(client, ids, request.known());
+    root.load(client, ids, request.known(), request.operation().equals("unlink"));
     Map<Long, RecordResult> failures = new LinkedHashMap<>();
     List<Long> present = new ArrayList<>();
     for (Long id : ids) {

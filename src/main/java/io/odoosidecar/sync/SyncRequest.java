@@ -14,7 +14,9 @@ import java.util.Objects;
  * @param model the records' model (the config's)
  * @param ids the records, in order
  * @param known values of the records as pushed by Odoo or, for {@code unlink}, a snapshot taken
- *     before the deletion, by id; those that cover the mapped fields are not read again
+ *     before the deletion, by id; those that cover the mapped fields are not read again, and for
+ *     {@code unlink} those given are never read (the records are gone: a field the snapshot lacks
+ *     is sent empty)
  * @param idempotencyKeys the {@code Idempotency-Key} of each record (derived by the caller from the
  *     event, the config and the record), by id; a batch sends one key derived from its records'
  * @param dryRun whether the requests are only built and returned, not sent

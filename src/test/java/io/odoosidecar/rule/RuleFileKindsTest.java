@@ -76,14 +76,14 @@ class RuleFileKindsTest {
 
   @Test
   void load_anExtraKind_loadsWhenTheLoaderIsToldOfIt() throws IOException {
-    write(rule("      - {state: api_sync}\n"));
-    assertThatThrownBy(() -> RuleFiles.load(dir)).hasMessageContaining("got api_sync");
+    write(rule("      - {state: x_export}\n"));
+    assertThatThrownBy(() -> RuleFiles.load(dir)).hasMessageContaining("got x_export");
 
     Set<String> kinds = new TreeSet<>(ActionRegistry.standardNames());
-    kinds.add("api_sync");
+    kinds.add("x_export");
     assertThat(RuleFiles.load(dir, kinds))
         .singleElement()
-        .satisfies(r -> assertThat(r.actions().get(0)).containsEntry("state", "api_sync"));
+        .satisfies(r -> assertThat(r.actions().get(0)).containsEntry("state", "x_export"));
   }
 
   @Test
