@@ -1,8 +1,6 @@
 package io.odoosidecar.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.odoosidecar.http.RetryingSender;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.pipeline.ChangePayload;
@@ -11,7 +9,11 @@ import io.odoosidecar.pipeline.Pipeline;
 import io.odoosidecar.pipeline.Processor;
 import io.odoosidecar.rule.RuleFiles;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.sync.SyncConfigLookup;
 import io.odoosidecar.sync.SyncEngine;
+import io.undertow.Undertow;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.BlockingHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -21,8 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -67,6 +67,7 @@ public final class SyncBench {
       long requests,
       long received,
       int maxInFlight,
+      double meanInFlight,
       long odooCalls,
       String odooByMethod,
       double wallMillis,
@@ -78,9 +79,16 @@ public final class SyncBench {
     @Override
     public String toString() {
       return String.format(
-          "%d records, %d requests carrying %d records, at most %d in flight at the API, %.0f ms"
-              + " wall, Odoo calls: %s; event log %s",
-          records, requests, received, maxInFlight, wallMillis, odooByMethod, log);
+          "%d records, %d requests carrying %d records, in flight at the API at most %d and %.2f"
+              + " on average, %.0f ms wall, Odoo calls: %s; event log %s",
+          records,
+          requests,
+          received,
+          maxInFlight,
+          meanInFlight,
+          wallMillis,
+          odooByMethod,
+          log);
     }
   }
 
@@ -109,7 +117,8 @@ public final class SyncBench {
                       5, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1))),
                   Clock.systemUTC(),
                   null)
-              .withSync(engine);
+              .withSync(engine)
+              .withSyncConfigs(SyncConfigLookup.of(contents.syncConfigs()));
       Pipeline pipeline =
           new Pipeline(
               log,
@@ -140,6 +149,7 @@ public final class SyncBench {
               api.requests.get(),
               api.records.get(),
               api.maxInFlight.get(),
+              api.busyNanos.get() / 1e6 / wall,
               client.calls.get(),
               byMethod(client.calls.get()),
               wall,
@@ -162,6 +172,7 @@ public final class SyncBench {
           - name: bench partners
             model: res.partner
             on: [write]
+            trigger_field_ids: [name, email, country_id]
             method: {write: PUT}
             %s
             retry: {attempts: 3, initial: 100ms, max: 1s}
@@ -220,14 +231,17 @@ public final class SyncBench {
     return Map.of("type", type);
   }
 
-  /** Each partner's email changed, the event as the addon pushes it (written values, old ones). */
+  /**
+   * Each partner's email changed, the event as the addon pushes it: the written field, and the old
+   * and new values of the fields its watch list asks for (the rule's watched fields and {@code
+   * active}).
+   */
   static List<EventLog.NewEvent> events(MemoryOdoo odoo, int n) {
     List<EventLog.NewEvent> events = new ArrayList<>(n);
     for (long id = 1; id <= n; id++) {
       Map<String, Object> partner = odoo.records("res.partner").get(id);
-      String email = "new" + id + "@example.com";
-      Map<String, Object> old = Map.of("email", partner.get("email"), "active", true);
-      partner.put("email", email);
+      Map<String, Object> old = watched(partner);
+      partner.put("email", "new" + id + "@example.com");
       events.add(
           new EventLog.NewEvent(
               "bench",
@@ -239,7 +253,7 @@ public final class SyncBench {
                       "write",
                       List.of("email"),
                       old,
-                      Map.of("email", email, "active", true),
+                      watched(partner),
                       2,
                       null,
                       "push",
@@ -253,68 +267,85 @@ public final class SyncBench {
     return events;
   }
 
+  /** The values of the watched fields, as the addon reads them (a many2one as [id, name]). */
+  private static Map<String, Object> watched(Map<String, Object> partner) {
+    Map<String, Object> out = new java.util.LinkedHashMap<>();
+    for (String field : List.of("name", "email", "country_id", "active")) {
+      out.put(field, partner.get(field));
+    }
+    return out;
+  }
+
   /**
-   * The API: answers every request after a delay, counting the requests, the records they carry (a
-   * JSON array's items, else one) and the most in flight at once.
+   * The API (Undertow, the sidecar's own server, its requests on 64 worker threads): answers every
+   * request after a delay, counting the requests, the records they carry (a JSON array's items, else
+   * one), the most in flight at once and the time they spent in flight.
    */
   static final class Api implements AutoCloseable {
     final AtomicLong requests = new AtomicLong();
     final AtomicLong records = new AtomicLong();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
-    private final HttpServer server;
-    private final ExecutorService threads;
+    final AtomicLong busyNanos = new AtomicLong();
     private final Duration delay;
+    private Undertow server;
 
-    private Api(HttpServer server, ExecutorService threads, Duration delay) {
-      this.server = server;
-      this.threads = threads;
+    private Api(Duration delay) {
       this.delay = delay;
     }
 
-    static Api start(Duration delay) throws IOException {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
-      ExecutorService threads = Executors.newFixedThreadPool(64);
-      server.setExecutor(threads);
-      Api api = new Api(server, threads, delay);
-      server.createContext("/", api::answer);
-      server.start();
+    static Api start(Duration delay) {
+      Api api = new Api(delay);
+      api.server =
+          Undertow.builder()
+              .addHttpListener(0, "127.0.0.1")
+              .setWorkerThreads(64)
+              .setHandler(new BlockingHandler(api::answer))
+              .build();
+      api.server.start();
       return api;
     }
 
     String url() {
-      return "http://127.0.0.1:" + server.getAddress().getPort();
+      InetSocketAddress address =
+          (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+      return "http://127.0.0.1:" + address.getPort();
     }
 
     void reset() {
       requests.set(0);
       records.set(0);
       maxInFlight.set(0);
+      busyNanos.set(0);
     }
 
-    private void answer(HttpExchange exchange) throws IOException {
+    /**
+     * Counts the request and answers it after the delay; it is out of flight before its answer is
+     * sent (the client may send the next one as soon as it has the answer).
+     */
+    private void answer(HttpServerExchange exchange) throws IOException {
+      long start = System.nanoTime();
       int now = inFlight.incrementAndGet();
       maxInFlight.accumulateAndGet(now, Math::max);
       try {
-        byte[] body = exchange.getRequestBody().readAllBytes();
+        byte[] body = exchange.getInputStream().readAllBytes();
         Object sent = body.length == 0 ? null : JSON.readValue(body, Object.class);
         records.addAndGet(sent instanceof List<?> list ? list.size() : 1);
         requests.incrementAndGet();
         Thread.sleep(delay.toMillis());
-        exchange.sendResponseHeaders(200, -1);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        exchange.sendResponseHeaders(503, -1);
+        exchange.setStatusCode(503);
       } finally {
         inFlight.decrementAndGet();
-        exchange.close();
+        busyNanos.addAndGet(System.nanoTime() - start);
       }
+      exchange.endExchange();
     }
 
     @Override
     public void close() {
-      server.stop(0);
-      threads.shutdownNow();
+      server.stop();
     }
   }
 }
