@@ -125,6 +125,69 @@ public final class SyncConfigs {
     return out;
   }
 
+  /**
+   * What the deletion rules' {@code api_sync} actions need of the deleted records, by model, for
+   * the watch list's {@code unlink_fields} ({@code WatchList.of(rules, this)}): each config's
+   * mapped fields (a dotted path's first field), its unlink URL's placeholders, and {@code "*"}
+   * (every stored field) for a python line, which may read any. Rules that are not {@code
+   * on_unlink}, and configs not in force, add nothing.
+   */
+  public static Map<String, Set<String>> unlinkFields(
+      java.util.Collection<Rule> rules, SyncConfigLookup configs) {
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    for (Rule rule : rules) {
+      if (rule.active() && rule.trigger() == Trigger.ON_UNLINK) {
+        for (String name : configNames(rule.actions())) {
+          configs
+              .find(name)
+              .filter(c -> c.model().equals(rule.model()))
+              .ifPresent(
+                  c ->
+                      out.computeIfAbsent(c.model(), m -> new TreeSet<>()).addAll(unlinkFields(c)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The fields a config's delete sends or puts in its URL, as they are named on its model. */
+  static Set<String> unlinkFields(SyncConfig config) {
+    Set<String> out = new TreeSet<>();
+    for (MappingLine line : config.mapping()) {
+      if (line.type() == MappingType.PYTHON) {
+        out.add("*");
+      }
+      if (!line.field().isEmpty()) {
+        out.add(first(line.field()));
+      }
+    }
+    UrlTemplate.fields(config.url("unlink")).stream()
+        .filter(f -> !f.equals(UrlTemplate.IDENTIFIER))
+        .forEach(f -> out.add(first(f)));
+    return out;
+  }
+
+  private static String first(String path) {
+    int dot = path.indexOf('.');
+    return dot < 0 ? path : path.substring(0, dot);
+  }
+
+  /** The configs the {@code api_sync} actions name, children of a {@code multi} included. */
+  private static List<String> configNames(List<?> actions) {
+    List<String> out = new ArrayList<>();
+    for (Object item : actions) {
+      if (item instanceof Map<?, ?> action) {
+        if (ACTION_KIND.equals(action.get("state")) && action.get(ACTION_KEY) instanceof String n) {
+          out.add(n.trim());
+        }
+        if (action.get("child_ids") instanceof List<?> children) {
+          out.addAll(configNames(children));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The name of a config's synthesized rule: {@code sync 'NAME' on_create_or_write}. */
   public static String ruleName(SyncConfig config, Trigger trigger) {
     return "sync '" + config.name() + "' " + trigger.odooName();
