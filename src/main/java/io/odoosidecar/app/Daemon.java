@@ -153,7 +153,7 @@ public final class Daemon implements AutoCloseable {
             p.workers(), config.python().statementLimit(), config.python().timeout());
     processor.withPython(python);
     sync = openSync();
-    processor.withSync(sync.engine());
+    processor.withSync(sync.engine()).withSyncConfigs(sync.lookup());
     connector.execute(
         () -> {
           try {
@@ -192,7 +192,9 @@ public final class Daemon implements AutoCloseable {
               receiver,
               Map.of(
                   io.odoosidecar.pipeline.DeadLetterModel.NAME,
-                  new io.odoosidecar.pipeline.DeadLetterModel(log, pipeline::wake, clock)));
+                  new io.odoosidecar.pipeline.DeadLetterModel(log, pipeline::wake, clock),
+                  io.odoosidecar.sync.SyncLogModel.NAME,
+                  new io.odoosidecar.sync.SyncLogModel(sync.log())));
       RpcEndpoint endpoint =
           new RpcEndpoint(service, push.maxBodyBytes(), config.server().readTimeout());
       routes.put("/xmlrpc/2/common", endpoint.xmlrpc("common"));

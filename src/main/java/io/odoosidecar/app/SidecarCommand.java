@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
       DomainCommand.class,
       RulesCommand.class,
       DeadLettersCommand.class,
+      SyncCommand.class,
       ConfigCommand.class,
       BenchCommand.class
     })
@@ -40,6 +41,10 @@ public final class SidecarCommand {
 
   /** The environment the configuration reads (the process's, or a test's). */
   java.util.Map<String, String> environment = System.getenv();
+
+  /** How a command reaches Odoo (a test gives its double). */
+  java.util.function.Function<io.odoosidecar.odoo.OdooSettings, io.odoosidecar.odoo.OdooClient>
+      odoo = io.odoosidecar.odoo.OdooClients::create;
 
   /** The configuration, read from the file and the environment. */
   SidecarConfig loadConfig() {

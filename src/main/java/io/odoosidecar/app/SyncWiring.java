@@ -58,6 +58,7 @@ final class SyncWiring implements AutoCloseable {
     this.clients = Map.copyOf(clients);
     this.configs = configs;
     this.log = SyncLog.open(events.connectionSource(), clock, settings.logBodyLimit());
+    events.onBroken(log::disconnect); // the event log's recovery must find the database closed
     SyncEngine base = null;
     for (Map.Entry<String, OdooClient> c : clients.entrySet()) {
       if (base == null) {
@@ -90,6 +91,11 @@ final class SyncWiring implements AutoCloseable {
   SyncOutbound outbound(String database) {
     SyncEngine engine = engines.get(database);
     return engine == null ? null : new SyncOutbound(configs, engine, clients.get(database));
+  }
+
+  /** The configs in force by name, read from the rules' snapshot at each call. */
+  io.odoosidecar.sync.SyncConfigLookup lookup() {
+    return name -> configs.get().stream().filter(c -> c.name().equals(name)).findFirst();
   }
 
   /** The sync log. */

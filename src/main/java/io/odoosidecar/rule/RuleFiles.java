@@ -207,6 +207,17 @@ public final class RuleFiles {
     return bySource;
   }
 
+  /**
+   * The sync configs of a directory by the file they come from, in file order, validated with the
+   * rules as a whole.
+   */
+  public static Map<Path, List<SyncConfig>> syncConfigsBySource(Path directory) {
+    Map<Path, List<SyncConfig>> bySource = new LinkedHashMap<>();
+    read(directory, ActionRegistry.standardNames())
+        .forEach((file, contents) -> bySource.put(file, contents.syncConfigs()));
+    return bySource;
+  }
+
   private static Map<Path, FileContents> read(Path directory, Set<String> kinds) {
     if (!Files.isDirectory(directory)) {
       throw new RuleFileException(directory, null, null, "not a directory of rule files");

@@ -190,15 +190,19 @@ public final class EventLog implements AutoCloseable {
     return log;
   }
 
+  /** The JDBC URL of the embedded log under a data directory (its H2 file {@code events}). */
+  public static String embeddedUrl(java.nio.file.Path dataDir) {
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("events")
+        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+  }
+
   /**
    * The embedded log under a data directory: an H2 file, guarded by the directory's permissions (an
    * embedded database has no server to log in to, so no credentials).
    */
   public static EventLog embedded(java.nio.file.Path dataDir) {
-    String url =
-        "jdbc:h2:file:"
-            + dataDir.toAbsolutePath().resolve("events")
-            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+    String url = embeddedUrl(dataDir);
     try {
       return open(
           () -> DriverManager.getConnection(url), dataDir.toAbsolutePath().resolve("events.mv.db"));

@@ -261,16 +261,37 @@ public final class SyncLog implements AutoCloseable {
     T run() throws SQLException;
   }
 
+  /**
+   * Closes the connection now, as when the database it shares with the event log failed: an open
+   * connection would keep an embedded database that lost its file alive in this process, where the
+   * event log's recovery would find it again. The next use opens another.
+   */
+  public synchronized void disconnect() {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+    } catch (SQLException e) {
+      // closing a broken connection: nothing more to do
+    }
+    connection = null;
+  }
+
   /** Runs work on the connection; a broken connection is opened again once. */
   private <T> T work(Work<T> work) {
     try {
+      if (connection == null) {
+        connection = source.open();
+      }
       return work.run();
     } catch (SQLException first) {
       try {
-        if (connection.isValid(2)) {
+        if (connection != null && connection.isValid(2)) {
           throw first;
         }
-        connection.close();
+        if (connection != null) {
+          connection.close();
+        }
         connection = source.open();
         return work.run();
       } catch (SQLException e) {
@@ -295,10 +316,6 @@ public final class SyncLog implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      // closing: nothing more to do
-    }
+    disconnect();
   }
 }
