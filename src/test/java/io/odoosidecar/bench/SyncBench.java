@@ -81,14 +81,7 @@ public final class SyncBench {
       return String.format(
           "%d records, %d requests carrying %d records, in flight at the API at most %d and %.2f"
               + " on average, %.0f ms wall, Odoo calls: %s; event log %s",
-          records,
-          requests,
-          received,
-          maxInFlight,
-          meanInFlight,
-          wallMillis,
-          odooByMethod,
-          log);
+          records, requests, received, maxInFlight, meanInFlight, wallMillis, odooByMethod, log);
     }
   }
 
@@ -278,8 +271,8 @@ public final class SyncBench {
 
   /**
    * The API (Undertow, the sidecar's own server, its requests on 64 worker threads): answers every
-   * request after a delay, counting the requests, the records they carry (a JSON array's items, else
-   * one), the most in flight at once and the time they spent in flight.
+   * request after a delay, counting the requests, the records they carry (a JSON array's items,
+   * else one), the most in flight at once and the time they spent in flight.
    */
   static final class Api implements AutoCloseable {
     final AtomicLong requests = new AtomicLong();
@@ -307,8 +300,7 @@ public final class SyncBench {
     }
 
     String url() {
-      InetSocketAddress address =
-          (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+      InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
       return "http://127.0.0.1:" + address.getPort();
     }
 
