@@ -28,19 +28,24 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The outbound sync's figures ({@code scripts/bench sync N}): N changed {@code res.partner}
- * records, their events in the event log as a push stores them (the written name and email, old and
- * new), through the daemon's pipeline (2 workers, batches of 500: {@code -Dbench.workers}, {@code
- * -Dbench.batch}) to a sync config with {@code on: [write]} whose API is a local server answering
- * each request after 50 ms. The Odoo is the memory double, its calls counted. Two cases: one
- * request per record with {@code concurrency: 8} (requests per second against the 160 that eight
- * requests in flight of 50 ms allow), and {@code batch: 100} (the number of requests, 100 for
- * 10,000 records, and the Odoo calls of the whole run).
+ * records, their events in the event log as a push stores them (the written email, and the old and
+ * new values of the watched fields: name, email, country), through the daemon's pipeline (2
+ * workers, batches of 500: {@code -Dbench.workers}, {@code -Dbench.batch}) to a sync config with
+ * {@code on: [write]} whose API is a local server answering each request after 50 ms. The Odoo is
+ * the memory double, its calls counted. Two cases: one request per record with {@code concurrency:
+ * 8} (requests per second against the 160 that eight requests in flight of 50 ms allow), and {@code
+ * batch: 100} (the number of requests, 100 for 10,000 records, and the Odoo calls of the whole
+ * run).
  *
  * <p>The mapping has what a real config has: the identifier, a plain field, a nested key, a
  * relational line reading the country's code (a second model), and status fields written back.
  */
 public final class SyncBench {
   static final int DELAY_MS = 50;
+
+  /** Events per batch of the pipeline (the daemon's pipeline.batch-size, 500 by default). */
+  static final int BATCH = Integer.getInteger("bench.batch", 500);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public static void main(String[] args) throws Exception {
@@ -54,9 +59,11 @@ public final class SyncBench {
           single, single.perSecond(), 0.9 * ceiling, ceiling, DELAY_MS, single.odooCalls());
       Figures batch =
           run(n, api, "concurrency: 8\n    batch: 100\n    url: " + api.url() + "/partners");
+      int claims = (n + BATCH - 1) / BATCH;
       System.out.printf(
-          "batch 100: %s; %d requests (target %d), %d Odoo calls for the whole run (target <= 30)%n",
-          batch, batch.requests(), (n + 99) / 100, batch.odooCalls());
+          "batch 100: %s; %d requests (target %d), %d Odoo calls for the whole run (target <= 30),"
+              + " the pipeline's batches of %d events: %d%n",
+          batch, batch.requests(), (n + 99) / 100, batch.odooCalls(), BATCH, claims);
     }
     System.exit(0);
   }
@@ -118,7 +125,7 @@ public final class SyncBench {
               processor,
               new Pipeline.Settings(
                   Integer.getInteger("bench.workers", 2),
-                  Integer.getInteger("bench.batch", 500),
+                  BATCH,
                   Duration.ofMillis(50),
                   Duration.ofSeconds(60)),
               Clock.systemUTC());
