@@ -129,6 +129,11 @@ public final class ActionContext {
     return journals.apply(target);
   }
 
+  /** A service the builder was given, by type, if any. */
+  public <T> java.util.Optional<T> findService(Class<T> type) {
+    return java.util.Optional.ofNullable(services.get(type)).map(type::cast);
+  }
+
   /**
    * A service the builder was given, by type (what an action kind needs beyond the shared pieces).
    *

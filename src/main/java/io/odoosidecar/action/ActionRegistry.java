@@ -35,7 +35,10 @@ public final class ActionRegistry {
     this.executors = Collections.unmodifiableMap(new TreeMap<>(executors));
   }
 
-  /** The kinds the sidecar runs by itself; their executors need only the {@link ActionContext}. */
+  /**
+   * The kinds the sidecar runs by itself; their executors need only the {@link ActionContext} (and
+   * {@code api_sync} the sync engine and configs it offers as services).
+   */
   public static ActionRegistry standard() {
     return STANDARD;
   }

@@ -1,11 +1,16 @@
 package io.odoosidecar.action;
 
 import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.script.OutboundSync;
 import io.odoosidecar.script.PythonEngine;
+import io.odoosidecar.sync.SyncOutbound;
+import java.util.TreeSet;
 
 /**
  * Odoo's "execute code" action ({@code code}) on all the records at once ({@code records}), in the
- * Python engine, with the call journal of the target's events.
+ * Python engine, with the call journal of the target's events. BJET's {@code
+ * _make_outbound_http_request} syncs through the firing's client, with idempotency keys derived
+ * from the target's events: a rerun of the same events sends the same keys.
  */
 final class CodeAction implements ActionExecutor {
   @Override
@@ -23,7 +28,8 @@ final class CodeAction implements ActionExecutor {
                   target.model(),
                   target.ids(),
                   context.known(target.model(), target.ids()),
-                  context.journal(target));
+                  context.journal(target),
+                  outbound(context, target));
       return "ran code on "
           + target.ids().size()
           + " records"
@@ -35,5 +41,16 @@ final class CodeAction implements ActionExecutor {
           e.changes(),
           e.timedOut());
     }
+  }
+
+  /**
+   * The firing's outbound sync, its run named by the target's events; the engine's default else.
+   */
+  private static OutboundSync outbound(ActionContext context, ActionTarget target) {
+    return context
+        .findService(SyncOutbound.class)
+        .<OutboundSync>map(
+            sync -> sync.forRun("events:" + new TreeSet<>(target.eventOf().values())))
+        .orElse(null);
   }
 }

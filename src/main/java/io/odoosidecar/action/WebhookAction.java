@@ -15,11 +15,12 @@ import java.util.TreeMap;
  * Odoo's webhook action ({@code webhook}): for each record, a POST of {@code {"_model", "_id",
  * "_action"}} and the chosen fields as {@code read(load=None)} gives them (many2one as an id), as
  * JSON with sorted keys, dates as text. Unlike Odoo's single try of one second, each POST has a
- * time-out, is retried with backoff on a network error or a 5xx/429 answer, carries an {@code
- * Idempotency-Key} (its event, rule and action) so a receiver can drop repeats, and every attempt
- * is logged ({@link WebhookSender}). Records whose POST finally failed fail the action for them
- * alone. A record the change deleted is posted with the chosen fields its deletion's snapshot holds
- * (Odoo, running the action before the deletion, still read it; here it is gone).
+ * time-out, is retried with backoff on a network error or a 408, 425, 429 or 5xx answer (a 3xx is a
+ * failure: redirects are not followed), carries an {@code Idempotency-Key} (its event, rule and
+ * action) so a receiver can drop repeats, and every attempt is logged ({@link WebhookSender}).
+ * Records whose POST finally failed fail the action for them alone. A record the change deleted is
+ * posted with the chosen fields its deletion's snapshot holds (Odoo, running the action before the
+ * deletion, still read it; here it is gone).
  */
 final class WebhookAction implements ActionExecutor {
   private static final ObjectMapper JSON = new ObjectMapper();

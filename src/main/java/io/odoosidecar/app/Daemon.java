@@ -154,6 +154,10 @@ public final class Daemon implements AutoCloseable {
     processor.withPython(python);
     sync = openSync();
     processor.withSync(sync.engine()).withSyncConfigs(sync.lookup());
+    io.odoosidecar.sync.SyncOutbound outbound = sync.outbound(config.connection(null).database());
+    if (outbound != null) {
+      processor.withOutboundSync(outbound);
+    }
     connector.execute(
         () -> {
           try {

@@ -10,7 +10,6 @@ import io.odoosidecar.sync.SyncEngine;
 import io.odoosidecar.sync.SyncLog;
 import io.odoosidecar.sync.SyncLogPruner;
 import io.odoosidecar.sync.SyncOutbound;
-import io.odoosidecar.sync.SyncUnlinkFields;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -110,7 +109,7 @@ final class SyncWiring implements AutoCloseable {
 
   /** The fields of deleted records the unlink syncs need, by model, for the watch list. */
   Map<String, Set<String>> unlinkFields(Collection<Rule> rules) {
-    return SyncUnlinkFields.of(configs.get(), rules);
+    return io.odoosidecar.sync.SyncConfigs.unlinkFields(rules, lookup());
   }
 
   @Override

@@ -97,6 +97,7 @@ public final class Processor {
   private volatile ActionRegistry actions = ActionRegistry.standard();
   private volatile io.odoosidecar.sync.SyncEngine sync;
   private volatile io.odoosidecar.sync.SyncConfigLookup syncConfigs;
+  private volatile io.odoosidecar.sync.SyncOutbound outbound;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
 
   public Processor(
@@ -145,6 +146,16 @@ public final class Processor {
    */
   public Processor withSyncConfigs(io.odoosidecar.sync.SyncConfigLookup configs) {
     this.syncConfigs = java.util.Objects.requireNonNull(configs, "configs");
+    return this;
+  }
+
+  /**
+   * What code actions' {@code env['bj.api.sync.config']._make_outbound_http_request} syncs with:
+   * each firing gets it {@link io.odoosidecar.sync.SyncOutbound#through} its client, so that the
+   * write-backs are marked as the sidecar's and the records are read in the firing's database.
+   */
+  public Processor withOutboundSync(io.odoosidecar.sync.SyncOutbound outbound) {
+    this.outbound = java.util.Objects.requireNonNull(outbound, "outbound");
     return this;
   }
 
@@ -775,6 +786,9 @@ public final class Processor {
     }
     if (syncConfigs != null) {
       builder.service(io.odoosidecar.sync.SyncConfigLookup.class, syncConfigs);
+    }
+    if (outbound != null) {
+      builder.service(io.odoosidecar.sync.SyncOutbound.class, outbound.through(marked));
     }
     ActionContext runner =
         builder

@@ -19,11 +19,12 @@ import java.util.TreeSet;
  *
  * <p>A deletion's snapshot fields ({@code unlink_fields}): a webhook action's {@code
  * webhook_field_ids}, {@value #ALL_FIELDS} for a code action (every stored field but files and
- * one2many), the children's needs for a {@code multi} action; other kinds read nothing of the
- * deleted records beyond the filter's fields, which come in the old values as for any deletion.
- * Other parts of the sidecar (the outbound sync) add the fields they need of a model's deleted
- * records with {@link #of(Collection, Map)}: the model is then watched for deletions even without a
- * rule.
+ * one2many), the first field of an {@code object_write}'s dotted {@code update_path} (the relation
+ * to the record it writes), the children's needs for a {@code multi} action; other kinds read
+ * nothing of the deleted records beyond the filter's fields, which come in the old values as for
+ * any deletion. Other parts of the sidecar (the outbound sync) add the fields they need of a
+ * model's deleted records with {@link #of(Collection, Map)}: the model is then watched for
+ * deletions even without a rule.
  */
 public final class WatchList {
   /** In {@code unlink_fields}, every stored field of the model but files and one2many. */
@@ -123,6 +124,13 @@ public final class WatchList {
         }
       }
       case "code" -> out.add(ALL_FIELDS);
+      case "object_write" -> {
+        // through a relation: the first hop leads from the deleted record to the one written
+        String path = String.valueOf(action.get("update_path"));
+        if (path.contains(".")) {
+          out.add(path.substring(0, path.indexOf('.')));
+        }
+      }
       case "multi" -> {
         if (action.get("child_ids") instanceof List<?> children) {
           children.stream()

@@ -278,7 +278,7 @@ public final class PythonEngine implements AutoCloseable {
   /**
    * Runs {@code code} as {@link #run(String, OdooClient, long, String, List, Map, CallJournal)}
    * does, its {@code env['bj.api.sync.config']._make_outbound_http_request(...)} calls carried to
-   * {@code sync} (see {@link OutboundCall}) rather than to the engine's.
+   * {@code sync} (see {@link OutboundCall}) rather than to the engine's (null: the engine's).
    */
   public Result run(
       String code,
@@ -289,6 +289,7 @@ public final class PythonEngine implements AutoCloseable {
       Map<Long, Map<String, Object>> known,
       CallJournal journal,
       OutboundSync sync) {
+    OutboundSync outboundSync = sync == null ? outbound : sync;
     List<String> logs = new ArrayList<>();
     ProxyExecutable sink =
         arguments -> {
@@ -298,7 +299,18 @@ public final class PythonEngine implements AutoCloseable {
           return null;
         };
     String action =
-        execute("code action", "run", code, client, uid, model, ids, known, journal, sync, sink);
+        execute(
+            "code action",
+            "run",
+            code,
+            client,
+            uid,
+            model,
+            ids,
+            known,
+            journal,
+            outboundSync,
+            sink);
     try {
       return new Result(JSON.readValue(action, Object.class), logs);
     } catch (JsonProcessingException e) {

@@ -168,12 +168,12 @@ public final class SyncLog implements AutoCloseable {
 
   /** Stores an entry; bodies cut at the limit. A store failure is thrown as a SidecarException. */
   public synchronized void record(Entry entry) {
-    work(() -> insert(entry));
+    work(c -> insert(c, entry));
   }
 
-  private Void insert(Entry e) throws SQLException {
+  private Void insert(Connection c, Entry e) throws SQLException {
     try (PreparedStatement ps =
-        connection.prepareStatement(
+        c.prepareStatement(
             "INSERT INTO sync_log (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
       ps.setLong(1, e.at().toEpochMilli());
       ps.setString(2, e.config());
@@ -197,12 +197,12 @@ public final class SyncLog implements AutoCloseable {
 
   /** The entries a query asks for, newest first. */
   public synchronized List<Entry> query(Query query) {
-    return work(() -> select(query));
+    return work(c -> select(c, query));
   }
 
-  private List<Entry> select(Query q) throws SQLException {
+  private static List<Entry> select(Connection c, Query q) throws SQLException {
     List<Entry> out = new ArrayList<>();
-    try (PreparedStatement ps = connection.prepareStatement(SELECT)) {
+    try (PreparedStatement ps = c.prepareStatement(SELECT)) {
       ps.setString(1, q.config());
       ps.setString(2, q.recordId() == null ? null : "%," + q.recordId() + ",%");
       ps.setBoolean(3, q.failedOnly());
@@ -242,9 +242,8 @@ public final class SyncLog implements AutoCloseable {
   /** Deletes the entries older than {@code before}; returns how many. */
   public synchronized int prune(Instant before) {
     return work(
-        () -> {
-          try (PreparedStatement ps =
-              connection.prepareStatement("DELETE FROM sync_log WHERE at_ms < ?")) {
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement("DELETE FROM sync_log WHERE at_ms < ?")) {
             ps.setLong(1, before.toEpochMilli());
             return ps.executeUpdate();
           }
@@ -258,7 +257,7 @@ public final class SyncLog implements AutoCloseable {
 
   @FunctionalInterface
   private interface Work<T> {
-    T run() throws SQLException;
+    T run(Connection connection) throws SQLException;
   }
 
   /**
@@ -283,7 +282,7 @@ public final class SyncLog implements AutoCloseable {
       if (connection == null) {
         connection = source.open();
       }
-      return work.run();
+      return work.run(connection);
     } catch (SQLException first) {
       try {
         if (connection != null && connection.isValid(2)) {
@@ -293,7 +292,7 @@ public final class SyncLog implements AutoCloseable {
           connection.close();
         }
         connection = source.open();
-        return work.run();
+        return work.run(connection);
       } catch (SQLException e) {
         throw new SidecarException("sync log: " + Redaction.text(e.getMessage()), e);
       }

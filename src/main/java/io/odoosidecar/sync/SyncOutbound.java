@@ -21,6 +21,9 @@ import java.util.function.Supplier;
  * config's name, by the record's id, or by its external id ({@code module.name}); a record is read
  * from that Odoo ({@code name}) and stands for the sidecar config of the same name.
  *
+ * <p>A code action run by the pipeline is best given {@code through(itsClient).forRun(itsEvents)}
+ * (see {@link io.odoosidecar.script.PythonEngine}'s {@code run} taking an {@link OutboundSync}).
+ *
  * <p>Implementation notes: the {@code Idempotency-Key}s are {@link IdempotencyKeys#adHoc} of a run
  * id. {@link #forRun} keeps one run id for every call of a run (the events an action runs for, say,
  * so that the run's next attempt sends the same keys); the instance itself, which a Python engine
@@ -53,6 +56,15 @@ public final class SyncOutbound implements OutboundSync {
     this.engine = engine;
     this.client = client;
     this.runIds = runIds;
+  }
+
+  /**
+   * The same sync reading, writing back and resolving configs through another client (a firing's,
+   * whose context marks the write-backs as the sidecar's), its engine a view sharing pools, signers
+   * and log.
+   */
+  public SyncOutbound through(OdooClient other) {
+    return new SyncOutbound(configs, engine.using(other), other, runIds);
   }
 
   /** The same sync, every call's keys derived from {@code runId}. */

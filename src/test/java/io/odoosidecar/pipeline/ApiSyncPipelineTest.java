@@ -26,10 +26,12 @@ import io.odoosidecar.odoo.ExternalIds;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.RuleFiles;
+import io.odoosidecar.script.PythonEngine;
 import io.odoosidecar.store.EventLog;
 import io.odoosidecar.sync.IdempotencyKeys;
 import io.odoosidecar.sync.SyncConfigLookup;
 import io.odoosidecar.sync.SyncEngine;
+import io.odoosidecar.sync.SyncOutbound;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +76,9 @@ class ApiSyncPipelineTest {
                 Map.of(
                     "name", Map.of("type", "char"),
                     "ref", Map.of("type", "char"),
-                    "email", Map.of("type", "char")));
+                    "email", Map.of("type", "char"),
+                    "sync_state", Map.of("type", "char"),
+                    "parent_id", Map.of("type", "many2one", "relation", "res.partner")));
     for (long id = 1; id <= 4; id++) {
       odoo.put(
           "res.partner", id, Map.of("name", "Partner " + id, "ref", "C-" + id, "email", id + "@x"));
@@ -139,12 +143,21 @@ class ApiSyncPipelineTest {
   }
 
   private long change(String operation, long id, List<String> fields, Map<String, Object> snap) {
+    return change(operation, id, fields, Map.of(), snap);
+  }
+
+  private long change(
+      String operation,
+      long id,
+      List<String> fields,
+      Map<String, Object> values,
+      Map<String, Object> snap) {
     ChangePayload payload =
         new ChangePayload(
             operation,
             fields,
             Map.of(),
-            Map.of(),
+            values,
             2,
             null,
             "push",
@@ -456,10 +469,13 @@ class ApiSyncPipelineTest {
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
     appender.start();
     logger.addAppender(appender);
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    logger.setLevel(ch.qos.logback.classic.Level.INFO); // whatever other tests left
     try {
       drain(processor(3));
     } finally {
       logger.detachAppender(appender);
+      logger.setLevel(level);
     }
 
     assertThat(appender.list)
@@ -518,5 +534,93 @@ class ApiSyncPipelineTest {
         .filteredOn(r -> r.getUrl().equals("/customers/C-1"))
         .extracting(ApiSyncPipelineTest::key)
         .containsExactly(IdempotencyKeys.of(11, CONFIG, 1));
+  }
+
+  @Test
+  void apiSync_aPushedWriteCarryingTheMappedFields_isSentWithoutReadingOdoo() throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
+    rules(config("    on: [write]\n"));
+    change(
+        "write",
+        1,
+        List.of("email"),
+        Map.of("name", "Partner 1", "ref", "C-1", "email", "pushed@x"),
+        Map.of());
+    odoo.resetCalls();
+
+    drain(processor(3));
+
+    assertThat(sent()).hasSize(1);
+    assertThat(body(sent().get(0))).containsEntry("email", "pushed@x");
+    assertThat(odoo.calls("read")).isZero();
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void apiSync_theWriteBackGoesThroughTheFiringsClient_markedAsTheSidecars() throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withBody("{}")));
+    rules(config("    status: {state: sync_state}\n    on: [create]\n"));
+    created(2);
+
+    drain(processor(3));
+
+    assertThat(odoo.records("res.partner").get(2L)).containsEntry("sync_state", "synced");
+    assertThat(odoo.writeContexts())
+        .isNotEmpty()
+        .allSatisfy(context -> assertThat(context).containsKey(Processor.CONTEXT_KEY));
+  }
+
+  @Test
+  void onUnlink_anObjectWriteThroughARelation_reachesTheRelatedRecordByTheSnapshot()
+      throws Exception {
+    rules(
+        "rules:\n"
+            + "  - name: Gone\n"
+            + "    model: res.partner\n"
+            + "    trigger: on_unlink\n"
+            + "    actions:\n"
+            + "      - {state: object_write, update_path: parent_id.email, value: lost@x}\n");
+    deleted(4, Map.of("name", "Gone partner", "parent_id", 2));
+
+    drain(processor(3));
+
+    assertThat(odoo.records("res.partner").get(2L)).containsEntry("email", "lost@x");
+    assertThat(odoo.records("res.partner").get(1L)).containsEntry("email", "1@x");
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void codeAction_bjetsOutboundCall_syncsThroughTheFiring_markedAndKeyedByItsEvent()
+      throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withBody("{\"id\": 7}")));
+    rules(
+        config("    status: {state: sync_state}\n")
+            + "rules:\n"
+            + "  - name: Push by code\n"
+            + "    model: res.partner\n"
+            + "    trigger: on_create\n"
+            + "    actions:\n"
+            + "      - state: code\n"
+            + "        code: |\n"
+            + "          res = env['bj.api.sync.config']._make_outbound_http_request(\n"
+            + "              record_ids=records, config_id_ref='customers')\n"
+            + "          if not res[record.id]['success']:\n"
+            + "              raise UserError('not synced')\n");
+    long event = created(2);
+    try (PythonEngine python = new PythonEngine(1, 100_000, Duration.ofSeconds(20))) {
+      SyncOutbound outbound = new SyncOutbound(contents::syncConfigs, engine, odoo);
+
+      drain(processor(3).withPython(python).withOutboundSync(outbound));
+    }
+
+    assertThat(sent()).hasSize(1);
+    assertThat(sent().get(0).getMethod().getName()).isEqualTo("PUT");
+    assertThat(key(sent().get(0)))
+        .isEqualTo(IdempotencyKeys.adHoc("events:[" + event + "]", CONFIG, 2));
+    assertThat(odoo.records("res.partner").get(2L)).containsEntry("sync_state", "synced");
+    assertThat(odoo.writeContexts())
+        .isNotEmpty()
+        .allSatisfy(context -> assertThat(context).containsKey(Processor.CONTEXT_KEY));
+    assertThat(log.counts()).containsOnlyKeys("done");
   }
 }

@@ -148,6 +148,21 @@ class WatchListTest {
   }
 
   @Test
+  void of_anObjectWriteThroughARelation_asksForTheRelationInTheSnapshot() {
+    Map<String, Object> watch =
+        WatchList.of(
+            List.of(
+                deletion(
+                    "P",
+                    "res.partner",
+                    null,
+                    Map.of(
+                        "state", "object_write", "update_path", "parent_id.email", "value", "x"))));
+
+    assertThat(model(watch, "res.partner").get("unlink_fields")).isEqualTo(List.of("parent_id"));
+  }
+
+  @Test
   void of_rulesOfOtherTriggersOrInactive_askForNoSnapshot() {
     Rule inactive =
         new Rule(

@@ -154,6 +154,27 @@ class SyncOutboundTest {
   }
 
   @Test
+  void through_writesTheStatusBackWithTheGivenClient() throws Exception {
+    Path rules = java.nio.file.Files.createDirectories(dir.resolve("with-status"));
+    configs =
+        SyncFixture.configs(
+            rules,
+            "sync:\n  - name: customers\n    model: res.partner\n    url: "
+                + api.baseUrl()
+                + "/customers/{ref}\n    retry: {attempts: 1, initial: 1s, max: 1s}\n"
+                + "    mapping:\n      - {field: ref, key: id, identifier: true}\n"
+                + "    status: {state: sync_state}\n");
+    io.odoosidecar.odoo.OdooClient marked = odoo.withContext(Map.of("sidecar_event", 42));
+
+    outbound().through(marked).call(null, List.of(1L), "customers", null);
+
+    assertThat(odoo.records("res.partner").get(1L)).containsEntry("sync_state", "synced");
+    assertThat(odoo.writeContexts())
+        .last()
+        .satisfies(c -> assertThat(c).containsKey("sidecar_event"));
+  }
+
+  @Test
   void forRun_sendsTheKeysOfItsRun_everyCallAlike() {
     SyncOutbound run = outbound().forRun("event-42");
     run.call(null, List.of(1L), "customers", null);

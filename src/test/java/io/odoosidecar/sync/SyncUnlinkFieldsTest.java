@@ -2,80 +2,72 @@ package io.odoosidecar.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.odoosidecar.rule.Rule;
+import io.odoosidecar.pipeline.WatchList;
 import io.odoosidecar.rule.RuleFiles;
-import io.odoosidecar.rule.Trigger;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** What the deletion rules' syncs need the addon to snapshot of the deleted records. */
 class SyncUnlinkFieldsTest {
   @TempDir Path dir;
 
-  private static final String CONFIGS =
-      "sync:\n"
-          + "  - name: deleted\n    model: res.partner\n    on: [unlink]\n"
-          + "    url: {create: 'http://x/c', write: 'http://x/w/{ref}',"
-          + " unlink: 'http://x/d/{identifier}/{country_id.code}/{city}'}\n"
-          + "    mapping:\n      - {field: ref, key: id, identifier: true}\n"
-          + "      - {field: country_id.name, key: country}\n"
-          + "      - {field: category_id, key: tags, type: relational, as: id}\n"
-          + "  - name: written\n    model: res.partner\n    on: [write]\n"
-          + "    url: 'http://x/w/{email}'\n"
-          + "    mapping:\n      - {field: name, key: id, identifier: true}\n"
-          + "  - name: by-rule\n    model: res.country\n"
-          + "    url: 'http://x/countries/{code}'\n"
-          + "    mapping:\n      - {field: name, key: id, identifier: true}\n";
-
   @Test
-  void of_configsSyncingDeletions_needTheirTopLevelFieldsIdentifierAndUrlPlaceholders()
-      throws Exception {
-    Files.writeString(dir.resolve("sync.yaml"), CONFIGS);
+  @SuppressWarnings("unchecked")
+  void unlinkFields_theMappedFieldsAndUrlPlaceholders_ofTheConfigsDeletionRulesName()
+      throws IOException {
+    Files.writeString(
+        dir.resolve("sync.yaml"),
+        "sync:\n"
+            + "  - name: customers\n"
+            + "    model: res.partner\n"
+            + "    url:\n"
+            + "      create: https://api.example.com/c\n"
+            + "      write: https://api.example.com/c/{identifier}\n"
+            + "      unlink: https://api.example.com/c/{identifier}?country={country_id.code}\n"
+            + "    mapping:\n"
+            + "      - {field: ref, key: id, identifier: true}\n"
+            + "      - {field: parent_id.name, key: company}\n"
+            + "    on: [create, unlink]\n"
+            + "  - name: leads\n"
+            + "    model: crm.lead\n"
+            + "    url: https://api.example.com/l\n"
+            + "    mapping:\n"
+            + "      - {field: name, key: id, identifier: true}\n"
+            + "      - {key: score, type: python, expression: 'record.probability * 2'}\n"
+            + "  - name: unused\n"
+            + "    model: res.users\n"
+            + "    url: https://api.example.com/u\n"
+            + "    mapping:\n"
+            + "      - {field: login, key: id, identifier: true}\n"
+            + "rules:\n"
+            + "  - name: Lead gone\n"
+            + "    model: crm.lead\n"
+            + "    trigger: on_unlink\n"
+            + "    actions:\n"
+            + "      - state: multi\n"
+            + "        child_ids:\n"
+            + "          - {state: api_sync, sync_config: leads}\n"
+            + "  - name: User written\n"
+            + "    model: res.users\n"
+            + "    trigger: on_write\n"
+            + "    actions:\n"
+            + "      - {state: api_sync, sync_config: unused}\n");
     RuleFiles.Contents contents = RuleFiles.loadAll(dir);
-    Rule byRule =
-        new Rule(
-            "countries gone",
-            "res.country",
-            true,
-            Trigger.ON_UNLINK,
-            List.of(),
-            null,
-            null,
-            Map.of(),
-            List.of(Map.of("state", "api_sync", "sync_config", "by-rule")));
-    List<Rule> rules = new java.util.ArrayList<>(contents.rules());
-    rules.add(byRule);
 
-    Map<String, java.util.Set<String>> fields = SyncUnlinkFields.of(contents.syncConfigs(), rules);
+    Map<String, java.util.Set<String>> fields =
+        SyncConfigs.unlinkFields(contents.rules(), SyncConfigLookup.of(contents.syncConfigs()));
 
-    // 'written' syncs no deletion: its email placeholder is not among them
     assertThat(fields)
-        .containsOnlyKeys("res.partner", "res.country")
-        .containsEntry("res.partner", java.util.Set.of("ref", "country_id", "category_id", "city"))
-        .containsEntry("res.country", java.util.Set.of("name", "code"));
-  }
-
-  @Test
-  void of_anInactiveUnlinkRule_addsNothing() throws Exception {
-    Files.writeString(dir.resolve("sync.yaml"), CONFIGS);
-    RuleFiles.Contents contents = RuleFiles.loadAll(dir);
-    Rule inactive =
-        new Rule(
-            "off",
-            "res.country",
-            false,
-            Trigger.ON_UNLINK,
-            List.of(),
-            null,
-            null,
-            Map.of(),
-            List.of(Map.of("state", "api_sync", "sync_config", "by-rule")));
-
-    assertThat(SyncUnlinkFields.of(contents.syncConfigs(), List.of(inactive)))
-        .doesNotContainKey("res.country")
-        .containsKey("res.partner");
+        .containsOnlyKeys("res.partner", "crm.lead")
+        .containsEntry("res.partner", java.util.Set.of("country_id", "parent_id", "ref"))
+        .containsEntry("crm.lead", java.util.Set.of("*", "name"));
+    Map<String, Object> models =
+        (Map<String, Object>) WatchList.of(contents.rules(), fields).get("models");
+    assertThat((Map<String, Object>) models.get("res.partner"))
+        .containsEntry("unlink_fields", java.util.List.of("country_id", "parent_id", "ref"));
   }
 }
