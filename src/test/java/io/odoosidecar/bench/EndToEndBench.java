@@ -37,6 +37,12 @@ import java.util.function.BooleanSupplier;
  * expected_revenue}: {@code write}, an {@code object_write} of {@code referred} computed from the
  * revenue; {@code webhook}, a POST of name and revenue to a local endpoint that answers after 300
  * ms; {@code code}, Python reading every lead and posting a message on the record.
+ *
+ * <p>{@code sync} is the outbound sync of a {@code res.partner} on update of its {@code function}:
+ * in Odoo, as {@code bj.api.sync} calls the API inside the save, a {@code base.automation} whose
+ * webhook action posts name and function to the same 300 ms endpoint; in the sidecar, a sync config
+ * with {@code on: [write]} sending them (the identifier, name, and function as {@code job.title}).
+ * Its effect is the request's arrival at the endpoint.
  */
 public final class EndToEndBench {
   /** Writes before each case is timed (-Dbench.warmup, default 10). */
@@ -51,6 +57,10 @@ public final class EndToEndBench {
   final long lead;
   final long model;
   final long revenueField;
+
+  /** The record each save writes: the lead, or for {@code sync} a partner. */
+  Subject subject;
+
   final BlockingQueue<Arrived> arrivals = new LinkedBlockingQueue<>();
   final Semaphore answered = new Semaphore(0);
   final HttpServer endpoint;
@@ -62,10 +72,21 @@ public final class EndToEndBench {
 
   record Figures(double[] write, double[] effectAfterSave) {}
 
+  /**
+   * A record the user saves, and how its value is written: a number, or text carrying the number
+   * (the endpoint finds the number in the request's body either way).
+   */
+  record Subject(String model, long id, String field, boolean text) {
+    void write(OdooClient odoo, double value) {
+      Object written = text ? "e2e %d".formatted((long) value) : value;
+      odoo.write(model, List.of(id), Map.of(field, written));
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     List<String> kinds =
-        args.length > 1 ? List.of(args[1].split(",")) : List.of("write", "webhook", "code");
+        args.length > 1 ? List.of(args[1].split(",")) : List.of("write", "webhook", "code", "sync");
     EndToEndBench bench = new EndToEndBench(LiveOdoo.settings(), n);
     try {
       bench.run(kinds);
@@ -94,6 +115,7 @@ public final class EndToEndBench {
             .get(0);
     this.lead =
         odoo.create("crm.lead", Map.of("name", "sidecar e2e bench", "expected_revenue", 1.0));
+    this.subject = new Subject("crm.lead", lead, "expected_revenue", false);
     endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     endpoint.setExecutor(Executors.newCachedThreadPool());
     endpoint.createContext(
@@ -122,6 +144,10 @@ public final class EndToEndBench {
     unwatch();
     report("no automation", writes("none", null));
     for (String kind : kinds) {
+      if (kind.equals("sync")) {
+        sync();
+        continue;
+      }
       long rule = rule(kind);
       try {
         // each case against no-automation runs just before and just after it (their mean): this
@@ -152,6 +178,101 @@ public final class EndToEndBench {
         odoo.unlink("base.automation", List.of(rule));
       }
     }
+  }
+
+  /**
+   * The {@code sync} case on a partner of its own: no automation, Odoo's webhook inside the save,
+   * the sidecar's sync config; each against no-automation runs just before and just after it.
+   */
+  void sync() throws Exception {
+    long partner =
+        odoo.create("res.partner", Map.of("name", "sidecar e2e sync bench", "function", "e2e 0"));
+    Subject leads = subject;
+    subject = new Subject("res.partner", partner, "function", true);
+    long rule = partnerWebhook(partner);
+    try {
+      active(rule, false);
+      Figures before = writes("none", null);
+      report("no automation (res.partner)", before);
+      active(rule, true);
+      Figures odooRuns = writes("sync", null);
+      active(rule, false);
+      Figures between = writes("none", null);
+      report("sync in Odoo", odooRuns, before, between);
+      Path dir = Files.createTempDirectory("sidecar-e2e-bench");
+      Daemon daemon =
+          LiveSidecar.start(
+              settings, odoo, dir, syncConfig(), LiveSidecar.freePort(), "res.partner");
+      Figures sidecar;
+      try {
+        sidecar = writes("sync", daemon);
+      } finally {
+        daemon.close();
+        unwatch();
+      }
+      Figures after = writes("none", null);
+      report("sync in sidecar", sidecar, between, after);
+    } finally {
+      subject = leads;
+      odoo.unlink("base.automation", List.of(rule));
+      odoo.unlink("res.partner", List.of(partner));
+    }
+  }
+
+  /** The rule file of the sidecar's case: the partner's sync on write of its function. */
+  String syncConfig() {
+    return """
+        sync:
+          - name: e2e partner
+            model: res.partner
+            on: [write]
+            trigger_field_ids: [function]
+            url: http://127.0.0.1:%d/hook
+            concurrency: 4
+            mapping:
+              - {field: id, key: id, identifier: true}
+              - {field: name, key: name}
+              - {field: function, key: job.title}
+        """
+        .formatted(endpoint.getAddress().getPort());
+  }
+
+  /** Odoo's way: a rule on the partner's function whose webhook posts name and function. */
+  long partnerWebhook(long partner) {
+    long partnerModel =
+        odoo.search("ir.model", List.of(List.of("model", "=", "res.partner"))).get(0);
+    List<Long> fields =
+        odoo.search(
+            "ir.model.fields",
+            List.of(
+                List.of("model", "=", "res.partner"),
+                List.of("name", "in", List.of("name", "function"))));
+    long function =
+        odoo.search(
+                "ir.model.fields",
+                List.of(List.of("model", "=", "res.partner"), List.of("name", "=", "function")))
+            .get(0);
+    Map<String, Object> action = new LinkedHashMap<>();
+    action.put("name", "bench sync");
+    action.put("model_id", partnerModel);
+    action.put("state", "webhook");
+    action.put("webhook_url", "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/hook");
+    action.put("webhook_field_ids", List.of(List.of(6, 0, fields)));
+    return odoo.create(
+        "base.automation",
+        Map.of(
+            "name",
+            "sidecar e2e bench sync",
+            "model_id",
+            partnerModel,
+            "trigger",
+            "on_write",
+            "trigger_field_ids",
+            List.of(List.of(6, 0, List.of(function))),
+            "filter_domain",
+            "[('id', '=', %d)]".formatted(partner),
+            "action_server_ids",
+            List.of(List.of(0, 0, action))));
   }
 
   void active(long rule, boolean active) {
@@ -234,7 +355,7 @@ public final class EndToEndBench {
       arrivals.clear();
       answered.drainPermits();
       long start = System.nanoTime();
-      odoo.write("crm.lead", List.of(lead), Map.of("expected_revenue", revenue));
+      subject.write(odoo, revenue);
       long saved = System.nanoTime();
       long visible = saved;
       if (!kind.equals("none")) {
@@ -288,7 +409,7 @@ public final class EndToEndBench {
 
   /** When the write's effect was first seen, in System.nanoTime. */
   long effect(String kind, String expected, boolean sidecar) throws InterruptedException {
-    if (kind.equals("webhook")) {
+    if (kind.equals("webhook") || kind.equals("sync")) {
       String revenueText = expected.substring("revenue ".length());
       Arrived arrived = arrivals.poll(10, TimeUnit.SECONDS);
       while (arrived != null && !arrived.body().contains(revenueText)) {
@@ -296,7 +417,7 @@ public final class EndToEndBench {
       }
       // the next write once this request was answered: a rule's events on one record run in order
       if (arrived == null || !answered.tryAcquire(10, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("no webhook request for " + expected);
+        throw new IllegalStateException("no " + kind + " request for " + expected);
       }
       return arrived.nanos();
     }
