@@ -66,23 +66,9 @@ final class RulesCommand {
       parent.root.quietLogs();
       PrintWriter out = spec.commandLine().getOut();
       Map<Path, List<Rule>> bySource = RuleFiles.loadBySource(rules); // validated as a whole
-      int count = 0;
-      int problems = 0;
       try (OdooClient client = OdooClients.create(connection.settings(parent.root.loadConfig()))) {
-        RuleCheck check = new RuleCheck(client);
-        for (Map.Entry<Path, List<Rule>> file : bySource.entrySet()) {
-          for (Rule rule : file.getValue()) {
-            count++;
-            for (String problem : check.check(file.getKey(), rule)) {
-              out.println(problem);
-              problems++;
-            }
-          }
-        }
+        return CheckReport.print(out, bySource, new RuleCheck(client)::check, "rules");
       }
-      out.println(count + " rules checked, " + problems + " problems");
-      out.flush();
-      return problems == 0 ? ExitCodes.OK : ExitCodes.ODOO_ERROR;
     }
   }
 

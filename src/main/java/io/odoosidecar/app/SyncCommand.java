@@ -126,24 +126,10 @@ final class SyncCommand {
       parent.root.quietLogs();
       PrintWriter out = spec.commandLine().getOut();
       Map<Path, List<SyncConfig>> bySource = configs(rules);
-      int count = 0;
-      int problems = 0;
       try (OdooClient client =
           parent.root.odoo.apply(connection.settings(parent.root.loadConfig()))) {
-        SyncCheck check = new SyncCheck(client);
-        for (Map.Entry<Path, List<SyncConfig>> file : bySource.entrySet()) {
-          for (SyncConfig config : file.getValue()) {
-            count++;
-            for (String problem : check.check(file.getKey(), config)) {
-              out.println(problem);
-              problems++;
-            }
-          }
-        }
+        return CheckReport.print(out, bySource, new SyncCheck(client)::check, "sync configs");
       }
-      out.println(count + " sync configs checked, " + problems + " problems");
-      out.flush();
-      return problems == 0 ? ExitCodes.OK : ExitCodes.ODOO_ERROR;
     }
   }
 
