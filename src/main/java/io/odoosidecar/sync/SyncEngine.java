@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Syncs records to an external API as a {@link SyncConfig} says: reads what the mapping needs from
@@ -37,6 +39,8 @@ import java.util.function.Function;
  * that record only; problems of the config against Odoo (an unknown field) fail them all.
  */
 public final class SyncEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+
   private final OdooClient client;
   private final RetryingSender sender;
   private final Function<SyncConfig, Signer> signers;
@@ -311,9 +315,21 @@ public final class SyncEngine implements AutoCloseable {
             });
   }
 
+  /** Logs an attempt; a failure to log is logged at WARN and never changes the call's outcome. */
   private void logAttempt(SyncRequest request, SyncCalls.Planned call, Attempt attempt) {
-    if (log != null) {
+    if (log == null) {
+      return;
+    }
+    try {
       log.record(SyncLog.Entry.of(request, call, attempt, clock.instant()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "sync '{}': attempt {} of {} {} not logged: {}",
+          request.config().name(),
+          attempt.number(),
+          attempt.call().method(),
+          Redaction.url(attempt.call().uri()),
+          Redaction.text(e.getMessage()));
     }
   }
 

@@ -1,0 +1,97 @@
+package io.odoosidecar.sync;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.odoosidecar.pipeline.MemoryOdoo;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine's behaviour when what is around it fails: the log, Odoo, the API's answers. */
+class SyncEngineFaultsTest {
+  @RegisterExtension
+  static WireMockExtension api =
+      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+
+  private static final String IDENTIFIER = "      - {field: ref, key: id, identifier: true}\n";
+
+  @TempDir Path dir;
+  private MemoryOdoo odoo;
+
+  @BeforeEach
+  void partners() {
+    odoo = SyncFixture.odoo();
+    odoo.put("res.partner", 1, SyncFixture.partner("C-1"));
+    odoo.put("res.partner", 2, SyncFixture.partner("C-2"));
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{\"n\":\"x\"}")));
+  }
+
+  private SyncConfig config(String extra, String mapping) {
+    return SyncFixture.configs(
+            dir,
+            "sync:\n  - name: customers\n    model: res.partner\n    url: "
+                + api.baseUrl()
+                + "/customers/{ref}\n    retry: {attempts: 2, initial: 1s, max: 1s}\n"
+                + extra
+                + "    mapping:\n"
+                + mapping)
+        .get(0);
+  }
+
+  private SyncReport sync(SyncEngine engine, SyncConfig config, String operation, long... ids) {
+    List<Long> list = java.util.Arrays.stream(ids).boxed().toList();
+    Map<Long, String> keys = new LinkedHashMap<>();
+    list.forEach(id -> keys.put(id, "k-" + id));
+    return engine.sync(
+        new SyncRequest(config, operation, "res.partner", list, Map.of(), keys, false));
+  }
+
+  private SyncReport sync(SyncConfig config, String operation, long... ids) {
+    try (SyncEngine engine = SyncFixture.engine(odoo, null)) {
+      return sync(engine, config, operation, ids);
+    }
+  }
+
+  private static List<LoggedRequest> sent() {
+    return api.findAll(anyRequestedFor(anyUrl()));
+  }
+
+  @Test
+  void sync_logFailsAfterTheExchange_outcomeAndWriteBackKept() throws Exception {
+    String url = "jdbc:h2:mem:broken-log-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    SyncConfig config =
+        config(
+            "    response: [{key: n, field: remote_id}]\n    status: {state: sync_state}\n",
+            IDENTIFIER);
+    try (SyncLog log = SyncLog.open(() -> DriverManager.getConnection(url), SyncFixture.CLOCK, 99);
+        Connection c = DriverManager.getConnection(url);
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE sync_log");
+      try (SyncEngine engine = SyncFixture.engine(odoo, log)) {
+        SyncReport report = sync(engine, config, "write", 1);
+
+        assertThat(report.result(1).success()).isTrue();
+        assertThat(report.result(1).error()).isNull();
+      }
+    }
+    assertThat(sent()).hasSize(1);
+    assertThat(odoo.records("res.partner").get(1L))
+        .containsEntry("remote_id", "x")
+        .containsEntry("sync_state", "synced");
+  }
+}
