@@ -5,6 +5,7 @@ import io.odoosidecar.http.Outcome;
 import io.odoosidecar.http.RetryingSender;
 import io.odoosidecar.http.Signer;
 import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooException;
 import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.script.PythonEngine;
 import io.odoosidecar.sync.SyncReport.BuiltCall;
@@ -112,13 +113,22 @@ public final class SyncEngine implements AutoCloseable {
         false);
   }
 
-  /** Syncs the records of a request; never throws for a record's or an API's failure. */
+  /**
+   * Syncs the records of a request; never throws for a record's or an API's failure.
+   *
+   * @throws OdooException a retriable one when Odoo cannot be reached while the records are read:
+   *     nothing was sent, and the caller (the pipeline) tries again later without spending an
+   *     attempt
+   */
   public SyncReport sync(SyncRequest request) {
     List<Long> ids = new ArrayList<>(new LinkedHashSet<>(request.ids()));
     Prepared prepared;
     try {
       prepared = prepare(request, ids);
     } catch (RuntimeException e) {
+      if (e instanceof OdooException oe && oe.retriable()) {
+        throw oe;
+      }
       String error = "sync '" + request.config().name() + "': " + e.getMessage();
       return new SyncReport(ids.stream().map(id -> failed(id, error)).toList(), List.of());
     }

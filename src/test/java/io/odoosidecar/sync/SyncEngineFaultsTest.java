@@ -6,9 +6,12 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.odoosidecar.odoo.OdooException;
+import io.odoosidecar.odoo.OdooTransportException;
 import io.odoosidecar.pipeline.MemoryOdoo;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -93,5 +96,35 @@ class SyncEngineFaultsTest {
     assertThat(odoo.records("res.partner").get(1L))
         .containsEntry("remote_id", "x")
         .containsEntry("sync_state", "synced");
+  }
+
+  @Test
+  void sync_odooUnreachableWhileReading_throwsRetriableNothingSent() {
+    odoo.fault(
+        (point, model, method, args) -> {
+          if (point == MemoryOdoo.Point.BEFORE && method.equals("read")) {
+            throw new OdooTransportException("connection refused", false, 0, true, null);
+          }
+        });
+    SyncConfig config = config("", IDENTIFIER + "      - {field: name, key: name}\n");
+
+    assertThatThrownBy(() -> sync(config, "write", 1, 2))
+        .isInstanceOfSatisfying(OdooException.class, e -> assertThat(e.retriable()).isTrue());
+    assertThat(sent()).isEmpty();
+  }
+
+  @Test
+  void sync_odooFaultWhileReading_failsTheRecords() {
+    odoo.fault(
+        (point, model, method, args) -> {
+          if (point == MemoryOdoo.Point.BEFORE && method.equals("read")) {
+            throw new OdooTransportException("not Odoo's protocol", true, 404, false, null);
+          }
+        });
+    SyncConfig config = config("", IDENTIFIER + "      - {field: name, key: name}\n");
+    SyncReport report = sync(config, "write", 1);
+
+    assertThat(report.result(1).success()).isFalse();
+    assertThat(report.result(1).error()).contains("not Odoo's protocol");
   }
 }
