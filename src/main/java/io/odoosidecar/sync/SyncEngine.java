@@ -258,7 +258,7 @@ public final class SyncEngine implements AutoCloseable {
               signer,
               attempt -> logAttempt(request, call, attempt));
     } catch (RuntimeException e) {
-      String error = "not sent: " + Redaction.text(e.getMessage());
+      String error = "not sent: " + masked(request.config(), e.getMessage());
       Map<Long, RecordResult> out = new LinkedHashMap<>();
       call.ids().forEach(id -> out.put(id, failed(id, error)));
       return out;
@@ -283,16 +283,22 @@ public final class SyncEngine implements AutoCloseable {
     boolean rejected = outcome instanceof Outcome.Rejected;
     String error =
         rejected
-            ? "rejected with HTTP " + status + ": " + shortText(outcome)
-            : "every attempt failed: " + Redaction.text(((Outcome.Exhausted) outcome).lastError());
+            ? "rejected with HTTP " + status + ": " + shortText(config, outcome)
+            : "every attempt failed: " + masked(config, ((Outcome.Exhausted) outcome).lastError());
     call.ids()
         .forEach(id -> out.put(id, new RecordResult(id, false, status, answer, error, rejected)));
     return out;
   }
 
-  private static String shortText(Outcome outcome) {
-    String text = outcome.answer().bodyText();
+  /** The answer's text as an error quotes it: the auth's secrets masked, cut at 500 characters. */
+  private static String shortText(SyncConfig config, Outcome outcome) {
+    String text = masked(config, outcome.answer().bodyText());
     return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+  }
+
+  /** Text with URL credentials and the config's auth secrets (an OAuth2 token held) masked. */
+  private static String masked(SyncConfig config, String text) {
+    return Redaction.text(text, config.auth().secrets());
   }
 
   /** Answers' values and status fields onto the records still there (not after an unlink). */

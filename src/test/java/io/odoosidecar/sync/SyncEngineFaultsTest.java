@@ -127,4 +127,54 @@ class SyncEngineFaultsTest {
     assertThat(report.result(1).success()).isFalse();
     assertThat(report.result(1).error()).contains("not Odoo's protocol");
   }
+
+  private String secretFile(String name, String value) throws Exception {
+    Path file = dir.resolve(name);
+    java.nio.file.Files.writeString(file, value + "\n");
+    return file.toString();
+  }
+
+  @Test
+  void sync_rejectionEchoingTheAuthSecret_errorMasksIt() throws Exception {
+    api.stubFor(
+        any(anyUrl())
+            .willReturn(aResponse().withStatus(422).withBody("{\"bad\":\"Bearer s3cr3t-tok\"}")));
+    String auth =
+        "    auth: {kind: bearer, token-file: '" + secretFile("token", "s3cr3t-tok") + "'}\n";
+    SyncReport report = sync(config(auth, IDENTIFIER), "write", 1);
+
+    assertThat(report.result(1).finalRejection()).isTrue();
+    assertThat(report.result(1).error()).contains("422").doesNotContain("s3cr3t-tok");
+  }
+
+  @Test
+  void sync_answerEchoingTheOAuth2Token_maskedInErrorAndLog() throws Exception {
+    api.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post("/oauth/token")
+            .willReturn(
+                aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"access_token\":\"live-tok-77\",\"expires_in\":3600}")));
+    api.stubFor(
+        any(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/customers/.*"))
+            .willReturn(aResponse().withStatus(400).withBody("token live-tok-77 refused")));
+    String auth =
+        "    auth:\n      kind: oauth2-client-credentials\n      token-url: "
+            + api.baseUrl()
+            + "/oauth/token\n      client-id: me\n      client-secret-file: '"
+            + secretFile("client", "cl13nt-secret")
+            + "'\n";
+    String url = "jdbc:h2:mem:oauth-log-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+    try (SyncLog log =
+            SyncLog.open(() -> DriverManager.getConnection(url), SyncFixture.CLOCK, 999);
+        SyncEngine engine = SyncFixture.engine(odoo, log)) {
+      SyncReport report = sync(engine, config(auth, IDENTIFIER), "write", 1);
+
+      assertThat(report.result(1).error()).contains("400").doesNotContain("live-tok-77");
+      List<SyncLog.Entry> entries = log.query(SyncLog.Query.newest(10));
+      assertThat(entries).isNotEmpty();
+      assertThat(entries.toString()).contains("refused").doesNotContain("live-tok-77");
+    }
+  }
 }

@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -40,7 +41,7 @@ final class OAuth2Signer implements Signer {
   private static final int QUOTED = 200;
 
   /** A fetched token; {@code expires} null when the endpoint gave no lifetime. */
-  private record Token(String header, Instant expires) {
+  private record Token(String header, Secret access, Instant expires) {
     @Override
     public String toString() {
       return "Token[expires=" + expires + "]";
@@ -72,6 +73,12 @@ final class OAuth2Signer implements Signer {
   @Override
   public void invalidate() {
     token = null;
+  }
+
+  /** The access token held now, if any: a secret to mask in what is shown. */
+  Optional<Secret> liveToken() {
+    Token cached = token;
+    return cached == null ? Optional.empty() : Optional.of(cached.access());
   }
 
   @Override
@@ -120,7 +127,10 @@ final class OAuth2Signer implements Signer {
     if (access == null || !access.isTextual() || access.asText().isEmpty()) {
       throw new SigningException(where() + " answered without an access_token", false);
     }
-    return new Token("Bearer " + access.asText(), expiry(asked, answer.get("expires_in")));
+    return new Token(
+        "Bearer " + access.asText(),
+        Secret.of(access.asText()),
+        expiry(asked, answer.get("expires_in")));
   }
 
   private Instant expiry(Instant asked, JsonNode expiresIn) {
