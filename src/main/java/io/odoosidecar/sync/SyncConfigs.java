@@ -198,9 +198,18 @@ public final class SyncConfigs {
     action.put("state", ACTION_KIND);
     action.put(ACTION_KEY, config.name());
     List<String> watched = trigger == Trigger.ON_UNLINK ? List.of() : config.triggerFields();
-    String domain = trigger == Trigger.ON_UNLINK ? null : config.filterDomain();
+    // on_unlink too: the domain is matched on the deleted records' old values (the watch list asks
+    // for its fields), so a record the sync never covered sends no DELETE
     return new Rule(
-        name, config.model(), true, trigger, watched, null, domain, Map.of(), List.of(action));
+        name,
+        config.model(),
+        true,
+        trigger,
+        watched,
+        null,
+        config.filterDomain(),
+        Map.of(),
+        List.of(action));
   }
 
   /** One raw config being read. */

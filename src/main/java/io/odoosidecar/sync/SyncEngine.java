@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * (kept by name and size, made on first use), so a slow API never holds another config's requests;
  * the caller waits for its request's calls. A record given twice in one request is sent once (its
  * values are read once). Problems of one record (a missing record, an empty URL placeholder) fail
- * that record only; problems of the config against Odoo (an unknown field) fail them all.
+ * that record only; problems of the config against Odoo (an unknown field) fail them all. A
+ * deletion's {@code DELETE} answered 404 or 410 is a success: the record is already gone there.
  */
 public final class SyncEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
@@ -263,17 +264,23 @@ public final class SyncEngine implements AutoCloseable {
       call.ids().forEach(id -> out.put(id, failed(id, error)));
       return out;
     }
-    return results(request.config(), call, outcome, bodies);
+    return results(request, call, outcome, bodies);
   }
 
   private static Map<Long, RecordResult> results(
-      SyncConfig config,
+      SyncRequest request,
       SyncCalls.Planned call,
       Outcome outcome,
       Map<Long, Map<String, Object>> bodies) {
+    SyncConfig config = request.config();
     Object answer = outcome.answer() == null ? null : Answers.decode(outcome.answer().body());
     int status = outcome.status();
     Map<Long, RecordResult> out = new LinkedHashMap<>();
+    if (alreadyGone(request, call, outcome)) {
+      call.ids()
+          .forEach(id -> out.put(id, new RecordResult(id, true, status, answer, null, false)));
+      return out;
+    }
     if (outcome instanceof Outcome.Success) {
       Answers.match(config, call.ids(), bodies, answer)
           .forEach(
@@ -288,6 +295,17 @@ public final class SyncEngine implements AutoCloseable {
     call.ids()
         .forEach(id -> out.put(id, new RecordResult(id, false, status, answer, error, rejected)));
     return out;
+  }
+
+  /**
+   * Whether a deletion's DELETE was answered 404 or 410: the record is not (or no longer) there at
+   * the API, which is what the deletion wanted, so it counts as done rather than as a rejection.
+   */
+  private static boolean alreadyGone(SyncRequest request, SyncCalls.Planned call, Outcome outcome) {
+    return outcome instanceof Outcome.Rejected
+        && request.operation().equals("unlink")
+        && call.call().method().equalsIgnoreCase("DELETE")
+        && (outcome.status() == 404 || outcome.status() == 410);
   }
 
   /** The answer's text as an error quotes it: the auth's secrets masked, cut at 500 characters. */

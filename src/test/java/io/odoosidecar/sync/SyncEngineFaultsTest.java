@@ -177,4 +177,15 @@ class SyncEngineFaultsTest {
       assertThat(entries.toString()).contains("refused").doesNotContain("live-tok-77");
     }
   }
+
+  @Test
+  void sync_404ToAWriteOrAPostDelete_staysARejection() throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(404)));
+    SyncReport write = sync(config("", IDENTIFIER), "write", 1);
+    SyncReport postDelete = sync(config("    method: {unlink: POST}\n", IDENTIFIER), "unlink", 1);
+
+    assertThat(write.result(1).success()).isFalse();
+    assertThat(write.result(1).finalRejection()).isTrue();
+    assertThat(postDelete.result(1).success()).isFalse();
+  }
 }
