@@ -164,10 +164,13 @@ public final class SyncEngine implements AutoCloseable {
     Map<Long, RecordResult> failures = new LinkedHashMap<>();
     List<Long> present = new ArrayList<>();
     for (Long id : ids) {
-      if (root.has(id)) {
-        present.add(id);
-      } else {
+      List<String> lacking = root.lacking(id);
+      if (!root.has(id)) {
         failures.put(id, failed(id, "record " + config.model() + " " + id + " not found"));
+      } else if (!lacking.isEmpty()) {
+        failures.put(id, failed(id, unknownOfDeleted(config, id, lacking)));
+      } else {
+        present.add(id);
       }
     }
     Map<Long, Map<String, Object>> bodies =
@@ -187,6 +190,17 @@ public final class SyncEngine implements AutoCloseable {
     List<SyncCalls.Planned> calls =
         new SyncCalls(config, request.operation()).plan(urls, bodies, request.idempotencyKeys());
     return new Prepared(bodies, calls, failures);
+  }
+
+  private static String unknownOfDeleted(SyncConfig config, long id, List<String> lacking) {
+    return "deleted record "
+        + config.model()
+        + " "
+        + id
+        + " came without the field"
+        + (lacking.size() == 1 ? " '" : "s '")
+        + String.join("', '", lacking)
+        + "' the mapping or URL needs (not in its deletion's snapshot): not sent";
   }
 
   /** A placeholder's value: a field's, or {@code identifier}: the Record Identifier as sent. */

@@ -689,4 +689,34 @@ class ApiSyncPipelineTest {
     assertThat(log.counts()).containsOnlyKeys("done");
     assertThat(deadLetterList()).isEmpty();
   }
+
+  @Test
+  void onUnlink_nonStoredSnapshotFieldsSent_aMappedFieldMissingFailsNamingIt() throws Exception {
+    odoo.defineAttributes(
+        "res.partner",
+        Map.of(
+            "name", Map.of("type", "char"),
+            "ref", Map.of("type", "char"),
+            "email", Map.of("type", "char"),
+            "display_name", Map.of("type", "char", "store", false)));
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+    rules(config("      - {field: display_name, key: label}\n    on: [unlink]\n"));
+
+    deletedWithOld(
+        2, Map.of("ref", "C-2", "name", "Two", "email", "2@x", "display_name", "Mr Two"));
+    long lacking = deletedWithOld(3, Map.of("ref", "C-3", "name", "Three", "display_name", "3"));
+    drain(processor(1));
+
+    assertThat(sent())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUrl()).isEqualTo("/customers/C-2"));
+    assertThat(body(sent().get(0))).containsEntry("label", "Mr Two").containsEntry("email", "2@x");
+    assertThat(deadLetterList())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("id")).isEqualTo(lacking);
+              assertThat(String.valueOf(row.get("last_error"))).contains("'email'");
+            });
+  }
 }

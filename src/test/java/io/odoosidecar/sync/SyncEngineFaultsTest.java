@@ -188,4 +188,28 @@ class SyncEngineFaultsTest {
     assertThat(write.result(1).finalRejection()).isTrue();
     assertThat(postDelete.result(1).success()).isFalse();
   }
+
+  @Test
+  void sync_deletedRecordWithoutAMappedField_failsNamingIt_nothingSent() {
+    SyncConfig config = config("", IDENTIFIER + "      - {field: email, key: email}\n");
+    SyncReport report;
+    try (SyncEngine engine = SyncFixture.engine(odoo, null)) {
+      report =
+          engine.sync(
+              new SyncRequest(
+                  config,
+                  "unlink",
+                  "res.partner",
+                  List.of(9L, 8L),
+                  Map.of(9L, Map.of("ref", "GONE"), 8L, Map.of("ref", "G8", "email", false)),
+                  Map.of(),
+                  false));
+    }
+    assertThat(report.result(9).success()).isFalse();
+    assertThat(report.result(9).error()).contains("'email'").contains("res.partner 9");
+    assertThat(report.result(8).success()).isTrue();
+    assertThat(sent())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUrl()).isEqualTo("/customers/G8"));
+  }
 }
