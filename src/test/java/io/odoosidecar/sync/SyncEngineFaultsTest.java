@@ -212,4 +212,20 @@ class SyncEngineFaultsTest {
         .singleElement()
         .satisfies(r -> assertThat(r.getUrl()).isEqualTo("/customers/G8"));
   }
+
+  @Test
+  void sync_placeholderOfDotsOnly_refusedForThatRecord() {
+    odoo.put("res.partner", 3, SyncFixture.partner(".."));
+    odoo.put("res.partner", 4, SyncFixture.partner("."));
+    odoo.put("res.partner", 5, SyncFixture.partner("a.b"));
+    SyncReport report = sync(config("", IDENTIFIER), "write", 3, 4, 5);
+
+    assertThat(report.result(3).success()).isFalse();
+    assertThat(report.result(3).error()).contains("{ref}").contains("'..'");
+    assertThat(report.result(4).success()).isFalse();
+    assertThat(report.result(5).success()).isTrue();
+    assertThat(sent())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUrl()).isEqualTo("/customers/a.b"));
+  }
 }
