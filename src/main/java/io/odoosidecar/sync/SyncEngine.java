@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -34,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * answers' values and the status back onto the records, and logs every attempt.
  *
  * <p>Implementation notes: each config has its own bounded pool of {@code concurrency} threads
- * (kept by name and size, made on first use), so a slow API never holds another config's requests;
- * the caller waits for its request's calls. A record given twice in one request is sent once (its
- * values are read once). Problems of one record (a missing record, an empty URL placeholder) fail
- * that record only; problems of the config against Odoo (an unknown field) fail them all. A
- * deletion's {@code DELETE} answered 404 or 410 is a success: the record is already gone there.
+ * (kept by name, made on first use, replaced and the old one shut down once idle when a reload
+ * changes the concurrency), so a slow API never holds another config's requests; the caller waits
+ * for its request's calls. A record given twice in one request is sent once (its values are read
+ * once). Problems of one record (a missing record, an empty URL placeholder) fail that record only;
+ * problems of the config against Odoo (an unknown field) fail them all. A deletion's {@code DELETE}
+ * answered 404 or 410 is a success: the record is already gone there.
  */
 public final class SyncEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
@@ -49,7 +51,7 @@ public final class SyncEngine implements AutoCloseable {
   private final PythonEngine python;
   private final SyncLog log;
   private final Clock clock;
-  private final Map<String, ExecutorService> pools;
+  private final Map<String, Pool> pools;
   private final boolean owner;
 
   /**
@@ -78,7 +80,7 @@ public final class SyncEngine implements AutoCloseable {
       PythonEngine python,
       SyncLog log,
       Clock clock,
-      Map<String, ExecutorService> pools,
+      Map<String, Pool> pools,
       boolean owner) {
     this.client = client;
     this.sender = sender;
@@ -245,13 +247,10 @@ public final class SyncEngine implements AutoCloseable {
 
   private Map<Long, RecordResult> send(SyncRequest request, Prepared prepared) {
     SyncConfig config = request.config();
-    ExecutorService pool = pool(config);
     Signer signer = signers.apply(config);
     List<CompletableFuture<Map<Long, RecordResult>>> futures = new ArrayList<>();
     for (SyncCalls.Planned call : prepared.calls) {
-      futures.add(
-          CompletableFuture.supplyAsync(
-              () -> sendOne(request, call, signer, prepared.bodies), pool));
+      futures.add(submit(config, () -> sendOne(request, call, signer, prepared.bodies)));
     }
     Map<Long, RecordResult> results = new LinkedHashMap<>();
     futures.forEach(f -> results.putAll(f.join()));
@@ -381,21 +380,54 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  private ExecutorService pool(SyncConfig config) {
-    return pools.computeIfAbsent(
-        config.name() + "#" + config.concurrency(),
-        key -> {
-          AtomicInteger count = new AtomicInteger();
-          return Executors.newFixedThreadPool(
-              config.concurrency(),
-              task -> {
-                Thread thread =
-                    new Thread(task, "sync-" + config.name() + "-" + count.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-              });
+  /**
+   * The config's pool, by name: made on first use, replaced when a reload changed the config's
+   * concurrency (the old one shut down: its running calls finish, then its threads end).
+   */
+  ExecutorService pool(SyncConfig config) {
+    Pool[] replaced = new Pool[1];
+    Pool pool =
+        pools.compute(
+            config.name(),
+            (name, current) -> {
+              if (current != null && current.size() == config.concurrency()) {
+                return current;
+              }
+              replaced[0] = current;
+              return new Pool(config.concurrency(), newPool(config));
+            });
+    if (replaced[0] != null) {
+      replaced[0].executor().shutdown();
+    }
+    return pool.executor();
+  }
+
+  /** Submits to the config's pool; again when a reload shut the pool down meanwhile. */
+  private <T> CompletableFuture<T> submit(SyncConfig config, java.util.function.Supplier<T> work) {
+    for (int tries = 1; ; tries++) {
+      try {
+        return CompletableFuture.supplyAsync(work, pool(config));
+      } catch (RejectedExecutionException e) {
+        if (tries >= 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static ExecutorService newPool(SyncConfig config) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        config.concurrency(),
+        task -> {
+          Thread thread = new Thread(task, "sync-" + config.name() + "-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
         });
   }
+
+  /** A config's pool and its size. */
+  private record Pool(int size, ExecutorService executor) {}
 
   private static BuiltCall built(SyncCalls.Planned planned) {
     var call = planned.call().redacted(Set.of());
@@ -415,7 +447,7 @@ public final class SyncEngine implements AutoCloseable {
   @Override
   public void close() {
     if (owner) {
-      pools.values().forEach(ExecutorService::shutdownNow);
+      pools.values().forEach(p -> p.executor().shutdownNow());
     }
   }
 }

@@ -228,4 +228,33 @@ class SyncEngineFaultsTest {
         .singleElement()
         .satisfies(r -> assertThat(r.getUrl()).isEqualTo("/customers/a.b"));
   }
+
+  private static long liveThreads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+        .count();
+  }
+
+  @Test
+  void sync_reloadChangesConcurrency_oldPoolShutDownOnceIdle() throws Exception {
+    odoo.put("res.partner", 3, SyncFixture.partner("C-3"));
+    odoo.put("res.partner", 4, SyncFixture.partner("C-4"));
+    String yaml =
+        "sync:\n  - name: reloaded\n    model: res.partner\n    url: "
+            + api.baseUrl()
+            + "/customers/{ref}\n    concurrency: %d\n    mapping:\n"
+            + IDENTIFIER;
+    try (SyncEngine engine = SyncFixture.engine(odoo, null)) {
+      for (int concurrency = 2; concurrency <= 4; concurrency++) {
+        SyncConfig config = SyncFixture.configs(dir, String.format(yaml, concurrency)).get(0);
+        SyncReport report = sync(engine, config, "write", 1, 2, 3, 4);
+        assertThat(report.results()).allMatch(SyncReport.RecordResult::success);
+      }
+      long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+      while (liveThreads("sync-reloaded-") > 4 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(liveThreads("sync-reloaded-")).isBetween(1L, 4L);
+    }
+  }
 }
