@@ -33,11 +33,12 @@ import java.util.random.RandomGenerator;
  * Outcome.Rejected} at once; a retryable failure on the last try is {@link Outcome.Exhausted}.
  *
  * <p>The signer is applied before every try. On a 401 when {@link Signer#refreshAfter401()}, the
- * signer is invalidated and the call signed and tried once more, without a wait and without using a
- * try of the {@link Retry} (once per send). Headers set by the caller, such as {@code
- * Idempotency-Key}, are sent unchanged on every try. Every try is handed to {@code onAttempt} with
- * its secret headers masked: the signer's {@link Signer#secretHeaders()} and those secret by name
- * (see {@link HttpCall#redacted}); Set-Cookie is masked in the answers the attempts keep.
+ * signer is invalidated for the credential that call carried ({@link Signer#invalidate(HttpCall)})
+ * and the call signed and tried once more, without a wait and without using a try of the {@link
+ * Retry} (once per send). Headers set by the caller, such as {@code Idempotency-Key}, are sent
+ * unchanged on every try. Every try is handed to {@code onAttempt} with its secret headers masked:
+ * the signer's {@link Signer#secretHeaders()} and those secret by name (see {@link
+ * HttpCall#redacted}); Set-Cookie is masked in the answers the attempts keep.
  *
  * <p>Implementation notes: one {@link HttpClient} per connect time-out is built and kept (HTTP/1.1,
  * redirects not followed); the call's read time-out is the request's time-out. The headers {@code
@@ -106,6 +107,7 @@ public final class RetryingSender {
     private final Signer signer;
     private final Consumer<Attempt> onAttempt;
     private final List<Attempt> attempts = new ArrayList<>();
+    private HttpCall lastSigned;
 
     Run(HttpCall call, Retry retry, Signer signer, Consumer<Attempt> onAttempt) {
       this.call = Objects.requireNonNull(call, "call");
@@ -120,7 +122,7 @@ public final class RetryingSender {
         Try result = once();
         if (!refreshed && status(result) == 401 && signer.refreshAfter401()) {
           refreshed = true;
-          signer.invalidate();
+          signer.invalidate(lastSigned);
           tries--;
           continue;
         }
@@ -159,6 +161,7 @@ public final class RetryingSender {
       }
       HttpAnswer shown = result.answer() == null ? null : result.answer().redacted();
       String error = result.answer() == null ? result.error() : null;
+      lastSigned = signed;
       Attempt attempt =
           new Attempt(
               attempts.size() + 1,
