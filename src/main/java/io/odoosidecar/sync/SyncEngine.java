@@ -297,7 +297,12 @@ public final class SyncEngine implements AutoCloseable {
     if (outcome instanceof Outcome.Success) {
       Answers.match(config, call.ids(), bodies, answer)
           .forEach(
-              (id, part) -> out.put(id, new RecordResult(id, true, status, part, null, false)));
+              (id, part) ->
+                  out.put(
+                      id,
+                      part instanceof Answers.Missing missing
+                          ? new RecordResult(id, false, status, answer, missing.error(), false)
+                          : new RecordResult(id, true, status, part, null, false)));
       return out;
     }
     boolean rejected = outcome instanceof Outcome.Rejected;

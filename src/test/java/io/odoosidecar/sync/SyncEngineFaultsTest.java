@@ -257,4 +257,30 @@ class SyncEngineFaultsTest {
       assertThat(liveThreads("sync-reloaded-")).isBetween(1L, 4L);
     }
   }
+
+  @Test
+  void sync_batchAnswerWithoutARecordsIdentifier_thatRecordFailsNotFinally() {
+    api.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post("/customers")
+            .willReturn(aResponse().withStatus(200).withBody("[{\"id\":\"C-2\",\"n\":\"u2\"}]")));
+    SyncConfig config =
+        SyncFixture.configs(
+                dir,
+                "sync:\n  - name: customers\n    model: res.partner\n    url: "
+                    + api.baseUrl()
+                    + "/customers\n    batch: 5\n"
+                    + "    response: [{key: n, field: remote_id}]\n"
+                    + "    status: {state: sync_state, last-error: sync_error}\n"
+                    + "    mapping:\n"
+                    + IDENTIFIER)
+            .get(0);
+    SyncReport report = sync(config, "create", 1, 2);
+
+    assertThat(report.result(2).success()).isTrue();
+    assertThat(report.result(1).success()).isFalse();
+    assertThat(report.result(1).finalRejection()).isFalse();
+    assertThat(report.result(1).error()).isEqualTo("the answer has no item for identifier C-1");
+    assertThat(odoo.records("res.partner").get(2L)).containsEntry("remote_id", "u2");
+    assertThat(odoo.records("res.partner").get(1L)).containsEntry("sync_state", "failed");
+  }
 }
