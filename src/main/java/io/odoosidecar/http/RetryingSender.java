@@ -40,6 +40,11 @@ import java.util.random.RandomGenerator;
  * the signer's {@link Signer#secretHeaders()} and those secret by name (see {@link
  * HttpCall#redacted}); Set-Cookie is masked in the answers the attempts keep.
  *
+ * <p>An answer's body is kept up to {@link #MAX_ANSWER_BYTES} (or the size given): the rest is not
+ * downloaded (the connection is closed) and the answer is {@link HttpAnswer#truncated()}; its
+ * status counts as usual, so a 2xx is a success whose body is cut (an OAuth2 token endpoint's cut
+ * answer is not JSON and fails as such).
+ *
  * <p>Implementation notes: one {@link HttpClient} per connect time-out is built and kept (HTTP/1.1,
  * redirects not followed); the call's read time-out is the request's time-out. The headers {@code
  * Connection}, {@code Content-Length}, {@code Expect}, {@code Host} and {@code Upgrade} are set by
@@ -63,7 +68,11 @@ public final class RetryingSender {
         }
       };
 
+  /** The most of an answer's body kept by default: 8 MiB. */
+  public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
   private final Clock clock;
+  private final int maxAnswerBytes;
   private final Sleeper sleeper;
   private final RandomGenerator jitter;
   private final ConcurrentMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
@@ -77,9 +86,23 @@ public final class RetryingSender {
    *     threads that send at once (or used by one thread only)
    */
   public RetryingSender(Clock clock, Sleeper sleeper, RandomGenerator jitter) {
+    this(clock, sleeper, jitter, MAX_ANSWER_BYTES);
+  }
+
+  /**
+   * A sender keeping at most {@code maxAnswerBytes} of an answer's body.
+   *
+   * @param maxAnswerBytes where bodies are cut (at least 1)
+   */
+  public RetryingSender(Clock clock, Sleeper sleeper, RandomGenerator jitter, int maxAnswerBytes) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.jitter = Objects.requireNonNull(jitter, "jitter");
+    if (maxAnswerBytes < 1) {
+      throw new IllegalArgumentException(
+          "maxAnswerBytes must be at least 1, got " + maxAnswerBytes);
+    }
+    this.maxAnswerBytes = maxAnswerBytes;
   }
 
   /** A sender on the system clock that really sleeps, its jitter from {@link ThreadLocalRandom}. */
@@ -185,10 +208,14 @@ public final class RetryingSender {
             null, "the request cannot be sent: " + Redaction.text(e.getMessage()), false);
       }
       try {
-        HttpResponse<byte[]> response =
-            client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<CappedBody.Bytes> response =
+            client.send(request, CappedBody.handler(maxAnswerBytes));
         HttpAnswer answer =
-            new HttpAnswer(response.statusCode(), response.headers().map(), response.body());
+            new HttpAnswer(
+                response.statusCode(),
+                response.headers().map(),
+                response.body().body(),
+                response.body().truncated());
         return new Try(answer, "HTTP " + answer.status(), retryable(answer.status()));
       } catch (IOException e) {
         return new Try(null, describe(e, signed), true);
