@@ -719,4 +719,25 @@ class ApiSyncPipelineTest {
               assertThat(String.valueOf(row.get("last_error"))).contains("'email'");
             });
   }
+
+  @Test
+  void apiSync_odooUnreachableWhileReading_eventPostponedWithoutSpendingAnAttempt()
+      throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+    rules(config("    on: [write]\n"));
+    odoo.fault(
+        (point, model, method, args) -> {
+          if (point == MemoryOdoo.Point.BEFORE && method.equals("read")) {
+            throw new io.odoosidecar.odoo.OdooTransportException(
+                "connection refused", false, 0, true, null);
+          }
+        });
+    change("write", 2, List.of("email"), Map.of());
+
+    processor(1).process(log.claim(100, clock.instant()));
+
+    assertThat(sent()).isEmpty();
+    assertThat(deadLetterList()).isEmpty();
+    assertThat(log.counts()).doesNotContainKey("done").doesNotContainKey("dead");
+  }
 }
