@@ -161,16 +161,16 @@ public final class ActionContext {
 
   /**
    * The deleted records among {@code ids} as their deletion found them (the old values of the
-   * rule's fields and the snapshot of those its actions read, with {@code id}), cut to the stored
-   * fields in {@code read(load='')} form; unlike {@link #known}, kept for every action of the
-   * firing (a deleted record does not change).
+   * rule's fields and the snapshot of those its actions read, with {@code id}) in {@code
+   * read(load='')} form, stored fields or not (nothing can read them now); unlike {@link #known},
+   * kept for every action of the firing (a deleted record does not change).
    */
   public Map<Long, Map<String, Object>> deleted(String model, java.util.List<Long> ids) {
     if (deleted.isEmpty()) {
       return Map.of();
     }
     Map<Long, Map<String, Object>> out =
-        new LinkedHashMap<>(KnownValues.stored(client.fieldsGet(model), deleted, ids));
+        new LinkedHashMap<>(KnownValues.all(client.fieldsGet(model), deleted, ids));
     out.replaceAll(
         (id, row) -> {
           Map<String, Object> withId = new LinkedHashMap<>(row);

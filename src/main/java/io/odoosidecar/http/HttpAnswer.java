@@ -15,11 +15,19 @@ import java.util.Set;
  * @param status the HTTP status code
  * @param headers the answer's headers
  * @param body the body's bytes
+ * @param truncated whether the body is only the first bytes of a longer one (see {@link
+ *     RetryingSender#MAX_ANSWER_BYTES})
  */
-public record HttpAnswer(int status, Map<String, List<String>> headers, byte[] body) {
+public record HttpAnswer(
+    int status, Map<String, List<String>> headers, byte[] body, boolean truncated) {
   public HttpAnswer {
     headers = Headers.copy(headers);
     body = body == null ? new byte[0] : body;
+  }
+
+  /** A whole answer. */
+  public HttpAnswer(int status, Map<String, List<String>> headers, byte[] body) {
+    this(status, headers, body, false);
   }
 
   /** The first value of the header {@code name}, its case ignored. */
@@ -39,7 +47,7 @@ public record HttpAnswer(int status, Map<String, List<String>> headers, byte[] b
 
   /** This answer with the values of Set-Cookie (and any credential header) masked. */
   HttpAnswer redacted() {
-    return new HttpAnswer(status, Headers.redacted(headers, Set.of()), body);
+    return new HttpAnswer(status, Headers.redacted(headers, Set.of()), body, truncated);
   }
 
   @Override
@@ -47,12 +55,13 @@ public record HttpAnswer(int status, Map<String, List<String>> headers, byte[] b
     return other instanceof HttpAnswer that
         && status == that.status
         && headers.equals(that.headers)
-        && Arrays.equals(body, that.body);
+        && Arrays.equals(body, that.body)
+        && truncated == that.truncated;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(status, headers, Arrays.hashCode(body));
+    return Objects.hash(status, headers, Arrays.hashCode(body), truncated);
   }
 
   @Override
@@ -63,6 +72,8 @@ public record HttpAnswer(int status, Map<String, List<String>> headers, byte[] b
         + Headers.names(headers)
         + ", body: "
         + body.length
-        + " bytes]";
+        + " bytes"
+        + (truncated ? ", truncated" : "")
+        + "]";
   }
 }

@@ -33,11 +33,17 @@ import java.util.random.RandomGenerator;
  * Outcome.Rejected} at once; a retryable failure on the last try is {@link Outcome.Exhausted}.
  *
  * <p>The signer is applied before every try. On a 401 when {@link Signer#refreshAfter401()}, the
- * signer is invalidated and the call signed and tried once more, without a wait and without using a
- * try of the {@link Retry} (once per send). Headers set by the caller, such as {@code
- * Idempotency-Key}, are sent unchanged on every try. Every try is handed to {@code onAttempt} with
- * its secret headers masked: the signer's {@link Signer#secretHeaders()} and those secret by name
- * (see {@link HttpCall#redacted}); Set-Cookie is masked in the answers the attempts keep.
+ * signer is invalidated for the credential that call carried ({@link Signer#invalidate(HttpCall)})
+ * and the call signed and tried once more, without a wait and without using a try of the {@link
+ * Retry} (once per send). Headers set by the caller, such as {@code Idempotency-Key}, are sent
+ * unchanged on every try. Every try is handed to {@code onAttempt} with its secret headers masked:
+ * the signer's {@link Signer#secretHeaders()} and those secret by name (see {@link
+ * HttpCall#redacted}); Set-Cookie is masked in the answers the attempts keep.
+ *
+ * <p>An answer's body is kept up to {@link #MAX_ANSWER_BYTES} (or the size given): the rest is not
+ * downloaded (the connection is closed) and the answer is {@link HttpAnswer#truncated()}; its
+ * status counts as usual, so a 2xx is a success whose body is cut (an OAuth2 token endpoint's cut
+ * answer is not JSON and fails as such).
  *
  * <p>Implementation notes: one {@link HttpClient} per connect time-out is built and kept (HTTP/1.1,
  * redirects not followed); the call's read time-out is the request's time-out. The headers {@code
@@ -62,7 +68,11 @@ public final class RetryingSender {
         }
       };
 
+  /** The most of an answer's body kept by default: 8 MiB. */
+  public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
   private final Clock clock;
+  private final int maxAnswerBytes;
   private final Sleeper sleeper;
   private final RandomGenerator jitter;
   private final ConcurrentMap<Duration, HttpClient> clients = new ConcurrentHashMap<>();
@@ -76,9 +86,23 @@ public final class RetryingSender {
    *     threads that send at once (or used by one thread only)
    */
   public RetryingSender(Clock clock, Sleeper sleeper, RandomGenerator jitter) {
+    this(clock, sleeper, jitter, MAX_ANSWER_BYTES);
+  }
+
+  /**
+   * A sender keeping at most {@code maxAnswerBytes} of an answer's body.
+   *
+   * @param maxAnswerBytes where bodies are cut (at least 1)
+   */
+  public RetryingSender(Clock clock, Sleeper sleeper, RandomGenerator jitter, int maxAnswerBytes) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.jitter = Objects.requireNonNull(jitter, "jitter");
+    if (maxAnswerBytes < 1) {
+      throw new IllegalArgumentException(
+          "maxAnswerBytes must be at least 1, got " + maxAnswerBytes);
+    }
+    this.maxAnswerBytes = maxAnswerBytes;
   }
 
   /** A sender on the system clock that really sleeps, its jitter from {@link ThreadLocalRandom}. */
@@ -111,6 +135,7 @@ public final class RetryingSender {
     private final Signer signer;
     private final Consumer<Attempt> onAttempt;
     private final List<Attempt> attempts = new ArrayList<>();
+    private HttpCall lastSigned;
 
     Run(HttpCall call, Retry retry, Signer signer, Consumer<Attempt> onAttempt) {
       this.call = Objects.requireNonNull(call, "call");
@@ -125,7 +150,7 @@ public final class RetryingSender {
         Try result = once();
         if (!refreshed && status(result) == 401 && signer.refreshAfter401()) {
           refreshed = true;
-          signer.invalidate();
+          signer.invalidate(lastSigned);
           tries--;
           continue;
         }
@@ -164,6 +189,7 @@ public final class RetryingSender {
       }
       HttpAnswer shown = result.answer() == null ? null : result.answer().redacted();
       String error = result.answer() == null ? result.error() : null;
+      lastSigned = signed;
       Attempt attempt =
           new Attempt(
               attempts.size() + 1,
@@ -187,10 +213,14 @@ public final class RetryingSender {
             null, "the request cannot be sent: " + Redaction.text(e.getMessage()), false);
       }
       try {
-        HttpResponse<byte[]> response =
-            client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<CappedBody.Bytes> response =
+            client.send(request, CappedBody.handler(maxAnswerBytes));
         HttpAnswer answer =
-            new HttpAnswer(response.statusCode(), response.headers().map(), response.body());
+            new HttpAnswer(
+                response.statusCode(),
+                response.headers().map(),
+                response.body().body(),
+                response.body().truncated());
         return new Try(answer, "HTTP " + answer.status(), retryable(answer.status()));
       } catch (IOException e) {
         return new Try(null, describe(e, signed), true);

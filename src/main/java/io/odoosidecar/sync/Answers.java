@@ -13,14 +13,22 @@ import java.util.Objects;
  * <p>The rule, in order: the answer's list is the answer itself when it is a JSON array, else the
  * list under {@code batch-key} when the config has one and the answer carries it. When every item
  * of that list is an object carrying the identifier's key, each record gets the item whose value
- * there equals the one it sent (none when absent); otherwise, when the list has as many items as
- * the batch has records, they are matched by position; otherwise every record gets the whole
- * answer.
+ * there equals the one it sent, or {@link Missing} when the answer has none (the record then fails,
+ * not finally: the API may not have taken it, and a later try sends it again); otherwise, when the
+ * list has as many items as the batch has records, they are matched by position; otherwise every
+ * record gets the whole answer.
  */
 final class Answers {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Answers() {}
+
+  /** The part of a record an identifier-matched answer has no item for. */
+  record Missing(Object identifier) {
+    String error() {
+      return "the answer has no item for identifier " + identifier;
+    }
+  }
 
   /** The body decoded as JSON, else its text; null when empty. */
   static Object decode(byte[] body) {
@@ -54,8 +62,9 @@ final class Answers {
             id,
             list.stream()
                 .filter(i -> same(BodyBuilder.get(i, key), sent))
+                .<Object>map(i -> i)
                 .findFirst()
-                .orElse(null));
+                .orElse(new Missing(sent)));
       }
     } else if (list != null && list.size() == ids.size()) {
       for (int i = 0; i < ids.size(); i++) {

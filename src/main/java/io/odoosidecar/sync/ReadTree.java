@@ -6,6 +6,7 @@ import io.odoosidecar.odoo.OdooRecord;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,6 +28,7 @@ final class ReadTree {
   private final Set<String> fields = new LinkedHashSet<>();
   private final Map<String, ReadTree> hops = new LinkedHashMap<>();
   private final Map<Long, Map<String, Object>> rows = new HashMap<>();
+  private final Set<Long> deleted = new HashSet<>();
 
   ReadTree(String model, Function<String, Map<String, FieldInfo>> fieldsGet) {
     this.model = model;
@@ -97,7 +99,7 @@ final class ReadTree {
   /**
    * Reads the records {@code ids}, then every hop; with {@code gone}, the records {@code known}
    * holds are deleted ones: taken as they are, never read (Odoo would answer that they do not
-   * exist), a field they lack being empty.
+   * exist); a needed field they lack is told by {@link #lacking}.
    */
   void load(
       OdooClient client, Collection<Long> ids, Map<Long, Map<String, Object>> known, boolean gone) {
@@ -106,6 +108,9 @@ final class ReadTree {
       Map<String, Object> values = known.get(id);
       if (values != null && (gone || values.keySet().containsAll(fields))) {
         rows.put(id, new LinkedHashMap<>(values));
+        if (gone) {
+          deleted.add(id);
+        }
       } else {
         missing.add(id);
       }
@@ -161,6 +166,18 @@ final class ReadTree {
       return out;
     }
     return related.isEmpty() ? Boolean.FALSE : hop.value(related.get(0), path.substring(dot + 1));
+  }
+
+  /**
+   * The fields of this node a deleted record's values lack (it cannot be read now, so they are
+   * unknown rather than empty); none for a record read from Odoo.
+   */
+  List<String> lacking(long id) {
+    Map<String, Object> row = rows.get(id);
+    if (row == null || !deleted.contains(id)) {
+      return List.of();
+    }
+    return fields.stream().filter(f -> !row.containsKey(f)).toList();
   }
 
   /** Whether the record was read or known. */

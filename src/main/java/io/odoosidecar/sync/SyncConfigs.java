@@ -61,6 +61,9 @@ public final class SyncConfigs {
       Set.of("authorization", "proxy-authorization", "cookie");
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
 
+  /** The longest time-out or retry wait a config may give. */
+  static final Duration LONGEST = Duration.ofDays(1);
+
   /** The action kind of the synthesized rules, and its key naming the config. */
   public static final String ACTION_KIND = "api_sync";
 
@@ -198,9 +201,18 @@ public final class SyncConfigs {
     action.put("state", ACTION_KIND);
     action.put(ACTION_KEY, config.name());
     List<String> watched = trigger == Trigger.ON_UNLINK ? List.of() : config.triggerFields();
-    String domain = trigger == Trigger.ON_UNLINK ? null : config.filterDomain();
+    // on_unlink too: the domain is matched on the deleted records' old values (the watch list asks
+    // for its fields), so a record the sync never covered sends no DELETE
     return new Rule(
-        name, config.model(), true, trigger, watched, null, domain, Map.of(), List.of(action));
+        name,
+        config.model(),
+        true,
+        trigger,
+        watched,
+        null,
+        config.filterDomain(),
+        Map.of(),
+        List.of(action));
   }
 
   /** One raw config being read. */
@@ -495,6 +507,10 @@ public final class SyncConfigs {
       throw error(key, "must be a whole number from 1 to 10000, got " + value);
     }
 
+    /**
+     * A duration from {@code 1ms} to {@link #LONGEST} ({@code absent} when not given); anything
+     * else is refused naming the key.
+     */
     private Duration duration(Object value, String key, Duration absent) {
       if (value == null) {
         return absent;
@@ -503,8 +519,15 @@ public final class SyncConfigs {
       if (!m.matches()) {
         throw error(key, "must be a duration such as 500ms, 10s, 5m or 1h, got '" + value + "'");
       }
-      long amount = Long.parseLong(m.group(1));
       String unit = m.group(2) == null ? "s" : m.group(2);
+      Duration out = m.group(1).length() > 12 ? null : amount(Long.parseLong(m.group(1)), unit);
+      if (out == null || out.isZero() || out.compareTo(LONGEST) > 0) {
+        throw error(key, "must be from 1ms to 24h, got '" + value + "'");
+      }
+      return out;
+    }
+
+    private static Duration amount(long amount, String unit) {
       return switch (unit) {
         case "ms" -> Duration.ofMillis(amount);
         case "m" -> Duration.ofMinutes(amount);

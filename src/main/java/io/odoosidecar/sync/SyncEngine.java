@@ -5,6 +5,7 @@ import io.odoosidecar.http.Outcome;
 import io.odoosidecar.http.RetryingSender;
 import io.odoosidecar.http.Signer;
 import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooException;
 import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.script.PythonEngine;
 import io.odoosidecar.sync.SyncReport.BuiltCall;
@@ -21,8 +22,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Syncs records to an external API as a {@link SyncConfig} says: reads what the mapping needs from
@@ -31,19 +35,23 @@ import java.util.function.Function;
  * answers' values and the status back onto the records, and logs every attempt.
  *
  * <p>Implementation notes: each config has its own bounded pool of {@code concurrency} threads
- * (kept by name and size, made on first use), so a slow API never holds another config's requests;
- * the caller waits for its request's calls. A record given twice in one request is sent once (its
- * values are read once). Problems of one record (a missing record, an empty URL placeholder) fail
- * that record only; problems of the config against Odoo (an unknown field) fail them all.
+ * (kept by name, made on first use, replaced and the old one shut down once idle when a reload
+ * changes the concurrency), so a slow API never holds another config's requests; the caller waits
+ * for its request's calls. A record given twice in one request is sent once (its values are read
+ * once). Problems of one record (a missing record, an empty URL placeholder) fail that record only;
+ * problems of the config against Odoo (an unknown field) fail them all. A deletion's {@code DELETE}
+ * answered 404 or 410 is a success: the record is already gone there.
  */
 public final class SyncEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
+
   private final OdooClient client;
   private final RetryingSender sender;
   private final Function<SyncConfig, Signer> signers;
   private final PythonEngine python;
   private final SyncLogSink log;
   private final Clock clock;
-  private final Map<String, ExecutorService> pools;
+  private final Map<String, Pool> pools;
   private final boolean owner;
 
   /**
@@ -72,7 +80,7 @@ public final class SyncEngine implements AutoCloseable {
       PythonEngine python,
       SyncLogSink log,
       Clock clock,
-      Map<String, ExecutorService> pools,
+      Map<String, Pool> pools,
       boolean owner) {
     this.client = client;
     this.sender = sender;
@@ -108,13 +116,22 @@ public final class SyncEngine implements AutoCloseable {
         false);
   }
 
-  /** Syncs the records of a request; never throws for a record's or an API's failure. */
+  /**
+   * Syncs the records of a request; never throws for a record's or an API's failure.
+   *
+   * @throws OdooException a retriable one when Odoo cannot be reached while the records are read:
+   *     nothing was sent, and the caller (the pipeline) tries again later without spending an
+   *     attempt
+   */
   public SyncReport sync(SyncRequest request) {
     List<Long> ids = new ArrayList<>(new LinkedHashSet<>(request.ids()));
     Prepared prepared;
     try {
       prepared = prepare(request, ids);
     } catch (RuntimeException e) {
+      if (e instanceof OdooException oe && oe.retriable()) {
+        throw oe;
+      }
       String error = "sync '" + request.config().name() + "': " + e.getMessage();
       return new SyncReport(ids.stream().map(id -> failed(id, error)).toList(), List.of());
     }
@@ -149,10 +166,13 @@ public final class SyncEngine implements AutoCloseable {
     Map<Long, RecordResult> failures = new LinkedHashMap<>();
     List<Long> present = new ArrayList<>();
     for (Long id : ids) {
-      if (root.has(id)) {
-        present.add(id);
-      } else {
+      List<String> lacking = root.lacking(id);
+      if (!root.has(id)) {
         failures.put(id, failed(id, "record " + config.model() + " " + id + " not found"));
+      } else if (!lacking.isEmpty()) {
+        failures.put(id, failed(id, unknownOfDeleted(config, id, lacking)));
+      } else {
+        present.add(id);
       }
     }
     Map<Long, Map<String, Object>> bodies =
@@ -172,6 +192,17 @@ public final class SyncEngine implements AutoCloseable {
     List<SyncCalls.Planned> calls =
         new SyncCalls(config, request.operation()).plan(urls, bodies, request.idempotencyKeys());
     return new Prepared(bodies, calls, failures);
+  }
+
+  private static String unknownOfDeleted(SyncConfig config, long id, List<String> lacking) {
+    return "deleted record "
+        + config.model()
+        + " "
+        + id
+        + " came without the field"
+        + (lacking.size() == 1 ? " '" : "s '")
+        + String.join("', '", lacking)
+        + "' the mapping or URL needs (not in its deletion's snapshot): not sent";
   }
 
   /** A placeholder's value: a field's, or {@code identifier}: the Record Identifier as sent. */
@@ -216,13 +247,10 @@ public final class SyncEngine implements AutoCloseable {
 
   private Map<Long, RecordResult> send(SyncRequest request, Prepared prepared) {
     SyncConfig config = request.config();
-    ExecutorService pool = pool(config);
     Signer signer = signers.apply(config);
     List<CompletableFuture<Map<Long, RecordResult>>> futures = new ArrayList<>();
     for (SyncCalls.Planned call : prepared.calls) {
-      futures.add(
-          CompletableFuture.supplyAsync(
-              () -> sendOne(request, call, signer, prepared.bodies), pool));
+      futures.add(submit(config, () -> sendOne(request, call, signer, prepared.bodies)));
     }
     Map<Long, RecordResult> results = new LinkedHashMap<>();
     futures.forEach(f -> results.putAll(f.join()));
@@ -244,41 +272,69 @@ public final class SyncEngine implements AutoCloseable {
               signer,
               attempt -> logAttempt(request, call, attempt));
     } catch (RuntimeException e) {
-      String error = "not sent: " + Redaction.text(e.getMessage());
+      String error = "not sent: " + masked(request.config(), e.getMessage());
       Map<Long, RecordResult> out = new LinkedHashMap<>();
       call.ids().forEach(id -> out.put(id, failed(id, error)));
       return out;
     }
-    return results(request.config(), call, outcome, bodies);
+    return results(request, call, outcome, bodies);
   }
 
   private static Map<Long, RecordResult> results(
-      SyncConfig config,
+      SyncRequest request,
       SyncCalls.Planned call,
       Outcome outcome,
       Map<Long, Map<String, Object>> bodies) {
+    SyncConfig config = request.config();
     Object answer = outcome.answer() == null ? null : Answers.decode(outcome.answer().body());
     int status = outcome.status();
     Map<Long, RecordResult> out = new LinkedHashMap<>();
+    if (alreadyGone(request, call, outcome)) {
+      call.ids()
+          .forEach(id -> out.put(id, new RecordResult(id, true, status, answer, null, false)));
+      return out;
+    }
     if (outcome instanceof Outcome.Success) {
       Answers.match(config, call.ids(), bodies, answer)
           .forEach(
-              (id, part) -> out.put(id, new RecordResult(id, true, status, part, null, false)));
+              (id, part) ->
+                  out.put(
+                      id,
+                      part instanceof Answers.Missing missing
+                          ? new RecordResult(id, false, status, answer, missing.error(), false)
+                          : new RecordResult(id, true, status, part, null, false)));
       return out;
     }
     boolean rejected = outcome instanceof Outcome.Rejected;
     String error =
         rejected
-            ? "rejected with HTTP " + status + ": " + shortText(outcome)
-            : "every attempt failed: " + Redaction.text(((Outcome.Exhausted) outcome).lastError());
+            ? "rejected with HTTP " + status + ": " + shortText(config, outcome)
+            : "every attempt failed: " + masked(config, ((Outcome.Exhausted) outcome).lastError());
     call.ids()
         .forEach(id -> out.put(id, new RecordResult(id, false, status, answer, error, rejected)));
     return out;
   }
 
-  private static String shortText(Outcome outcome) {
-    String text = outcome.answer().bodyText();
+  /**
+   * Whether a deletion's DELETE was answered 404 or 410: the record is not (or no longer) there at
+   * the API, which is what the deletion wanted, so it counts as done rather than as a rejection.
+   */
+  private static boolean alreadyGone(SyncRequest request, SyncCalls.Planned call, Outcome outcome) {
+    return outcome instanceof Outcome.Rejected
+        && request.operation().equals("unlink")
+        && call.call().method().equalsIgnoreCase("DELETE")
+        && (outcome.status() == 404 || outcome.status() == 410);
+  }
+
+  /** The answer's text as an error quotes it: the auth's secrets masked, cut at 500 characters. */
+  private static String shortText(SyncConfig config, Outcome outcome) {
+    String text = masked(config, outcome.answer().bodyText());
     return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+  }
+
+  /** Text with URL credentials and the config's auth secrets (an OAuth2 token held) masked. */
+  private static String masked(SyncConfig config, String text) {
+    return Redaction.text(text, config.auth().secrets());
   }
 
   /** Answers' values and status fields onto the records still there (not after an unlink). */
@@ -311,27 +367,72 @@ public final class SyncEngine implements AutoCloseable {
             });
   }
 
+  /** Logs an attempt; a failure to log is logged at WARN and never changes the call's outcome. */
   private void logAttempt(SyncRequest request, SyncCalls.Planned call, Attempt attempt) {
-    if (log != null) {
+    if (log == null) {
+      return;
+    }
+    try {
       log.record(SyncLog.Entry.of(request, call, attempt, clock.instant()));
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "sync '{}': attempt {} of {} {} not logged: {}",
+          request.config().name(),
+          attempt.number(),
+          attempt.call().method(),
+          Redaction.url(attempt.call().uri()),
+          Redaction.text(e.getMessage()));
     }
   }
 
-  private ExecutorService pool(SyncConfig config) {
-    return pools.computeIfAbsent(
-        config.name() + "#" + config.concurrency(),
-        key -> {
-          AtomicInteger count = new AtomicInteger();
-          return Executors.newFixedThreadPool(
-              config.concurrency(),
-              task -> {
-                Thread thread =
-                    new Thread(task, "sync-" + config.name() + "-" + count.incrementAndGet());
-                thread.setDaemon(true);
-                return thread;
-              });
+  /**
+   * The config's pool, by name: made on first use, replaced when a reload changed the config's
+   * concurrency (the old one shut down: its running calls finish, then its threads end).
+   */
+  ExecutorService pool(SyncConfig config) {
+    Pool[] replaced = new Pool[1];
+    Pool pool =
+        pools.compute(
+            config.name(),
+            (name, current) -> {
+              if (current != null && current.size() == config.concurrency()) {
+                return current;
+              }
+              replaced[0] = current;
+              return new Pool(config.concurrency(), newPool(config));
+            });
+    if (replaced[0] != null) {
+      replaced[0].executor().shutdown();
+    }
+    return pool.executor();
+  }
+
+  /** Submits to the config's pool; again when a reload shut the pool down meanwhile. */
+  private <T> CompletableFuture<T> submit(SyncConfig config, java.util.function.Supplier<T> work) {
+    for (int tries = 1; ; tries++) {
+      try {
+        return CompletableFuture.supplyAsync(work, pool(config));
+      } catch (RejectedExecutionException e) {
+        if (tries >= 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static ExecutorService newPool(SyncConfig config) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        config.concurrency(),
+        task -> {
+          Thread thread = new Thread(task, "sync-" + config.name() + "-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
         });
   }
+
+  /** A config's pool and its size. */
+  private record Pool(int size, ExecutorService executor) {}
 
   private static BuiltCall built(SyncCalls.Planned planned) {
     var call = planned.call().redacted(Set.of());
@@ -351,7 +452,7 @@ public final class SyncEngine implements AutoCloseable {
   @Override
   public void close() {
     if (owner) {
-      pools.values().forEach(ExecutorService::shutdownNow);
+      pools.values().forEach(p -> p.executor().shutdownNow());
     }
   }
 }

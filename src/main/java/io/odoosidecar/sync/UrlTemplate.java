@@ -14,12 +14,16 @@ import java.util.regex.Pattern;
  * A sync URL with {@code {field}} placeholders ({@code https://api.example.com/customers/{ref}}):
  * each replaced by the record's value, URL-encoded as a path segment, and the config's query
  * parameters appended. {@code {identifier}} is the Record Identifier's value as the body sends it.
+ * A value made of dots only ({@code .}, {@code ..}) is refused: servers and proxies remove such
+ * segments ({@code /customers/../addresses}), encoded ({@code %2E}) or not, and the call would land
+ * elsewhere.
  */
 final class UrlTemplate {
   /** The placeholder of the Record Identifier's value as sent, whatever line carries it. */
   static final String IDENTIFIER = "identifier";
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z_][A-Za-z0-9_.]*)}");
+  private static final Pattern DOTS = Pattern.compile("\\.+");
 
   private UrlTemplate() {}
 
@@ -40,8 +44,8 @@ final class UrlTemplate {
   }
 
   /**
-   * The URL for one record: placeholders replaced by {@code values} (an empty value fails: a
-   * request must not land on the collection's URL by accident), then the query parameters.
+   * The URL for one record: placeholders replaced by {@code values} (an empty value or one of dots
+   * only fails: a request must not land on another URL by accident), then the query parameters.
    */
   static URI expand(String template, Function<String, Object> values, Map<String, String> params) {
     Matcher m = PLACEHOLDER.matcher(template);
@@ -50,6 +54,14 @@ final class UrlTemplate {
       Object value = values.apply(m.group(1));
       if (value == null || Boolean.FALSE.equals(value) || String.valueOf(value).isEmpty()) {
         throw new IllegalArgumentException("the URL's {" + m.group(1) + "} is empty");
+      }
+      if (DOTS.matcher(String.valueOf(value)).matches()) {
+        throw new IllegalArgumentException(
+            "the URL's {"
+                + m.group(1)
+                + "} is '"
+                + value
+                + "', a value servers read as a move in the path: not sent");
       }
       m.appendReplacement(out, Matcher.quoteReplacement(segment(value)));
     }

@@ -512,4 +512,40 @@ class RetryingSenderTest {
       invalidated.incrementAndGet();
     }
   }
+
+  @Test
+  void send_answerOverTheLimit_keepsTheFirstBytesMarkedTruncated() {
+    byte[] large = new byte[5000];
+    java.util.Arrays.fill(large, (byte) 'x');
+    api.stubFor(
+        post(urlPathEqualTo("/large")).willReturn(aResponse().withStatus(200).withBody(large)));
+    api.stubFor(
+        post(urlPathEqualTo("/small")).willReturn(aResponse().withStatus(200).withBody("ok")));
+    RetryingSender capped = new RetryingSender(clock, sleeper, new SplittableRandom(7), 1000);
+
+    Outcome outcome = capped.send(call("/large"), RETRY, Signer.none(), seen::add);
+    Outcome small = capped.send(call("/small"), RETRY, Signer.none(), seen::add);
+
+    assertThat(outcome).isInstanceOf(Outcome.Success.class);
+    assertThat(outcome.answer().body()).hasSize(1000);
+    assertThat(outcome.answer().truncated()).isTrue();
+    assertThat(outcome.answer().toString()).contains("truncated");
+    assertThat(small.answer().bodyText()).isEqualTo("ok");
+    assertThat(small.answer().truncated()).isFalse();
+  }
+
+  @Test
+  void send_answerOverEightMebibytes_cutAtTheDefaultLimit() {
+    byte[] huge = new byte[RetryingSender.MAX_ANSWER_BYTES + 1024 * 1024];
+    api.stubFor(
+        post(urlPathEqualTo("/huge")).willReturn(aResponse().withStatus(500).withBody(huge)));
+
+    Outcome outcome =
+        sender.send(
+            call("/huge"), new Retry(1, Duration.ZERO, Duration.ZERO), Signer.none(), seen::add);
+
+    assertThat(outcome.status()).isEqualTo(500);
+    assertThat(outcome.answer().body()).hasSize(RetryingSender.MAX_ANSWER_BYTES);
+    assertThat(outcome.answer().truncated()).isTrue();
+  }
 }

@@ -622,4 +622,121 @@ class ApiSyncPipelineTest {
         .allSatisfy(context -> assertThat(context).containsKey(Processor.CONTEXT_KEY));
     assertThat(log.counts()).containsOnlyKeys("done");
   }
+
+  private long deletedWithOld(long id, Map<String, Object> old) {
+    odoo.records("res.partner").remove(id);
+    ChangePayload payload =
+        new ChangePayload(
+            "unlink",
+            List.of(),
+            old,
+            Map.of(),
+            2,
+            null,
+            "push",
+            outbox.incrementAndGet(),
+            List.of(),
+            0,
+            Map.of(),
+            null,
+            old);
+    return log.append(
+            List.of(
+                new EventLog.NewEvent(
+                    "memory",
+                    "outbox:" + outbox.get(),
+                    "res.partner",
+                    id,
+                    "unlink",
+                    payload.toJson())),
+            clock.instant())
+        .get(0);
+  }
+
+  @Test
+  void onUnlink_configsFilterDomain_aRecordNeverCoveredSendsNoDelete() throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(204)));
+    rules(config("    filter_domain: \"[('email', '=', 'in@x')]\"\n    on: [unlink]\n"));
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> models =
+        (Map<String, Map<String, Object>>) WatchList.of(contents.rules()).get("models");
+    assertThat(String.valueOf(models.get("res.partner").get("old_fields"))).contains("email");
+
+    deletedWithOld(2, Map.of("ref", "C-2", "name", "Out", "email", "out@x"));
+    deletedWithOld(3, Map.of("ref", "C-3", "name", "In", "email", "in@x"));
+    drain(processor(3));
+
+    assertThat(sent())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUrl()).isEqualTo("/customers/C-3"));
+    assertThat(sent().get(0).getMethod().getName()).isEqualTo("DELETE");
+    assertThat(log.counts()).containsOnlyKeys("done");
+  }
+
+  @Test
+  void onUnlink_deleteAnswered404or410_isDoneNotADeadLetter() throws Exception {
+    api.stubFor(
+        any(urlEqualTo("/customers/C-2")).willReturn(aResponse().withStatus(404).withBody("no")));
+    api.stubFor(any(urlEqualTo("/customers/C-3")).willReturn(aResponse().withStatus(410)));
+    rules(config("    on: [unlink]\n"));
+
+    deletedWithOld(2, Map.of("ref", "C-2", "name", "Two", "email", "2@x"));
+    deletedWithOld(3, Map.of("ref", "C-3", "name", "Three", "email", "3@x"));
+    drain(processor(3));
+
+    assertThat(sent()).hasSize(2);
+    assertThat(log.counts()).containsOnlyKeys("done");
+    assertThat(deadLetterList()).isEmpty();
+  }
+
+  @Test
+  void onUnlink_nonStoredSnapshotFieldsSent_aMappedFieldMissingFailsNamingIt() throws Exception {
+    odoo.defineAttributes(
+        "res.partner",
+        Map.of(
+            "name", Map.of("type", "char"),
+            "ref", Map.of("type", "char"),
+            "email", Map.of("type", "char"),
+            "display_name", Map.of("type", "char", "store", false)));
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+    rules(config("      - {field: display_name, key: label}\n    on: [unlink]\n"));
+
+    deletedWithOld(
+        2, Map.of("ref", "C-2", "name", "Two", "email", "2@x", "display_name", "Mr Two"));
+    long lacking = deletedWithOld(3, Map.of("ref", "C-3", "name", "Three", "display_name", "3"));
+    drain(processor(1));
+
+    assertThat(sent())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUrl()).isEqualTo("/customers/C-2"));
+    assertThat(body(sent().get(0))).containsEntry("label", "Mr Two").containsEntry("email", "2@x");
+    assertThat(deadLetterList())
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.get("id")).isEqualTo(lacking);
+              assertThat(String.valueOf(row.get("last_error"))).contains("'email'");
+            });
+  }
+
+  @Test
+  void apiSync_odooUnreachableWhileReading_eventPostponedWithoutSpendingAnAttempt()
+      throws Exception {
+    api.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+    rules(config("    on: [write]\n"));
+    odoo.fault(
+        (point, model, method, args) -> {
+          if (point == MemoryOdoo.Point.BEFORE && method.equals("read")) {
+            throw new io.odoosidecar.odoo.OdooTransportException(
+                "connection refused", false, 0, true, null);
+          }
+        });
+    change("write", 2, List.of("email"), Map.of());
+
+    processor(1).process(log.claim(100, clock.instant()));
+
+    assertThat(sent()).isEmpty();
+    assertThat(deadLetterList()).isEmpty();
+    assertThat(log.counts()).doesNotContainKey("done").doesNotContainKey("dead");
+  }
 }

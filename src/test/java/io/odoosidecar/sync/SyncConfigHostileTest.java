@@ -93,6 +93,38 @@ class SyncConfigHostileTest {
   }
 
   @Test
+  void load_zeroHugeOrOverlongDurations_refusedNamingTheKey() throws Exception {
+    refused(
+        HEAD + MAPPING + "    connect-timeout: 0\n",
+        "sync 'customers': connect-timeout: must be from 1ms to 24h, got '0'");
+    refused(
+        HEAD + MAPPING + "    read-timeout: 0s\n",
+        "sync 'customers': read-timeout: must be from 1ms to 24h, got '0s'");
+    refused(
+        HEAD + MAPPING + "    read-timeout: 25h\n",
+        "sync 'customers': read-timeout: must be from 1ms to 24h, got '25h'");
+    refused(
+        HEAD + MAPPING + "    connect-timeout: 99999999999999999999ms\n",
+        "sync 'customers': connect-timeout: must be from 1ms to 24h, got"
+            + " '99999999999999999999ms'");
+    refused(
+        HEAD + MAPPING + "    read-timeout: '99999999999999999999'\n",
+        "sync 'customers': read-timeout: must be from 1ms to 24h, got '99999999999999999999'");
+    refused(
+        HEAD + MAPPING + "    retry: {initial: 0ms, max: 1s}\n",
+        "sync 'customers': retry.initial: must be from 1ms to 24h, got '0ms'");
+    refused(
+        HEAD + MAPPING + "    retry: {initial: 1s, max: 9999999999h}\n",
+        "sync 'customers': retry.max: must be from 1ms to 24h, got '9999999999h'");
+    Files.writeString(
+        dir.resolve("partners.yaml"),
+        HEAD + MAPPING + "    read-timeout: 24h\n    connect-timeout: 1ms\n");
+    SyncConfig config = RuleFiles.loadAll(dir).syncConfigs().get(0);
+    assertThat(config.readTimeout()).isEqualTo(Duration.ofHours(24));
+    assertThat(config.connectTimeout()).isEqualTo(Duration.ofMillis(1));
+  }
+
+  @Test
   void load_credentialInHeadersOrAuth_refusedWithoutShowingIt() throws Exception {
     refused(
         HEAD + MAPPING + "    headers: {Authorization: Bearer abc123}\n",

@@ -5,8 +5,11 @@ import io.odoosidecar.http.Signer;
 import io.odoosidecar.odoo.Secret;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * {@code kind: oauth2-client-credentials}: an access token fetched from the token endpoint with the
@@ -30,7 +33,8 @@ import java.util.Optional;
  * client_secret} go in the form. The answer's {@code access_token} is kept until {@code expires_in}
  * seconds minus a margin (30 s, or half of {@code expires_in} when shorter) by the injected clock,
  * or until a 401 when there is no {@code expires_in}; a call answered 401 invalidates it and is
- * tried once more with a new token. Concurrent callers needing a token share one fetch.
+ * tried once more with a new token. Concurrent callers needing a token share one fetch. The current
+ * access token of each signer built from this auth counts among its {@link #secrets()}.
  */
 record OAuth2ClientCredentials(
     URI tokenUrl,
@@ -38,7 +42,8 @@ record OAuth2ClientCredentials(
     Secret clientSecret,
     Optional<String> scope,
     Optional<String> audience,
-    boolean basicClientAuth)
+    boolean basicClientAuth,
+    Tokens tokens)
     implements SyncAuth {
   static final String KIND = "oauth2-client-credentials";
 
@@ -62,7 +67,29 @@ record OAuth2ClientCredentials(
         secret,
         node.string("scope"),
         node.string("audience"),
-        node.choice("client-auth", "basic", List.of("basic", "body")).equals("basic"));
+        node.choice("client-auth", "basic", List.of("basic", "body")).equals("basic"),
+        new Tokens());
+  }
+
+  /**
+   * The signers built from one auth, so that the access tokens they hold count among its {@link
+   * #secrets()}: an API echoing the token in an answer has it masked like the client secret.
+   */
+  static final class Tokens {
+    private final Set<OAuth2Signer> signers = new CopyOnWriteArraySet<>();
+
+    void add(OAuth2Signer signer) {
+      signers.add(signer);
+    }
+
+    List<Secret> live() {
+      return signers.stream().map(OAuth2Signer::liveToken).flatMap(Optional::stream).toList();
+    }
+
+    @Override
+    public String toString() {
+      return "Tokens[" + signers.size() + " signers]";
+    }
   }
 
   @Override
@@ -83,11 +110,16 @@ record OAuth2ClientCredentials(
 
   @Override
   public List<Secret> secrets() {
-    return List.of(clientSecret);
+    List<Secret> out = new ArrayList<>();
+    out.add(clientSecret);
+    out.addAll(tokens.live());
+    return out;
   }
 
   @Override
   public Signer signer(Clock clock, RetryingSender sender) {
-    return new OAuth2Signer(this, clock, sender);
+    OAuth2Signer signer = new OAuth2Signer(this, clock, sender);
+    tokens.add(signer);
+    return signer;
   }
 }

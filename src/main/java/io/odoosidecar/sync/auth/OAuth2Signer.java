@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 
@@ -29,10 +30,12 @@ import java.util.StringJoiner;
  *
  * <p>Implementation notes: the token is read without a lock; fetching takes the lock and checks
  * again, so callers that find no token while one is being fetched wait for it instead of fetching
- * their own. The fetch is one try ({@link Retry#NONE}); a failure worth retrying (no answer, 408,
- * 425, 429, 5xx) is a retriable {@link SigningException}, so the call's own retries cover it. Error
- * messages quote the endpoint's {@code error} and {@code error_description}, with the client secret
- * masked should the endpoint echo it.
+ * their own. A 401 forgets the token only if it is still the one the refused call carried, so
+ * concurrent 401s with the same old token cause one new fetch, and a token just fetched by another
+ * thread is kept. The fetch is one try ({@link Retry#NONE}); a failure worth retrying (no answer,
+ * 408, 425, 429, 5xx) is a retriable {@link SigningException}, so the call's own retries cover it.
+ * Error messages quote the endpoint's {@code error} and {@code error_description}, with the client
+ * secret masked should the endpoint echo it.
  */
 final class OAuth2Signer implements Signer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,7 +43,7 @@ final class OAuth2Signer implements Signer {
   private static final int QUOTED = 200;
 
   /** A fetched token; {@code expires} null when the endpoint gave no lifetime. */
-  private record Token(String header, Instant expires) {
+  private record Token(String header, Secret access, Instant expires) {
     @Override
     public String toString() {
       return "Token[expires=" + expires + "]";
@@ -71,7 +74,27 @@ final class OAuth2Signer implements Signer {
 
   @Override
   public void invalidate() {
-    token = null;
+    synchronized (lock) {
+      token = null;
+    }
+  }
+
+  /** Forgets the token only if it is still the one {@code failed} carried. */
+  @Override
+  public void invalidate(HttpCall failed) {
+    String sent = failed == null ? null : failed.header("Authorization").orElse(null);
+    synchronized (lock) {
+      Token cached = token;
+      if (cached != null && (sent == null || cached.header().equals(sent))) {
+        token = null;
+      }
+    }
+  }
+
+  /** The access token held now, if any: a secret to mask in what is shown. */
+  Optional<Secret> liveToken() {
+    Token cached = token;
+    return cached == null ? Optional.empty() : Optional.of(cached.access());
   }
 
   @Override
@@ -120,7 +143,10 @@ final class OAuth2Signer implements Signer {
     if (access == null || !access.isTextual() || access.asText().isEmpty()) {
       throw new SigningException(where() + " answered without an access_token", false);
     }
-    return new Token("Bearer " + access.asText(), expiry(asked, answer.get("expires_in")));
+    return new Token(
+        "Bearer " + access.asText(),
+        Secret.of(access.asText()),
+        expiry(asked, answer.get("expires_in")));
   }
 
   private Instant expiry(Instant asked, JsonNode expiresIn) {

@@ -432,6 +432,40 @@ class SyncAuthTest {
   }
 
   @Test
+  void oauth2_late401WithTheOldToken_keepsTheTokenAnotherCallJustFetched() throws Exception {
+    token(STARTED, "second", "access-1", 3600);
+    token("second", "third", "access-2", 3600);
+    token("third", "third", "access-3", 3600);
+    api.stubFor(
+        post(urlPathEqualTo("/partners"))
+            .withHeader("Authorization", equalTo("Bearer access-1"))
+            .withRequestBody(equalTo("fast"))
+            .willReturn(aResponse().withStatus(401)));
+    api.stubFor(
+        post(urlPathEqualTo("/partners"))
+            .withHeader("Authorization", equalTo("Bearer access-1"))
+            .withRequestBody(equalTo("slow"))
+            .willReturn(aResponse().withStatus(401).withFixedDelay(700)));
+    api.stubFor(
+        post(urlPathEqualTo("/partners"))
+            .withHeader("Authorization", equalTo("Bearer access-2"))
+            .willReturn(aResponse().withStatus(201)));
+    Signer signer = parse(oauth()).signer(clock, sender);
+    assertThat(signer.sign(call("{}")).header("Authorization")).contains("Bearer access-1");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Outcome> slow = pool.submit(() -> sender.send(call("slow"), RETRY, signer, a -> {}));
+      Future<Outcome> fast = pool.submit(() -> sender.send(call("fast"), RETRY, signer, a -> {}));
+      assertThat(fast.get()).isInstanceOf(Outcome.Success.class);
+      assertThat(slow.get()).isInstanceOf(Outcome.Success.class);
+    } finally {
+      pool.shutdownNow();
+    }
+    api.verify(2, postRequestedFor(urlPathEqualTo("/oauth/token")));
+    assertThat(signer.sign(call("{}")).header("Authorization")).contains("Bearer access-2");
+  }
+
+  @Test
   void oauth2_tokenRefused_failsAtOnceWithoutTheSecret() {
     api.stubFor(
         post(urlPathEqualTo("/oauth/token"))
