@@ -46,13 +46,15 @@ final class KnownValues {
         (name, value) -> {
           FieldInfo field = fields.get(name);
           if (field != null && (field.store() || !storedOnly) && value != null) {
-            put(row, field, name, value);
+            put(row, field, name, value, !storedOnly);
           }
         });
     return row;
   }
 
-  private static void put(Map<String, Object> row, FieldInfo field, String name, Object value) {
+  /** A value in read's form; a file only from a deletion's snapshot, which the addon reads so. */
+  private static void put(
+      Map<String, Object> row, FieldInfo field, String name, Object value, boolean snapshot) {
     switch (field.type()) {
       case MANY2ONE -> {
         if (value instanceof List<?> pair && !pair.isEmpty()) {
@@ -67,7 +69,9 @@ final class KnownValues {
         }
       }
       case BINARY -> {
-        // never taken: the pushed form of a file is not read's
+        if (snapshot) {
+          row.put(name, value); // a pushed write's file is not in read's form; a snapshot's is
+        }
       }
       default -> row.put(name, value);
     }

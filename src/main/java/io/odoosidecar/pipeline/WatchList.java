@@ -144,9 +144,13 @@ public final class WatchList {
     }
   }
 
-  /** {@code ["*"]} when every field is needed, else the names, sorted. */
+  /**
+   * The names, sorted, {@code "*"} among them when every stored field is needed: the names stay
+   * beside it, as a deletion's actions may need fields "*" leaves out (not stored, one2many,
+   * files).
+   */
   private static List<String> snapshotFields(Set<String> fields) {
-    return fields.contains(ALL_FIELDS) ? List.of(ALL_FIELDS) : List.copyOf(fields);
+    return List.copyOf(new TreeSet<>(fields));
   }
 
   /** The first field of every leaf's path. */

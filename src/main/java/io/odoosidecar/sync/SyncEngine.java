@@ -144,6 +144,25 @@ public final class SyncEngine implements AutoCloseable {
     return new SyncReport(ids.stream().map(results::get).toList(), built);
   }
 
+  /**
+   * The fields a delete cannot go without when a deleted record's snapshot lacks them: those of its
+   * URL and identifier, and, when it carries a body, every mapped one (null: all of them).
+   */
+  private static Set<String> deleteNeeds(SyncConfig config, String template) {
+    if (config.unlinkBody()) {
+      return null;
+    }
+    Set<String> needed = new java.util.HashSet<>();
+    UrlTemplate.fields(template).stream()
+        .filter(f -> !f.equals(UrlTemplate.IDENTIFIER))
+        .forEach(f -> needed.add(f.split("\\.", 2)[0]));
+    String identifier = config.identifier().field();
+    if (identifier != null) {
+      needed.add(identifier.split("\\.", 2)[0]);
+    }
+    return needed;
+  }
+
   /** The records read, the bodies built, the calls planned; records that failed already. */
   private record Prepared(
       Map<Long, Map<String, Object>> bodies,
@@ -165,8 +184,10 @@ public final class SyncEngine implements AutoCloseable {
     root.load(client, ids, request.known(), request.operation().equals("unlink"));
     Map<Long, RecordResult> failures = new LinkedHashMap<>();
     List<Long> present = new ArrayList<>();
+    Set<String> needed = deleteNeeds(config, template);
     for (Long id : ids) {
-      List<String> lacking = root.lacking(id);
+      List<String> lacking =
+          root.lacking(id).stream().filter(f -> needed == null || needed.contains(f)).toList();
       if (!root.has(id)) {
         failures.put(id, failed(id, "record " + config.model() + " " + id + " not found"));
       } else if (!lacking.isEmpty()) {

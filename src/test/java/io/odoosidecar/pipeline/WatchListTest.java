@@ -106,7 +106,7 @@ class WatchListTest {
   }
 
   @Test
-  void of_aDeletionRuleWithCode_asksForEveryStoredFieldOverOtherRulesNames() {
+  void of_aDeletionRuleWithCode_asksForEveryStoredField_andKeepsOtherRulesNamesBesideIt() {
     Map<String, Object> partner =
         model(
             WatchList.of(
@@ -119,7 +119,8 @@ class WatchListTest {
                         Map.of("state", "code", "code", "log(record.name)")))),
             "res.partner");
 
-    assertThat(partner.get("unlink_fields")).isEqualTo(List.of(WatchList.ALL_FIELDS));
+    // "*" leaves out what is not stored, one2many and files: a name asked for stays beside it
+    assertThat(partner.get("unlink_fields")).isEqualTo(List.of(WatchList.ALL_FIELDS, "name"));
   }
 
   @Test

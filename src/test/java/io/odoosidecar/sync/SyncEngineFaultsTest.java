@@ -214,6 +214,29 @@ class SyncEngineFaultsTest {
   }
 
   @Test
+  void sync_deletedRecordWithoutABodyField_unlinkBodyOff_isDeletedByItsUrlAlone() {
+    SyncConfig config =
+        config("    unlink-body: false\n", IDENTIFIER + "      - {field: email, key: email}\n");
+    SyncReport report;
+    try (SyncEngine engine = SyncFixture.engine(odoo, null)) {
+      report =
+          engine.sync(
+              new SyncRequest(
+                  config,
+                  "unlink",
+                  "res.partner",
+                  List.of(9L),
+                  Map.of(9L, Map.of("ref", "GONE")),
+                  Map.of(),
+                  false));
+    }
+    assertThat(report.result(9).success()).as(report.result(9).error()).isTrue();
+    assertThat(sent())
+        .singleElement()
+        .satisfies(r -> assertThat(r.getUrl()).isEqualTo("/customers/GONE"));
+  }
+
+  @Test
   void sync_placeholderOfDotsOnly_refusedForThatRecord() {
     odoo.put("res.partner", 3, SyncFixture.partner(".."));
     odoo.put("res.partner", 4, SyncFixture.partner("."));
