@@ -135,7 +135,7 @@ final class SyncRunCommand implements Callable<Integer> {
   private SyncRequest request(SyncConfig config, List<Long> chunk, String runId) {
     Map<Long, String> keys = new LinkedHashMap<>();
     chunk.forEach(id -> keys.put(id, IdempotencyKeys.adHoc(runId, config.name(), id)));
-    return new SyncRequest(config, "write", config.model(), chunk, Map.of(), keys, dryRun);
+    return new SyncRequest(config, "write", config.model(), chunk, Map.of(), keys, dryRun, true);
   }
 
   /** The config's filter_domain AND the given domain, as Odoo's search takes it. */

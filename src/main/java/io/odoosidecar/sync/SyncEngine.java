@@ -373,7 +373,7 @@ public final class SyncEngine implements AutoCloseable {
               if (r.success()) {
                 back.success(r.id(), r.response(), clock.instant());
               } else {
-                back.failure(r.id(), r.error(), r.finalRejection());
+                back.failure(r.id(), r.error(), r.finalRejection() || request.lastTry());
               }
             });
     back.flush(client, config.model())

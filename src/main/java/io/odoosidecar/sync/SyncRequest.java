@@ -16,10 +16,12 @@ import java.util.Objects;
  * @param known values of the records as pushed by Odoo or, for {@code unlink}, a snapshot taken
  *     before the deletion, by id; those that cover the mapped fields are not read again, and for
  *     {@code unlink} those given are never read (the records are gone: a field the snapshot lacks
- *     is sent empty)
+ *     fails the record when the delete needs it)
  * @param idempotencyKeys the {@code Idempotency-Key} of each record (derived by the caller from the
  *     event, the config and the record), by id; a batch sends one key derived from its records'
  * @param dryRun whether the requests are only built and returned, not sent
+ * @param lastTry whether nothing will try these records again (a command's resync): a failure is
+ *     then written back {@code failed}, not {@code pending}
  */
 public record SyncRequest(
     SyncConfig config,
@@ -28,7 +30,8 @@ public record SyncRequest(
     List<Long> ids,
     Map<Long, Map<String, Object>> known,
     Map<Long, String> idempotencyKeys,
-    boolean dryRun) {
+    boolean dryRun,
+    boolean lastTry) {
 
   public SyncRequest {
     Objects.requireNonNull(config, "config");
@@ -38,5 +41,17 @@ public record SyncRequest(
     ids = List.copyOf(ids);
     known = Collections.unmodifiableMap(new LinkedHashMap<>(known));
     idempotencyKeys = Collections.unmodifiableMap(new LinkedHashMap<>(idempotencyKeys));
+  }
+
+  /** A request whose failed records are tried again later (the pipeline's). */
+  public SyncRequest(
+      SyncConfig config,
+      String operation,
+      String model,
+      List<Long> ids,
+      Map<Long, Map<String, Object>> known,
+      Map<Long, String> idempotencyKeys,
+      boolean dryRun) {
+    this(config, operation, model, ids, known, idempotencyKeys, dryRun, false);
   }
 }

@@ -46,8 +46,9 @@ final class WriteBack {
   }
 
   /**
-   * A record that failed: for good when the API refused it ({@code failed}), else for now ({@code
-   * pending}: every attempt of this try used, the pipeline tries the event again).
+   * A record that failed: for good when the API refused it or nothing tries again ({@code failed}),
+   * else for now ({@code pending}: every attempt of this try used, the pipeline tries the event
+   * again).
    */
   void failure(long id, String error, boolean refused) {
     Map<String, Object> row = new LinkedHashMap<>();

@@ -206,6 +206,18 @@ class SyncCommandTest {
   }
 
   @Test
+  void run_anApiDownForEveryTry_isWrittenBackFailed_sinceNothingTriesAgain() {
+    api.stubFor(
+        any(urlPathEqualTo("/customers/C-2"))
+            .willReturn(aResponse().withStatus(503).withBody("down")));
+
+    assertThat(run("sync", "run", "customers", "--rules", rules.toString())).isEqualTo(1);
+
+    assertThat(odoo.records("res.partner").get(2L)).containsEntry("sync_state", "failed");
+    assertThat(odoo.records("res.partner").get(1L)).containsEntry("sync_state", "synced");
+  }
+
+  @Test
   void run_aFailedRecord_exitsOne_andTheLogFiltersFindIt() {
     api.stubFor(
         any(urlPathEqualTo("/customers/C-2"))
