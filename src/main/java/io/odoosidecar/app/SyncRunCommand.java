@@ -215,7 +215,7 @@ final class SyncRunCommand implements Callable<Integer> {
 
     private DaemonSyncLog daemon(SidecarConfig sidecar) {
       try {
-        return new DaemonSyncLog(DaemonClient.of(sidecar));
+        return DaemonSyncLog.of(DaemonClient.of(sidecar), sidecar.sync().logBodyLimit());
       } catch (DaemonClient.Unavailable e) {
         problem = e.getMessage();
         return null;
