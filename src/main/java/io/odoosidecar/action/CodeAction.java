@@ -46,7 +46,7 @@ final class CodeAction implements ActionExecutor {
   private static OutboundSync outbound(ActionContext context, ActionTarget target) {
     return context
         .findService(SyncOutbound.class)
-        .<OutboundSync>map(sync -> sync.forEvents(target.eventOf()))
+        .<OutboundSync>map(sync -> sync.forEvents(target.model(), target.eventOf()))
         .orElse(null);
   }
 }

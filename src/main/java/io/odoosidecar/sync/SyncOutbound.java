@@ -40,6 +40,7 @@ public final class SyncOutbound implements OutboundSync {
   private final OdooClient client;
   private final Supplier<String> runIds;
   private final Map<Long, Long> eventOf;
+  private final String eventModel;
 
   /**
    * @param configs the sync configs in force (the rule registry's snapshot)
@@ -47,7 +48,7 @@ public final class SyncOutbound implements OutboundSync {
    * @param client the connection's client, where {@code bj.api.sync.config} records are read
    */
   public SyncOutbound(Supplier<List<SyncConfig>> configs, SyncEngine engine, OdooClient client) {
-    this(configs, engine, client, () -> UUID.randomUUID().toString(), Map.of());
+    this(configs, engine, client, () -> UUID.randomUUID().toString(), null, Map.of());
   }
 
   private SyncOutbound(
@@ -55,11 +56,13 @@ public final class SyncOutbound implements OutboundSync {
       SyncEngine engine,
       OdooClient client,
       Supplier<String> runIds,
+      String eventModel,
       Map<Long, Long> eventOf) {
     this.configs = configs;
     this.engine = engine;
     this.client = client;
     this.runIds = runIds;
+    this.eventModel = eventModel;
     this.eventOf = Map.copyOf(eventOf);
   }
 
@@ -69,20 +72,21 @@ public final class SyncOutbound implements OutboundSync {
    * and log.
    */
   public SyncOutbound through(OdooClient other) {
-    return new SyncOutbound(configs, engine.using(other), other, runIds, eventOf);
+    return new SyncOutbound(configs, engine.using(other), other, runIds, eventModel, eventOf);
   }
 
   /** The same sync, every call's keys derived from {@code runId}. */
   public SyncOutbound forRun(String runId) {
-    return new SyncOutbound(configs, engine, client, () -> runId, eventOf);
+    return new SyncOutbound(configs, engine, client, () -> runId, eventModel, eventOf);
   }
 
   /**
-   * The same sync, each record of {@code eventOf} keyed by its own event ({@link
-   * IdempotencyKeys#of}), as the {@code api_sync} action keys it.
+   * The same sync, each record of {@code model} in {@code eventOf} keyed by its own event ({@link
+   * IdempotencyKeys#of}), as the {@code api_sync} action keys it; records of other models by the
+   * run.
    */
-  public SyncOutbound forEvents(Map<Long, Long> eventOf) {
-    return new SyncOutbound(configs, engine, client, runIds, eventOf);
+  public SyncOutbound forEvents(String model, Map<Long, Long> eventOf) {
+    return new SyncOutbound(configs, engine, client, runIds, model, eventOf);
   }
 
   @Override
@@ -99,17 +103,17 @@ public final class SyncOutbound implements OutboundSync {
     }
     String runId = runIds.get();
     Map<Long, String> keys = new java.util.LinkedHashMap<>();
-    ids.forEach(id -> keys.put(id, key(runId, config.name(), id)));
+    ids.forEach(id -> keys.put(id, key(runId, config, id)));
     SyncReport report =
         engine.sync(new SyncRequest(config, "write", config.model(), ids, Map.of(), keys, false));
     return report.results().stream().map(SyncOutbound::answer).toList();
   }
 
-  private String key(String runId, String config, long id) {
-    Long event = eventOf.get(id);
+  private String key(String runId, SyncConfig config, long id) {
+    Long event = config.model().equals(eventModel) ? eventOf.get(id) : null;
     return event == null
-        ? IdempotencyKeys.adHoc(runId, config, id)
-        : IdempotencyKeys.of(event, config, id);
+        ? IdempotencyKeys.adHoc(runId, config.name(), id)
+        : IdempotencyKeys.of(event, config.name(), id);
   }
 
   private static Answer answer(SyncReport.RecordResult r) {

@@ -189,9 +189,18 @@ class SyncOutboundTest {
 
   @Test
   void forEvents_keysEachRecordByItsOwnEvent_asTheApiSyncActionDoes_othersByTheRun() {
-    SyncOutbound run = outbound().forRun("run-7").forEvents(Map.of(1L, 42L));
+    SyncOutbound run = outbound().forRun("run-7").forEvents("res.partner", Map.of(1L, 42L));
     run.call(null, List.of(1L), "customers", null);
     run.call(null, List.of(2L), "customers", null);
+    // a code action on another model whose record ids happen to match: keyed by the run
+    outbound()
+        .forRun("run-8")
+        .forEvents("sale.order", Map.of(1L, 43L))
+        .call(null, List.of(1L), "customers", null);
+    api.verify(
+        putRequestedFor(urlPathEqualTo("/customers/C-1"))
+            .withHeader(
+                "Idempotency-Key", equalTo(IdempotencyKeys.adHoc("run-8", "customers", 1))));
 
     api.verify(
         putRequestedFor(urlPathEqualTo("/customers/C-1"))
