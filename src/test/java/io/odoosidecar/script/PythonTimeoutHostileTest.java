@@ -64,7 +64,10 @@ class PythonTimeoutHostileTest {
                 assertThat(e.getMessage())
                     .containsAnyOf("time-out", "too large", "cannot fit", "MemoryError"));
     long elapsed = Duration.ofNanos(System.nanoTime() - start).toMillis();
-    assertThat(elapsed).isLessThan(TIMEOUT.toMillis() + 1_000);
+    // stopped, not run to its end (minutes to hours for each of these): the stop itself comes half
+    // a second after the time-out, but a bomb that allocates (sorted, [0] * n) can stall a loaded
+    // 2-core machine's JVM for a second more in GC while the whole suite runs beside it
+    assertThat(elapsed).isLessThan(TIMEOUT.toMillis() + 3_000);
     assertThat(engine.run("action = 'next'", odoo, 2, "crm.lead", oneLead()).action())
         .isEqualTo("next");
   }
