@@ -1,9 +1,8 @@
 package io.odoosidecar.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.odoosidecar.odoo.Redaction;
+import io.odoosidecar.http.HttpUrls;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,14 +152,9 @@ final class ConfigNode {
 
   URI url(String key, String text) {
     try {
-      URI uri = new URI(text);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        throw error(key, "must be an http:// or https:// URL, got '" + Redaction.text(text) + "'");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw error(key, "is not a URL: " + Redaction.text(e.getReason()));
+      return HttpUrls.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
     }
   }
 

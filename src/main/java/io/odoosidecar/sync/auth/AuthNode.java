@@ -1,16 +1,14 @@
 package io.odoosidecar.sync.auth;
 
-import io.odoosidecar.odoo.Redaction;
+import io.odoosidecar.http.HttpUrls;
 import io.odoosidecar.odoo.Secret;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -97,14 +95,9 @@ final class AuthNode {
   URI url(String key, String what) {
     String text = require(key, what);
     try {
-      URI uri = new URI(text);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-        throw error(key, "must be an http:// or https:// URL, got '" + Redaction.text(text) + "'");
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw error(key, "is not a URL: " + Redaction.text(e.getReason()));
+      return HttpUrls.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw error(key, e.getMessage());
     }
   }
 
