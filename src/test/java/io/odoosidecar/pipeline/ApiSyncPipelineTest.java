@@ -152,11 +152,21 @@ class ApiSyncPipelineTest {
       List<String> fields,
       Map<String, Object> values,
       Map<String, Object> snap) {
+    return change(operation, id, fields, Map.of(), values, snap);
+  }
+
+  private long change(
+      String operation,
+      long id,
+      List<String> fields,
+      Map<String, Object> old,
+      Map<String, Object> values,
+      Map<String, Object> snap) {
     ChangePayload payload =
         new ChangePayload(
             operation,
             fields,
-            Map.of(),
+            old,
             values,
             2,
             null,
@@ -625,32 +635,7 @@ class ApiSyncPipelineTest {
 
   private long deletedWithOld(long id, Map<String, Object> old) {
     odoo.records("res.partner").remove(id);
-    ChangePayload payload =
-        new ChangePayload(
-            "unlink",
-            List.of(),
-            old,
-            Map.of(),
-            2,
-            null,
-            "push",
-            outbox.incrementAndGet(),
-            List.of(),
-            0,
-            Map.of(),
-            null,
-            old);
-    return log.append(
-            List.of(
-                new EventLog.NewEvent(
-                    "memory",
-                    "outbox:" + outbox.get(),
-                    "res.partner",
-                    id,
-                    "unlink",
-                    payload.toJson())),
-            clock.instant())
-        .get(0);
+    return change("unlink", id, List.of(), old, Map.of(), old);
   }
 
   @Test
