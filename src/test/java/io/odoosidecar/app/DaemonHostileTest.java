@@ -6,10 +6,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import io.odoosidecar.odoo.OdooSettings;
-import io.odoosidecar.odoo.RetryPolicy;
-import io.odoosidecar.odoo.Secret;
-import io.odoosidecar.odoo.TransportKind;
 import io.odoosidecar.rule.RuleRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -37,18 +32,7 @@ class DaemonHostileTest {
     Path rulesDir = Files.createDirectories(dir.resolve("rules"));
     Path ruleFile = Files.writeString(rulesDir.resolve("a.yaml"), RULE);
     RuleRegistry rules = new RuleRegistry(rulesDir, Duration.ofMillis(50));
-    OdooSettings settings =
-        OdooSettings.of(
-                "main", URI.create("http://127.0.0.1:1"), "odoo", "u", Secret.of("pw"), null)
-            .withTransport(TransportKind.JSONRPC)
-            .withRetry(new RetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(40)));
-    SidecarConfig config =
-        new SidecarConfig(
-            Path.of("test.yaml"),
-            Map.of("main", settings),
-            "main",
-            new SidecarConfig.ServerConfig("0.0.0.0", 0),
-            dir.resolve("data"));
+    SidecarConfig config = OfflineConfigs.of("0.0.0.0", dir.resolve("data"));
     ListAppender<ILoggingEvent> logged = capture();
     Daemon daemon = new Daemon(config, Clock.systemUTC(), wait -> Thread.sleep(50), rules);
     try {

@@ -2,12 +2,7 @@ package io.odoosidecar.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.odoosidecar.odoo.OdooSettings;
-import io.odoosidecar.odoo.RetryPolicy;
-import io.odoosidecar.odoo.Secret;
-import io.odoosidecar.odoo.TransportKind;
 import io.odoosidecar.rule.RuleRegistry;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,18 +27,7 @@ class DaemonSyncTest {
             + "    url: 'http://127.0.0.1:1/partners/{identifier}?c={country_id.code}'\n"
             + "    mapping:\n      - {field: ref, key: id, identifier: true}\n"
             + "      - {field: parent_id.name, key: parent}\n");
-    OdooSettings settings =
-        OdooSettings.of(
-                "main", URI.create("http://127.0.0.1:1"), "odoo", "admin", Secret.of("pw"), null)
-            .withTransport(TransportKind.JSONRPC)
-            .withRetry(new RetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(40)));
-    SidecarConfig config =
-        new SidecarConfig(
-            Path.of("test.yaml"),
-            Map.of("main", settings),
-            "main",
-            new SidecarConfig.ServerConfig("127.0.0.1", 0),
-            dir.resolve("data"));
+    SidecarConfig config = OfflineConfigs.of("127.0.0.1", dir.resolve("data"));
     RuleRegistry registry = new RuleRegistry(rules, Duration.ofMillis(50));
     Daemon daemon = new Daemon(config, Clock.systemUTC(), wait -> Thread.sleep(5), registry);
     daemon.start();

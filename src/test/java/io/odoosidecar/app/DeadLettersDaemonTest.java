@@ -7,10 +7,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMoc
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.odoosidecar.odoo.OdooSettings;
-import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.odoo.Secret;
-import io.odoosidecar.odoo.TransportKind;
 import io.odoosidecar.pipeline.MemoryOdoo;
 import io.odoosidecar.pipeline.PushReceiver;
 import io.odoosidecar.store.EventLog;
@@ -21,7 +18,6 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -222,18 +218,7 @@ class DeadLettersDaemonTest {
   }
 
   private static Daemon daemon(Path data, PushReceiver.Auth auth) {
-    OdooSettings settings =
-        OdooSettings.of(
-                "main", URI.create("http://127.0.0.1:1"), "odoo", "u", Secret.of("pw"), null)
-            .withTransport(TransportKind.JSONRPC)
-            .withRetry(new RetryPolicy(1, Duration.ofMillis(20), Duration.ofMillis(40)));
-    SidecarConfig base =
-        new SidecarConfig(
-            Path.of("test.yaml"),
-            Map.of("main", settings),
-            "main",
-            new SidecarConfig.ServerConfig("127.0.0.1", 0),
-            data);
+    SidecarConfig base = OfflineConfigs.of("127.0.0.1", data);
     SidecarConfig.PushConfig push =
         new SidecarConfig.PushConfig(
             Optional.of(Secret.of(SECRET)),
