@@ -98,6 +98,7 @@ public final class Processor {
   private volatile io.odoosidecar.sync.SyncEngine sync;
   private volatile io.odoosidecar.sync.SyncConfigLookup syncConfigs;
   private volatile io.odoosidecar.sync.SyncOutbound outbound;
+  private volatile ChangeObserver observer = ChangeObserver.NONE;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
   private final WebhookSettings webhooks;
 
@@ -163,6 +164,12 @@ public final class Processor {
    */
   public Processor withOutboundSync(io.odoosidecar.sync.SyncOutbound outbound) {
     this.outbound = java.util.Objects.requireNonNull(outbound, "outbound");
+    return this;
+  }
+
+  /** Tells {@code observer} of each group of changes before its rules run. */
+  public Processor withObserver(ChangeObserver observer) {
+    this.observer = java.util.Objects.requireNonNull(observer, "observer");
     return this;
   }
 
@@ -248,6 +255,7 @@ public final class Processor {
 
   private void processGroup(
       String database, String model, List<EventLog.Event> events, Outcome outcome) {
+    observe(database, model, events);
     List<Rule> modelRules = new ArrayList<>();
     for (Rule rule : rules.get()) {
       Object home = rule.parameters().get("database");
@@ -322,6 +330,23 @@ public final class Processor {
           writeFields);
     } finally {
       failConcerned(events, payloads, broken, outcome);
+    }
+  }
+
+  /** Tells the observer which records the group's changes wrote and deleted. */
+  private void observe(String database, String model, List<EventLog.Event> events) {
+    Set<Long> written = new LinkedHashSet<>();
+    Set<Long> unlinked = new LinkedHashSet<>();
+    for (EventLog.Event event : events) {
+      switch (event.operation()) {
+        case "create", "write" -> written.add(event.recordId());
+        case "unlink" -> unlinked.add(event.recordId());
+        default -> {} // firings, messages and webhook calls change nothing
+      }
+    }
+    written.removeAll(unlinked);
+    if (!written.isEmpty() || !unlinked.isEmpty()) {
+      observer.observe(database, model, written, unlinked);
     }
   }
 

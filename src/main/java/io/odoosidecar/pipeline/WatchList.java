@@ -83,6 +83,20 @@ public final class WatchList {
       if (trigger == Trigger.ON_MESSAGE_RECEIVED || trigger == Trigger.ON_MESSAGE_SENT) {
         messages.put(model, true);
       }
+      if (io.odoosidecar.schedule.TimedRule.timed(trigger)) {
+        // the due times are learned from every change of the model, and of calendars it uses
+        ops.addAll(List.of("create", "write", "unlink"));
+        if (io.odoosidecar.schedule.TimedRule.of(rule).calendarId() != null) {
+          for (String calendarModel : io.odoosidecar.schedule.TimedIndex.CALENDAR_MODELS) {
+            operations
+                .computeIfAbsent(calendarModel, m -> new TreeSet<>())
+                .addAll(List.of("create", "write", "unlink"));
+            oldFields.computeIfAbsent(calendarModel, m -> new TreeSet<>());
+            unlinkFields.computeIfAbsent(calendarModel, m -> new TreeSet<>());
+            messages.putIfAbsent(calendarModel, false);
+          }
+        }
+      }
     }
     extraUnlinkFields.forEach(
         (model, fields) -> {

@@ -266,8 +266,10 @@ public final class MemoryOdoo implements OdooClient {
       result =
           switch (method) {
             case "search_read" ->
-                searchRead(
-                    model, (List<Object>) wireArgs.get(0), (List<String>) kwargs.get("fields"));
+                limit(
+                    searchRead(
+                        model, (List<Object>) wireArgs.get(0), (List<String>) kwargs.get("fields")),
+                    kwargs);
             case "search" -> searchIds(model, (List<Object>) wireArgs.get(0));
             case "read" ->
                 read(
@@ -292,8 +294,11 @@ public final class MemoryOdoo implements OdooClient {
     return result;
   }
 
-  /** Results come in id order, as the pipeline's callers ask; limit applies. */
+  /** Results come in id order, as the pipeline's callers ask; offset and limit apply. */
   private static <T> List<T> limit(List<T> rows, Map<String, ?> kwargs) {
+    if (kwargs.get("offset") instanceof Number skip && skip.intValue() > 0) {
+      rows = new ArrayList<>(rows.subList(Math.min(skip.intValue(), rows.size()), rows.size()));
+    }
     Object limit = kwargs.get("limit");
     if (limit instanceof Number n && n.intValue() > 0 && rows.size() > n.intValue()) {
       return new ArrayList<>(rows.subList(0, n.intValue()));

@@ -1,0 +1,377 @@
+package io.odoosidecar.schedule;
+
+import io.odoosidecar.SidecarException;
+import io.odoosidecar.store.EventLog.ConnectionSource;
+import io.odoosidecar.store.Migrations;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The due times of the timed rules: for each (database, rule, record) the instant the rule fires on
+ * the record next, and for each (database, rule) what the times were computed from and up to when
+ * they have fired. One table row per scheduled record: the scheduler keeps only the earliest time
+ * in memory (as one Quartz trigger), so a hundred thousand scheduled records cost the index alone.
+ *
+ * <p>Its tables live in the event log's database (H2 or PostgreSQL), created by its migration
+ * files. Several sidecars on one PostgreSQL share it: writes are upserts.
+ */
+public final class DueIndex {
+  private static final List<String> SCHEMA = List.of("V1__due_index.sql");
+
+  /** A record's due time under a rule. */
+  public record Due(String database, String rule, long recordId, Instant at) {}
+
+  /**
+   * What a rule's due times were computed from and how far they have fired.
+   *
+   * @param fingerprint the rule's timing and filter, as {@link TimedRule#fingerprint()}
+   * @param filled when its records were last read in full
+   * @param swept due times before this have fired (Odoo's {@code last_run})
+   */
+  public record RuleState(String fingerprint, Instant filled, Instant swept) {}
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private final ConnectionSource source;
+  private Connection connection;
+  private boolean postgres;
+
+  private DueIndex(ConnectionSource source, Clock clock) throws SQLException {
+    this.source = source;
+    this.connection = source.open();
+    this.postgres = isPostgres(connection);
+    Migrations.apply(connection, "due_index", SCHEMA, clock);
+  }
+
+  /** Opens the index on the event log's database, creating its tables when missing. */
+  public static DueIndex open(ConnectionSource source, Clock clock) {
+    try {
+      return new DueIndex(source, clock);
+    } catch (SQLException e) {
+      throw new SidecarException("cannot open the due-time index: " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isPostgres(Connection c) throws SQLException {
+    return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+  }
+
+  /** Sets the due times of records (replacing earlier ones), in one transaction. */
+  public synchronized void put(Collection<Due> dues) {
+    write(
+        dues,
+        postgres
+            ? "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (db, rule_name, record_id) DO UPDATE SET due_ms = EXCLUDED.due_ms"
+            : "MERGE INTO sidecar_due (db, rule_name, record_id, due_ms)"
+                + " KEY (db, rule_name, record_id) VALUES (?, ?, ?, ?)");
+  }
+
+  /**
+   * Adds the due times of records the rule holds none of (after {@link #clearRule}): a plain
+   * insert, which H2 makes much faster than a merge for a page of records.
+   */
+  public synchronized void add(Collection<Due> dues) {
+    write(
+        dues,
+        postgres
+            ? "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (db, rule_name, record_id) DO UPDATE SET due_ms = EXCLUDED.due_ms"
+            : "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)");
+  }
+
+  private void write(Collection<Due> dues, String sql) {
+    if (dues.isEmpty()) {
+      return;
+    }
+    inTransaction(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Due due : dues) {
+              ps.setString(1, due.database());
+              ps.setString(2, due.rule());
+              ps.setLong(3, due.recordId());
+              ps.setLong(4, due.at().toEpochMilli());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /** Forgets the due times of records under a rule. */
+  public synchronized void remove(String database, String rule, Collection<Long> recordIds) {
+    if (recordIds.isEmpty()) {
+      return;
+    }
+    inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM sidecar_due WHERE db = ? AND rule_name = ? AND record_id = ?")) {
+            for (long id : recordIds) {
+              ps.setString(1, database);
+              ps.setString(2, rule);
+              ps.setLong(3, id);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /** Forgets a fired due time, unless the record was given another since. */
+  public synchronized void removeFired(Collection<Due> fired) {
+    if (fired.isEmpty()) {
+      return;
+    }
+    inTransaction(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM sidecar_due WHERE db = ? AND rule_name = ? AND record_id = ?"
+                      + " AND due_ms = ?")) {
+            for (Due due : fired) {
+              ps.setString(1, due.database());
+              ps.setString(2, due.rule());
+              ps.setLong(3, due.recordId());
+              ps.setLong(4, due.at().toEpochMilli());
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  /** Forgets every due time of a rule and its state. */
+  public synchronized void forgetRule(String database, String rule) {
+    inTransaction(
+        c -> {
+          for (String table : List.of("sidecar_due", "sidecar_due_rule")) {
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM " + table + " WHERE db = ? AND rule_name = ?")) {
+              ps.setString(1, database);
+              ps.setString(2, rule);
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
+  }
+
+  /** Forgets the due times of a rule, keeping its state (before it is filled again). */
+  public synchronized void clearRule(String database, String rule) {
+    work(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM sidecar_due WHERE db = ? AND rule_name = ?")) {
+            ps.setString(1, database);
+            ps.setString(2, rule);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  /** The due times at or before {@code until}, earliest first, at most {@code limit}. */
+  public synchronized List<Due> dueBy(Instant until, int limit) {
+    return work(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT db, rule_name, record_id, due_ms FROM sidecar_due WHERE due_ms <= ?"
+                      + " ORDER BY due_ms, db, rule_name, record_id LIMIT ?")) {
+            ps.setLong(1, until.toEpochMilli());
+            ps.setInt(2, limit);
+            return dues(ps);
+          }
+        });
+  }
+
+  /** The records a rule holds due times of, earliest first (for tests and the status). */
+  public synchronized List<Due> ofRule(String database, String rule) {
+    return work(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT db, rule_name, record_id, due_ms FROM sidecar_due WHERE db = ? AND"
+                      + " rule_name = ? ORDER BY due_ms, record_id")) {
+            ps.setString(1, database);
+            ps.setString(2, rule);
+            return dues(ps);
+          }
+        });
+  }
+
+  private static List<Due> dues(PreparedStatement ps) throws SQLException {
+    List<Due> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(
+            new Due(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                Instant.ofEpochMilli(rs.getLong(4))));
+      }
+    }
+    return out;
+  }
+
+  /** The earliest due time of all, if any. */
+  public synchronized Optional<Instant> next() {
+    OptionalLong ms =
+        work(
+            c -> {
+              try (PreparedStatement ps =
+                      c.prepareStatement("SELECT MIN(due_ms) FROM sidecar_due");
+                  ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long value = rs.getLong(1);
+                return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
+              }
+            });
+    return ms.isPresent() ? Optional.of(Instant.ofEpochMilli(ms.getAsLong())) : Optional.empty();
+  }
+
+  /** A rule's count of scheduled records and its earliest due time. */
+  public record Summary(long count, Instant next) {}
+
+  /** How many records a rule holds due times of, and the earliest. */
+  public synchronized Summary summary(String database, String rule) {
+    return work(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT COUNT(*), MIN(due_ms) FROM sidecar_due WHERE db = ? AND rule_name = ?")) {
+            ps.setString(1, database);
+            ps.setString(2, rule);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              long count = rs.getLong(1);
+              long min = rs.getLong(2);
+              return new Summary(count, rs.wasNull() ? null : Instant.ofEpochMilli(min));
+            }
+          }
+        });
+  }
+
+  /** A rule's state, if it was ever filled. */
+  public synchronized Optional<RuleState> state(String database, String rule) {
+    return work(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT fingerprint, filled_ms, swept_ms FROM sidecar_due_rule"
+                      + " WHERE db = ? AND rule_name = ?")) {
+            ps.setString(1, database);
+            ps.setString(2, rule);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(
+                      new RuleState(
+                          rs.getString(1),
+                          Instant.ofEpochMilli(rs.getLong(2)),
+                          Instant.ofEpochMilli(rs.getLong(3))))
+                  : Optional.<RuleState>empty();
+            }
+          }
+        });
+  }
+
+  /** The rules with a state on a database. */
+  public synchronized List<String> rules(String database) {
+    return work(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT rule_name FROM sidecar_due_rule WHERE db = ?")) {
+            ps.setString(1, database);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(rs.getString(1));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** Records a rule's state. */
+  public synchronized void saveState(String database, String rule, RuleState state) {
+    String sql =
+        postgres
+            ? "INSERT INTO sidecar_due_rule (db, rule_name, fingerprint, filled_ms, swept_ms)"
+                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (db, rule_name) DO UPDATE SET"
+                + " fingerprint = EXCLUDED.fingerprint, filled_ms = EXCLUDED.filled_ms,"
+                + " swept_ms = EXCLUDED.swept_ms"
+            : "MERGE INTO sidecar_due_rule (db, rule_name, fingerprint, filled_ms, swept_ms)"
+                + " KEY (db, rule_name) VALUES (?, ?, ?, ?, ?)";
+    work(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, database);
+            ps.setString(2, rule);
+            ps.setString(3, state.fingerprint());
+            ps.setLong(4, state.filled().toEpochMilli());
+            ps.setLong(5, state.swept().toEpochMilli());
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  private <T> T inTransaction(Work<T> work) {
+    return work(
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            T out = work.run(c);
+            c.commit();
+            return out;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        });
+  }
+
+  private <T> T work(Work<T> work) {
+    try {
+      if (connection == null) {
+        connection = source.open();
+        postgres = isPostgres(connection);
+      }
+      return work.run(connection);
+    } catch (SQLException first) {
+      try {
+        if (connection != null && connection.isValid(2)) {
+          throw first;
+        }
+        if (connection != null) {
+          connection.close();
+        }
+        connection = source.open();
+        return work.run(connection);
+      } catch (SQLException e) {
+        throw new SidecarException("due-time index: " + e.getMessage(), e);
+      }
+    }
+  }
+}
