@@ -23,7 +23,7 @@ class IrCron(models.Model):
              '"Run Manually" is refused and triggers are ignored; untick to give the job back to '
              'Odoo, active as it was.')
     sidecar_saved_active = fields.Boolean(
-        'Active', default=True,
+        'Active in the sidecar', default=True,
         help='Whether the job runs, while it runs in the sidecar (Odoo\'s own "active" is off '
              'then); given back to "active" when "Run in sidecar" is unticked.')
 
