@@ -79,7 +79,9 @@ class CronImportIT {
   }
 
   private static ZoneId zoneOf(OdooClient odoo, long uid) {
-    return odoo.read("res.users", List.of(uid), List.of("tz")).get(0).string("tz")
+    return odoo.read("res.users", List.of(uid), List.of("tz"))
+        .get(0)
+        .string("tz")
         .filter(tz -> !tz.isBlank())
         .<ZoneId>map(ZoneId::of)
         .orElse(ZoneOffset.UTC);
