@@ -27,8 +27,10 @@ import java.util.Set;
  * <p>Each job runs its server action (mapped as {@link RuleImport} maps a rule's actions) every
  * {@code interval_number interval_type}, in the time zone of the job's user as Odoo's scheduler
  * computes its next call in ({@code fields.Datetime.context_timestamp} with the user's {@code tz},
- * UTC without one), from {@code parameters.nextcall}. A job whose action has a kind the sidecar
- * cannot run, or an interval it does not know, is left out with a warning naming it.
+ * UTC without one), from {@code parameters.nextcall}; missed runs are run once, as Odoo 18 and
+ * later do, or each, where Odoo 17's {@code doall} ("Repeat Missed") says so. A job whose action
+ * has a kind the sidecar cannot run, or an interval it does not know, is left out with a warning
+ * naming it.
  */
 public final class CronImport {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CronImport.class);
@@ -42,6 +44,7 @@ public final class CronImport {
           "interval_type",
           "nextcall",
           "user_id",
+          "doall",
           "sidecar_saved_active");
 
   private final OdooClient client;
@@ -138,7 +141,7 @@ public final class CronImport {
         zones.getOrDefault(userId, ZoneOffset.UTC),
         null,
         List.of(serverAction(job, mapped).orElseThrow()),
-        Schedule.CatchUp.ONCE,
+        job.bool("doall") ? Schedule.CatchUp.ALL : Schedule.CatchUp.ONCE,
         !job.has("sidecar_saved_active") || job.bool("sidecar_saved_active"),
         "odoo:ir.cron:" + job.id(),
         parameters);

@@ -20,11 +20,11 @@ import org.slf4j.LoggerFactory;
 /** Odoo's scheduled actions ticked "Run in sidecar" become schedules; the others stay in Odoo. */
 class CronImportTest {
   MemoryOdoo odoo;
+  final Map<String, String> cron = new LinkedHashMap<>();
 
   @BeforeEach
   void setUp() {
     odoo = MemoryOdoo.empty();
-    Map<String, String> cron = new LinkedHashMap<>();
     cron.put("name", "char");
     cron.put("model_name", "char");
     cron.put("ir_actions_server_id", "many2one:ir.actions.server");
@@ -237,6 +237,20 @@ class CronImportTest {
 
     assertThat(s.timezone()).isEqualTo(ZoneOffset.UTC);
     assertThat(s.parameters()).containsEntry("user_id", 1L);
+  }
+
+  @Test
+  void odoo17sRepeatMissed_catchesUpEachMissedRun() {
+    cron.put("doall", "boolean");
+    odoo.define("ir.cron", cron);
+    action(5, "code", Map.of("code", "log('x')"));
+    Map<String, Object> each = job(10, "Each", 5, 1, "days");
+    each.put("doall", true);
+    job(11, "Once", 5, 1, "days").put("doall", false);
+
+    assertThat(imported())
+        .extracting(Schedule::catchUp)
+        .containsExactly(Schedule.CatchUp.ALL, Schedule.CatchUp.ONCE);
   }
 
   @Test
