@@ -10,6 +10,7 @@
         'security/ir.model.access.csv',
         'data/ir_cron.xml',
         'views/base_automation_views.xml',
+        'views/ir_cron_views.xml',
         'views/sidecar_outbox_views.xml',
         'views/sidecar_status_views.xml',
     ],

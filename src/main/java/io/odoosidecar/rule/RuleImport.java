@@ -167,22 +167,11 @@ public final class RuleImport {
   /** The automation rules matching {@code domain}, as rule-file entries. */
   public List<Map<String, Object>> rules(List<?> domain) {
     List<String> ruleFields = existing("base.automation", RULE_FIELDS);
-    List<String> actionFields = existing("ir.actions.server", ACTION_FIELDS);
     List<OdooRecord> automations =
         client.searchRead("base.automation", domain, ruleFields, SearchOptions.ALL.withOrder("id"));
-    Map<Long, OdooRecord> actions = new LinkedHashMap<>();
-    Set<Long> pending = new LinkedHashSet<>();
-    automations.forEach(a -> pending.addAll(a.ids("action_server_ids")));
-    while (!pending.isEmpty()) {
-      List<Long> batch = new ArrayList<>(pending);
-      pending.clear();
-      for (OdooRecord action : client.read("ir.actions.server", batch, actionFields)) {
-        actions.put(action.id(), action);
-        action.ids("child_ids").stream()
-            .filter(id -> !actions.containsKey(id))
-            .forEach(pending::add);
-      }
-    }
+    Set<Long> roots = new LinkedHashSet<>();
+    automations.forEach(a -> roots.addAll(a.ids("action_server_ids")));
+    Map<Long, OdooRecord> actions = readActions(roots);
     Names names = new Names();
     automations.forEach(a -> names.collect(a.values()));
     actions.values().forEach(a -> names.collect(a.values()));
@@ -213,6 +202,48 @@ public final class RuleImport {
       out.add(rule);
     }
     return out;
+  }
+
+  /**
+   * Server actions as a rule's {@code actions} entries are written (ids turned into names, a {@code
+   * multi}'s children nested): the import of offloaded scheduled actions maps theirs with it.
+   *
+   * @return by id, for the ids that exist
+   */
+  public Map<Long, Map<String, Object>> actions(Collection<Long> ids) {
+    Map<Long, OdooRecord> read = readActions(ids);
+    Names names = new Names();
+    read.values().forEach(a -> names.collect(a.values()));
+    names.resolve();
+    Map<Long, Map<String, Object>> out = new LinkedHashMap<>();
+    ids.stream().filter(read::containsKey).forEach(id -> out.put(id, action(read, id, names)));
+    return out;
+  }
+
+  /**
+   * Why these actions cannot run here ({@code actions[0].child_ids[1].state: ...}, naming the kind
+   * and the known ones), if one of them has a kind without an executor.
+   */
+  public java.util.Optional<String> unrunnable(List<Map<String, Object>> actions) {
+    return RuleFiles.firstUnknownKind(actions, kinds);
+  }
+
+  /** Server actions by id, and their children ({@code child_ids}), read in batches. */
+  private Map<Long, OdooRecord> readActions(Collection<Long> roots) {
+    List<String> actionFields = existing("ir.actions.server", ACTION_FIELDS);
+    Map<Long, OdooRecord> actions = new LinkedHashMap<>();
+    Set<Long> pending = new LinkedHashSet<>(roots);
+    while (!pending.isEmpty()) {
+      List<Long> batch = new ArrayList<>(pending);
+      pending.clear();
+      for (OdooRecord action : client.read("ir.actions.server", batch, actionFields)) {
+        actions.put(action.id(), action);
+        action.ids("child_ids").stream()
+            .filter(id -> !actions.containsKey(id))
+            .forEach(pending::add);
+      }
+    }
+    return actions;
   }
 
   /** The rules as a rule file. */
