@@ -60,7 +60,7 @@ def calendars():
     leave('One resource away', '2026-03-04 00:00:00', '2026-03-04 23:00:00', resource_id=tester.id,
           calendar_id=holidays.id)
     new_york = calendar('New York', 'America/New_York', week(range(5), [(9, 17, 'morning')]) + [
-        line('Sunday night', 6, 0, 4), line('Saturday late', 5, 22, 24)])
+        line('Sunday night', 6, 0, 1.5), line('Sunday small hours', 6, 2.5, 4), line('Saturday late', 5, 22, 24)])
     two_weeks = calendar('two weeks Kolkata', 'Asia/Kolkata', [
         line('First week', 0, 0, 0, display_type='line_section', week_type='0', sequence=0)]
         + week(range(5), [(9.5, 13.5, 'morning'), (14.5, 18.25, 'afternoon')], week_type='0', sequence=1)
