@@ -81,7 +81,8 @@ public final class Daemon implements AutoCloseable {
   private EventLog log;
   private io.odoosidecar.store.StoreRecovery recovery;
   private io.odoosidecar.pipeline.WebhookReceiver webhooks;
-  private Pipeline pipeline;
+  private volatile Pipeline pipeline;
+  private SchedulingWiring scheduling;
   private io.odoosidecar.script.PythonEngine python;
   private SyncWiring sync;
 
@@ -152,6 +153,19 @@ public final class Daemon implements AutoCloseable {
         new io.odoosidecar.script.PythonEngine(
             p.workers(), config.python().statementLimit(), config.python().timeout());
     processor.withPython(python);
+    scheduling =
+        new SchedulingWiring(
+            config,
+            log,
+            byDatabase,
+            this::currentRules,
+            clock,
+            () -> {
+              if (pipeline != null) {
+                pipeline.wake();
+              }
+            });
+    processor.withObserver(scheduling.observer());
     sync = openSync();
     processor.withSync(sync.engine()).withSyncConfigs(sync.lookup());
     io.odoosidecar.sync.SyncOutbound outbound = sync.outbound(config.connection(null).database());
@@ -240,31 +254,7 @@ public final class Daemon implements AutoCloseable {
       OdooClient client = byDatabase.get(settings.database());
       connector.execute(() -> connect(settings, client, status));
     }
-    Map<String, io.odoosidecar.pipeline.TimedRules> timers = new LinkedHashMap<>();
-    byDatabase.forEach(
-        (db, client) ->
-            timers.put(
-                db,
-                new io.odoosidecar.pipeline.TimedRules(
-                    db, client, log, this::currentRules, clock)));
-    polling.scheduleWithFixedDelay(
-        () ->
-            timers.forEach(
-                (db, timer) -> {
-                  try {
-                    if (timer.run() > 0) {
-                      pipeline.wake();
-                    }
-                  } catch (RuntimeException e) {
-                    LOG.warn(
-                        "timed rules on {} failed, next try in the next pass: {}",
-                        db,
-                        e.getMessage());
-                  }
-                }),
-        config.pipeline().timedInterval().toMillis(),
-        config.pipeline().timedInterval().toMillis(),
-        TimeUnit.MILLISECONDS);
+    scheduling.start();
     polling.scheduleWithFixedDelay(
         () -> {
           for (OdooSettings settings : config.connections().values()) {
@@ -632,6 +622,9 @@ public final class Daemon implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (scheduling != null) {
+      scheduling.close(); // no new firings; a running schedule finishes
+    }
     if (server != null) {
       server.stop(); // no new pushes
     }
@@ -779,7 +772,33 @@ public final class Daemon implements AutoCloseable {
       events.put("poll", new java.util.TreeMap<>(pollStatus));
     }
     return new Status(
-        state.get().name().toLowerCase(java.util.Locale.ROOT), healthy, out, ruleStatus, events);
+        state.get().name().toLowerCase(java.util.Locale.ROOT),
+        healthy,
+        out,
+        ruleStatus,
+        events,
+        scheduleStatus());
+  }
+
+  /** Each schedule and timed rule, as {@code /health} shows it. */
+  private List<Map<String, Object>> scheduleStatus() {
+    if (scheduling == null || state.get() != State.RUNNING) {
+      return List.of();
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (io.odoosidecar.schedule.ScheduleStatus s : scheduling.status()) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("kind", s.kind());
+      entry.put("name", s.name());
+      entry.put("database", s.database());
+      entry.put("next_fire", s.nextFire() == null ? null : s.nextFire().toString());
+      entry.put("last_run", s.lastRun() == null ? null : s.lastRun().toString());
+      entry.put("last_result", s.lastResult());
+      entry.put("pending", s.pending());
+      entry.put("running", s.running());
+      out.add(entry);
+    }
+    return out;
   }
 
   private static Map<String, Object> storeStatus(EventLog.Health store) {

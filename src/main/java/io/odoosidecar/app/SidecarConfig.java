@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sidecar's configuration: a YAML file (every key documented in {@code config/sidecar.yaml} and
@@ -127,14 +128,9 @@ public record SidecarConfig(
     }
   }
 
-  /** The processing of events: workers, batches, chained firings, retries, timed rules. */
+  /** The processing of events: workers, batches, chained firings, retries. */
   public record PipelineConfig(
-      int workers,
-      int batchSize,
-      int maxDepth,
-      RetryPolicy retry,
-      Duration drainTimeout,
-      Duration timedInterval) {}
+      int workers, int batchSize, int maxDepth, RetryPolicy retry, Duration drainTimeout) {}
 
   /**
    * The poller: on or off, how often it looks, how many records per call, how often it looks for
@@ -252,8 +248,7 @@ public record SidecarConfig(
             500,
             5,
             new RetryPolicy(8, Duration.ofSeconds(2), Duration.ofMinutes(10)),
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(1)),
+            Duration.ofSeconds(30)),
         new PollConfig(false, Duration.ofSeconds(10), 500, Duration.ofMinutes(5), List.of()),
         new PythonConfig(2_000_000, Duration.ofSeconds(30)));
   }
@@ -383,8 +378,14 @@ public record SidecarConfig(
             pipeline.integer("batch-size", 500, 1, 100_000),
             pipeline.integer("max-depth", 5, 1, 100),
             pipelineRetry,
-            pipeline.duration("drain-timeout", Duration.ofSeconds(30)),
-            pipeline.duration("timed-interval", Duration.ofMinutes(1)));
+            pipeline.duration("drain-timeout", Duration.ofSeconds(30)));
+    if (pipeline.has("timed-interval")) {
+      pipeline.duration("timed-interval", Duration.ofMinutes(1)); // still checked
+      LoggerFactory.getLogger(SidecarConfig.class)
+          .warn(
+              "pipeline.timed-interval is no longer used and can be removed: timed rules fire at"
+                  + " each record's due time");
+    }
     ConfigNode poll = root.child("poll");
     poll.allowOnly(POLL_KEYS);
     List<String> models = new java.util.ArrayList<>();

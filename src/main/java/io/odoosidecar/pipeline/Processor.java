@@ -405,7 +405,8 @@ public final class Processor {
       case "webhook":
         return trigger == Trigger.ON_WEBHOOK && rule.name().equals(payload.rule());
       case "timed":
-        return TimedRules.timed(trigger) && rule.name().equals(payload.rule());
+        return io.odoosidecar.schedule.TimedRule.timed(trigger)
+            && rule.name().equals(payload.rule());
       default:
         return false;
     }
@@ -664,7 +665,10 @@ public final class Processor {
         return now == null
             ? List.of()
             : candidates.stream()
-                .filter(r -> TimedRules.timed(r.trigger()) && r.name().equals(payload.rule()))
+                .filter(
+                    r ->
+                        io.odoosidecar.schedule.TimedRule.timed(r.trigger())
+                            && r.name().equals(payload.rule()))
                 .toList();
       case "message":
         return now == null ? List.of() : messageRules(matcher, model, payload, now, candidates);

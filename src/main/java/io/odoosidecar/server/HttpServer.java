@@ -171,6 +171,7 @@ public final class HttpServer {
     body.put("connections", current.connections());
     body.put("rules", current.rules());
     body.put("events", current.events());
+    body.put("schedules", current.schedules());
     exchange.setStatusCode(current.healthy() ? 200 : 503);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     exchange.getResponseSender().send(JSON.writeValueAsString(body));

@@ -10,10 +10,23 @@ import java.util.Map;
  * @param connections what is known of each Odoo connection
  * @param rules the rules in force: their count and the last reload's problem
  * @param events the event log: events by status, push and poll activity
+ * @param schedules each schedule and timed rule: next fire time, last run, result
  */
 public record Status(
     String state,
     boolean healthy,
     Map<String, Map<String, Object>> connections,
     Map<String, Object> rules,
-    Map<String, Object> events) {}
+    Map<String, Object> events,
+    java.util.List<Map<String, Object>> schedules) {
+
+  /** A status without schedules. */
+  public Status(
+      String state,
+      boolean healthy,
+      Map<String, Map<String, Object>> connections,
+      Map<String, Object> rules,
+      Map<String, Object> events) {
+    this(state, healthy, connections, rules, events, java.util.List.of());
+  }
+}
