@@ -647,9 +647,24 @@ public final class EventLog implements AutoCloseable {
     ensureUsable();
     List<Long> stored = new ArrayList<>();
     List<Event> added = new ArrayList<>();
-    inTransaction("append", () -> insertEvents(events, now, stored, added));
+    try {
+      inTransaction("append", () -> insertEvents(events, now, stored, added));
+    } catch (SidecarException e) {
+      if (!duplicate(e)) {
+        throw e;
+      }
+      // another sidecar on the database stored one of them meanwhile: the second look finds it
+      stored.clear();
+      added.clear();
+      inTransaction("append", () -> insertEvents(events, now, stored, added));
+    }
     settle(stored, added);
     return stored;
+  }
+
+  /** Whether a store failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */
+  private static boolean duplicate(SidecarException e) {
+    return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
   }
 
   private void settle(List<Long> stored, List<Event> added) {
