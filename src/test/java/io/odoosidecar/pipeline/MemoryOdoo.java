@@ -268,7 +268,7 @@ public final class MemoryOdoo implements OdooClient {
             case "search_read" ->
                 searchRead(
                     model, (List<Object>) wireArgs.get(0), (List<String>) kwargs.get("fields"));
-            case "search" -> searchIds(model, (List<Object>) wireArgs.get(0));
+            case "search" -> limit(searchIds(model, (List<Object>) wireArgs.get(0)), kwargs);
             case "read" ->
                 read(
                     model,
