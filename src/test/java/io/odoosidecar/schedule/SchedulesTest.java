@@ -360,6 +360,30 @@ class SchedulesTest {
     assertThat(status.kind()).isEqualTo("schedule");
   }
 
+  @Test
+  void onAJdbcStore_aRestartKeepsTheJobAndItsNextFire_stringsOnlyInTheJobData(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Quartz.Store store = new Quartz.Store(io.odoosidecar.store.TestDatabases.h2(dir), "", "");
+    Clock first = Clock.fixed(Instant.parse("2030-01-10T08:00:00Z"), ZoneOffset.UTC);
+    Schedule daily = every("daily", 1, Schedule.CatchUp.ONCE);
+    Instant next;
+    try (Quartz jdbc = Quartz.jdbc("restart", "one", store, 1, first)) {
+      Schedules schedules = new Schedules(jdbc, (s, at, p) -> {}, runs, first);
+      schedules.apply(List.of(daily));
+      next = nextFire(schedules, "daily");
+    }
+    Clock later = Clock.offset(first, Duration.ofHours(3));
+    try (Quartz jdbc = Quartz.jdbc("restart", "one", store, 1, later)) {
+      Schedules schedules = new Schedules(jdbc, (s, at, p) -> {}, runs, later);
+      schedules.apply(List.of(daily));
+      assertThat(nextFire(schedules, "daily")).isEqualTo(next);
+      assertThat(next).isEqualTo(first.instant().plus(Duration.ofDays(1)));
+      schedules.apply(List.of());
+      assertThat(jdbc.scheduler().getJobKeys(GroupMatcher.jobGroupEquals(Schedules.GROUP)))
+          .isEmpty();
+    }
+  }
+
   private List<String> jobs() throws Exception {
     return quartz.scheduler().getJobKeys(GroupMatcher.jobGroupEquals(Schedules.GROUP)).stream()
         .map(JobKey::getName)
