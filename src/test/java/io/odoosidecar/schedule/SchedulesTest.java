@@ -3,7 +3,6 @@ package io.odoosidecar.schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.odoosidecar.script.CronProgress;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
@@ -396,9 +395,5 @@ class SchedulesTest {
         .findFirst()
         .orElseThrow()
         .nextFire();
-  }
-
-  static CronProgress none() {
-    return CronProgress.NONE;
   }
 }
