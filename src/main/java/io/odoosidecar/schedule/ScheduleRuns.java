@@ -68,14 +68,7 @@ public final class ScheduleRuns implements AutoCloseable {
   public synchronized void started(String database, String name, Instant at) {
     work(
         c -> {
-          if (update(
-                  c,
-                  "UPDATE schedule_runs SET started_ms = ?, running = TRUE"
-                      + " WHERE database_name = ? AND name = ?",
-                  at.toEpochMilli(),
-                  database,
-                  name)
-              == 0) {
+          if (restart(c, database, name, at) == 0) {
             try (PreparedStatement ps =
                 c.prepareStatement(
                     "INSERT INTO schedule_runs (database_name, name, started_ms, running)"
@@ -157,10 +150,14 @@ public final class ScheduleRuns implements AutoCloseable {
         rs.getBoolean("running"));
   }
 
-  private static int update(Connection c, String sql, long at, String database, String name)
+  /** Marks the row of an earlier run as running again from {@code at}; how many rows it was. */
+  private static int restart(Connection c, String database, String name, Instant at)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, at);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE schedule_runs SET started_ms = ?, running = TRUE"
+                + " WHERE database_name = ? AND name = ?")) {
+      ps.setLong(1, at.toEpochMilli());
       ps.setString(2, key(database));
       ps.setString(3, name);
       return ps.executeUpdate();
