@@ -77,7 +77,8 @@ public final class Schedules {
   private volatile List<Schedule> applied = List.of();
 
   /**
-   * @param quartz the scheduler; its job maker for the schedules' job is registered here
+   * @param quartz the scheduler; its job maker for the schedules' job is registered here, so one
+   *     runner serves a scheduler (a second one takes its jobs over)
    * @param executor what runs a firing
    * @param runs where each run's start, end and result are kept
    * @param clock now, for first fires
