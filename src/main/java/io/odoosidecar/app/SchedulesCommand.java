@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "schedules",
     mixinStandardHelpOptions = true,
-    description = "The scheduled actions (the `schedules:` of the rule files) of the running daemon.",
+    description =
+        "The scheduled actions (the `schedules:` of the rule files) of the running daemon.",
     subcommands = {SchedulesCommand.ListCommand.class})
 final class SchedulesCommand {
   @ParentCommand SidecarCommand root;

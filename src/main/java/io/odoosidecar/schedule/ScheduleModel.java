@@ -10,8 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * The model {@code sidecar.schedule} of the sidecar's RPC endpoint: the running daemon's schedules
- * and timed rules, for {@code sidecar schedules list}. {@code search_read([{kind}])} answers one row
- * per schedule ({@link #row}), the criterion optional; times are ISO UTC instants, or empty.
+ * and timed rules, for {@code sidecar schedules list}. {@code search_read([{kind}])} answers one
+ * row per schedule ({@link #row}), the criterion optional; times are ISO UTC instants, or empty.
  */
 public final class ScheduleModel implements RpcModels.Model {
   /** The model's name on the endpoint. */
@@ -19,7 +19,9 @@ public final class ScheduleModel implements RpcModels.Model {
 
   private final Supplier<List<ScheduleStatus>> status;
 
-  /** @param status the schedules' state now (the runner's and the timed rules') */
+  /**
+   * @param status the schedules' state now (the runner's and the timed rules')
+   */
   public ScheduleModel(Supplier<List<ScheduleStatus>> status) {
     this.status = status;
   }

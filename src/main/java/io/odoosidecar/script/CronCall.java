@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
- * A code action's {@code env['ir.cron']._notify_progress(done=, remaining=, deactivate=)} (Odoo
- * 18) or {@code _commit_progress(processed=, remaining=, deactivate=)} (Odoo 19), as the ORM proxy
+ * A code action's {@code env['ir.cron']._notify_progress(done=, remaining=, deactivate=)} (Odoo 18)
+ * or {@code _commit_progress(processed=, remaining=, deactivate=)} (Odoo 19), as the ORM proxy
  * sends it (model {@value #MODEL}, keyword arguments only), carried to a {@link CronProgress}
  * instead of Odoo. {@code _notify_progress} sets the counts; {@code _commit_progress} adds {@code
- * processed} to what is done and, without {@code remaining}, takes it off what remains, as Odoo
- * 19 does. The answer, in JSON, is {@code {"time_left": seconds}}: what is left of the code's time
+ * processed} to what is done and, without {@code remaining}, takes it off what remains, as Odoo 19
+ * does. The answer, in JSON, is {@code {"time_left": seconds}}: what is left of the code's time
  * budget, which Odoo 19's {@code _commit_progress} returns (the time left of the cron run).
  */
 final class CronCall {

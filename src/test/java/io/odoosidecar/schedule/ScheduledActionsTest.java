@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /** A schedule's actions on the records of its filter, or on its model alone, on the memory Odoo. */
 class ScheduledActionsTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-10T08:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2030-01-10T08:00:00Z"), ZoneOffset.UTC);
   private static PythonEngine python;
   private MemoryOdoo odoo;
 
@@ -99,7 +100,11 @@ class ScheduledActionsTest {
                     + "env['ir.cron']._notify_progress(done=len(leads), remaining=left)\n"));
     List<long[]> reports = new ArrayList<>();
 
-    actions().run(s, CLOCK.instant(), (done, remaining, off) -> reports.add(new long[] {done, remaining}));
+    actions()
+        .run(
+            s,
+            CLOCK.instant(),
+            (done, remaining, off) -> reports.add(new long[] {done, remaining}));
 
     assertThat(odoo.records("crm.lead").values())
         .filteredOn(r -> Long.valueOf(9).equals(r.get("color")))
@@ -126,7 +131,11 @@ class ScheduledActionsTest {
                     + "    raise UserError('time left %r' % left)\n"));
     List<long[]> reports = new ArrayList<>();
 
-    actions().run(s, CLOCK.instant(), (done, remaining, off) -> reports.add(new long[] {done, remaining}));
+    actions()
+        .run(
+            s,
+            CLOCK.instant(),
+            (done, remaining, off) -> reports.add(new long[] {done, remaining}));
 
     assertThat(reports).extracting(r -> r[0] + "/" + r[1]).containsExactly("0/10", "3/7", "7/3");
   }
