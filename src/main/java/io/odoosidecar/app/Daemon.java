@@ -595,13 +595,13 @@ public final class Daemon implements AutoCloseable {
     return WatchList.of(current, sync == null ? Map.of() : sync.unlinkFields(current));
   }
 
-  /** The outbound sync's wiring; null before start. */
   /** Where {@code sidecar.schedule} reads the schedules' state (the scheduler's status). */
   void scheduleStatus(
       java.util.function.Supplier<List<io.odoosidecar.schedule.ScheduleStatus>> status) {
     scheduleStatus.set(java.util.Objects.requireNonNull(status, "status"));
   }
 
+  /** The outbound sync's wiring; null before start. */
   SyncWiring sync() {
     return sync;
   }
