@@ -28,7 +28,10 @@ final class CodeAction implements ActionExecutor {
                   target.ids(),
                   context.known(target.model(), target.ids()),
                   context.journal(target),
-                  outbound(context, target));
+                  outbound(context, target),
+                  context
+                      .findService(io.odoosidecar.script.CronProgress.class)
+                      .orElse(io.odoosidecar.script.CronProgress.NONE));
       return "ran code on "
           + target.ids().size()
           + " records"

@@ -86,6 +86,11 @@ public final class Daemon implements AutoCloseable {
   private io.odoosidecar.script.PythonEngine python;
   private SyncWiring sync;
 
+  /** The schedules' state {@code sidecar.schedule} answers: none until the scheduler is wired. */
+  private final AtomicReference<
+          java.util.function.Supplier<List<io.odoosidecar.schedule.ScheduleStatus>>>
+      scheduleStatus = new AtomicReference<>(List::of);
+
   /** What the daemon knows of one Odoo connection. */
   static final class ConnectionStatus {
     volatile String state = "connecting";
@@ -212,7 +217,9 @@ public final class Daemon implements AutoCloseable {
                   io.odoosidecar.pipeline.DeadLetterModel.NAME,
                   new io.odoosidecar.pipeline.DeadLetterModel(log, pipeline::wake, clock),
                   io.odoosidecar.sync.SyncLogModel.NAME,
-                  new io.odoosidecar.sync.SyncLogModel(sync.log())));
+                  new io.odoosidecar.sync.SyncLogModel(sync.log()),
+                  io.odoosidecar.schedule.ScheduleModel.NAME,
+                  new io.odoosidecar.schedule.ScheduleModel(() -> scheduleStatus.get().get())));
       RpcEndpoint endpoint =
           new RpcEndpoint(service, push.maxBodyBytes(), config.server().readTimeout());
       routes.put("/xmlrpc/2/common", endpoint.xmlrpc("common"));
@@ -576,6 +583,12 @@ public final class Daemon implements AutoCloseable {
   Map<String, Object> watchList() {
     List<io.odoosidecar.rule.Rule> current = currentRules();
     return WatchList.of(current, sync == null ? Map.of() : sync.unlinkFields(current));
+  }
+
+  /** Where {@code sidecar.schedule} reads the schedules' state (the scheduler's status). */
+  void scheduleStatus(
+      java.util.function.Supplier<List<io.odoosidecar.schedule.ScheduleStatus>> status) {
+    scheduleStatus.set(java.util.Objects.requireNonNull(status, "status"));
   }
 
   /** The outbound sync's wiring; null before start. */

@@ -19,6 +19,7 @@ import picocli.CommandLine.ScopeType;
       RulesCommand.class,
       DeadLettersCommand.class,
       SyncCommand.class,
+      SchedulesCommand.class,
       ConfigCommand.class,
       BenchCommand.class
     })

@@ -10,6 +10,7 @@ import io.odoosidecar.domain.Domain;
 import io.odoosidecar.domain.DomainException;
 import io.odoosidecar.domain.DomainExpression;
 import io.odoosidecar.domain.PyLiteral;
+import io.odoosidecar.schedule.Schedule;
 import io.odoosidecar.sync.SyncConfig;
 import io.odoosidecar.sync.SyncConfigException;
 import io.odoosidecar.sync.SyncConfigs;
@@ -121,7 +122,10 @@ public final class RuleFiles {
           "usage",
           SyncConfigs.ACTION_KEY);
 
-  /** A rule file that cannot be used; the message names the file, the rule and the key. */
+  /**
+   * A rule file that cannot be used; the message names the file, the entry (a rule, or a schedule
+   * when its label starts with {@value #SCHEDULE}) and the key.
+   */
   public static final class RuleFileException extends SidecarException {
     private static final long serialVersionUID = 1L;
 
@@ -129,11 +133,14 @@ public final class RuleFiles {
       super(
           file
               + ": "
-              + (rule == null ? "" : "rule " + rule + ": ")
+              + (rule == null ? "" : (rule.startsWith(SCHEDULE) ? rule : "rule " + rule) + ": ")
               + (key == null ? "" : key + ": ")
               + problem);
     }
   }
+
+  /** How the label of a schedule entry starts ({@code schedule 'nightly'}). */
+  static final String SCHEDULE = "schedule ";
 
   /** The context dynamic domains are tried in when loaded: a user, a moment, every ref found. */
   private static final DomainExpression.Context LOAD_CONTEXT =
@@ -143,17 +150,24 @@ public final class RuleFiles {
 
   /**
    * What a rules folder holds: its rules (those a sync config with {@code on:} makes included,
-   * after the file's own) and its sync configs, in file order.
+   * after the file's own), its sync configs and its schedules, in file order.
    */
-  public record Contents(List<Rule> rules, List<SyncConfig> syncConfigs) {
+  public record Contents(List<Rule> rules, List<SyncConfig> syncConfigs, List<Schedule> schedules) {
     public Contents {
       rules = List.copyOf(rules);
       syncConfigs = List.copyOf(syncConfigs);
+      schedules = List.copyOf(schedules);
+    }
+
+    /** Rules and sync configs, no schedule. */
+    public Contents(List<Rule> rules, List<SyncConfig> syncConfigs) {
+      this(rules, syncConfigs, List.of());
     }
   }
 
-  /** What one file holds: its rules and its sync configs. */
-  private record FileContents(List<Rule> rules, List<SyncConfig> syncConfigs) {}
+  /** What one file holds: its rules, its sync configs and its schedules. */
+  private record FileContents(
+      List<Rule> rules, List<SyncConfig> syncConfigs, List<Schedule> schedules) {}
 
   /**
    * Every rule of the {@code *.yaml} and {@code *.yml} files of a directory, in file order, those
@@ -184,12 +198,14 @@ public final class RuleFiles {
   public static Contents loadAll(Path directory, Set<String> kinds) {
     List<Rule> rules = new ArrayList<>();
     List<SyncConfig> syncs = new ArrayList<>();
+    List<Schedule> schedules = new ArrayList<>();
     for (FileContents contents : read(directory, kinds).values()) {
       rules.addAll(contents.rules());
       contents.syncConfigs().forEach(c -> rules.addAll(SyncConfigs.rules(c)));
       syncs.addAll(contents.syncConfigs());
+      schedules.addAll(contents.schedules());
     }
-    return new Contents(rules, syncs);
+    return new Contents(rules, syncs, schedules);
   }
 
   /**
@@ -235,8 +251,19 @@ public final class RuleFiles {
     Map<Path, FileContents> bySource = new LinkedHashMap<>();
     Map<String, Path> names = new HashMap<>();
     Map<String, Path> syncNames = new HashMap<>();
+    Map<String, Path> scheduleNames = new HashMap<>();
     for (Path file : files) {
       FileContents contents = readFile(file, kinds);
+      for (Schedule schedule : contents.schedules()) {
+        Path first = scheduleNames.putIfAbsent(schedule.name(), file);
+        if (first != null) {
+          throw new RuleFileException(
+              file,
+              SCHEDULE + quote(schedule.name()),
+              "name",
+              "already used by a schedule of " + first);
+        }
+      }
       for (SyncConfig config : contents.syncConfigs()) {
         Path first = syncNames.putIfAbsent(config.name(), file);
         if (first != null) {
@@ -257,8 +284,23 @@ public final class RuleFiles {
     }
     Map<String, SyncConfig> configs = new LinkedHashMap<>();
     bySource.values().forEach(c -> c.syncConfigs().forEach(s -> configs.put(s.name(), s)));
-    bySource.forEach((file, contents) -> checkSyncActions(file, contents.rules(), configs));
+    bySource.forEach((file, contents) -> checkSyncActions(file, contents, configs));
     return bySource;
+  }
+
+  /** The {@code api_sync} actions of a file's rules and schedules, checked. */
+  private static void checkSyncActions(
+      Path file, FileContents contents, Map<String, SyncConfig> configs) {
+    checkSyncActions(file, contents.rules(), configs);
+    for (Schedule schedule : contents.schedules()) {
+      checkSyncActions(
+          file,
+          SCHEDULE + quote(schedule.name()),
+          schedule.model(),
+          "actions",
+          schedule.actions(),
+          configs);
+    }
   }
 
   /**
@@ -269,28 +311,38 @@ public final class RuleFiles {
   private static void checkSyncActions(
       Path file, List<Rule> rules, Map<String, SyncConfig> configs) {
     for (Rule rule : rules) {
-      checkSyncActions(file, rule, "actions", rule.actions(), configs);
+      checkSyncActions(file, quote(rule.name()), rule.model(), "actions", rule.actions(), configs);
     }
   }
 
   private static void checkSyncActions(
-      Path file, Rule rule, String key, List<?> actions, Map<String, SyncConfig> configs) {
+      Path file,
+      String label,
+      String model,
+      String key,
+      List<?> actions,
+      Map<String, SyncConfig> configs) {
     for (int i = 0; i < actions.size(); i++) {
       if (!(actions.get(i) instanceof Map<?, ?> action)) {
         continue;
       }
       String at = key + "[" + i + "]";
       if (SyncConfigs.ACTION_KIND.equals(action.get("state"))) {
-        checkSyncAction(file, rule, at + "." + SyncConfigs.ACTION_KEY, action, configs);
+        checkSyncAction(file, label, model, at + "." + SyncConfigs.ACTION_KEY, action, configs);
       }
       if (action.get("child_ids") instanceof List<?> children) {
-        checkSyncActions(file, rule, at + ".child_ids", children, configs);
+        checkSyncActions(file, label, model, at + ".child_ids", children, configs);
       }
     }
   }
 
   private static void checkSyncAction(
-      Path file, Rule rule, String key, Map<?, ?> action, Map<String, SyncConfig> configs) {
+      Path file,
+      String label,
+      String model,
+      String key,
+      Map<?, ?> action,
+      Map<String, SyncConfig> configs) {
     String known =
         configs.isEmpty()
             ? "the rules folder has no sync config"
@@ -299,26 +351,28 @@ public final class RuleFiles {
     if (!(name instanceof String text) || text.isBlank()) {
       throw new RuleFileException(
           file,
-          quote(rule.name()),
+          label,
           key,
           "is required for " + SyncConfigs.ACTION_KIND + ": the name of a sync config; " + known);
     }
     SyncConfig config = configs.get(text.trim());
     if (config == null) {
       throw new RuleFileException(
-          file, quote(rule.name()), key, "no sync config '" + text.trim() + "'; " + known);
+          file, label, key, "no sync config '" + text.trim() + "'; " + known);
     }
-    if (!config.model().equals(rule.model())) {
+    if (!config.model().equals(model)) {
       throw new RuleFileException(
           file,
-          quote(rule.name()),
+          label,
           key,
           "sync config '"
               + config.name()
               + "' syncs "
               + config.model()
-              + ", the rule's model is "
-              + rule.model());
+              + (label.startsWith(SCHEDULE)
+                  ? ", the schedule's model is "
+                  : ", the rule's model is ")
+              + model);
     }
   }
 
@@ -332,7 +386,7 @@ public final class RuleFiles {
     FileContents contents = readFile(file, kinds);
     Map<String, SyncConfig> configs = new LinkedHashMap<>();
     contents.syncConfigs().forEach(c -> configs.put(c.name(), c));
-    checkSyncActions(file, contents.rules(), configs);
+    checkSyncActions(file, contents, configs);
     return contents.rules();
   }
 
@@ -352,25 +406,32 @@ public final class RuleFiles {
     }
     YamlKeys.firstDuplicate(text).ifPresent(d -> refuseDuplicate(file, root, d));
     if (root == null) {
-      return new FileContents(List.of(), List.of());
+      return new FileContents(List.of(), List.of(), List.of());
     }
     if (!(root instanceof Map<?, ?> top)
-        || !(top.get("rules") instanceof List<?> || top.get("sync") instanceof List<?>)) {
+        || !(top.get("rules") instanceof List<?>
+            || top.get("sync") instanceof List<?>
+            || top.get("schedules") instanceof List<?>)) {
       throw new RuleFileException(
           file,
           null,
           "rules",
-          "a rule file is a mapping with a 'rules' list, a 'sync' list or both");
+          "a rule file is a mapping with a 'rules' list, a 'sync' list or both"
+              + " (and/or a 'schedules' list)");
     }
     top.keySet().stream()
         .map(String::valueOf)
-        .filter(k -> !"rules".equals(k) && !"sync".equals(k))
+        .filter(k -> !"rules".equals(k) && !"sync".equals(k) && !"schedules".equals(k))
         .findFirst()
         .ifPresent(
             k -> {
               throw new RuleFileException(
-                  file, null, k, "unknown key; a rule file holds 'rules' and 'sync' only");
+                  file,
+                  null,
+                  k,
+                  "unknown key; a rule file holds 'rules', 'sync' and 'schedules' only");
             });
+    List<Schedule> schedules = ScheduleEntries.parse(file, top.get("schedules"), kinds);
     List<SyncConfig> syncs = SyncConfigs.parse(file, top.get("sync"));
     if (top.get("rules") != null && !(top.get("rules") instanceof List<?>)) {
       throw new RuleFileException(file, null, "rules", "must be a list of rules");
@@ -384,12 +445,23 @@ public final class RuleFiles {
       }
       rules.add(rule(file, i, (Map<String, Object>) entry, kinds));
     }
-    return new FileContents(rules, syncs);
+    return new FileContents(rules, syncs, schedules);
   }
 
   /** A key given twice, named by rule (its name, else its position) and the path within it. */
   private static void refuseDuplicate(Path file, Object root, YamlKeys.Duplicate duplicate) {
     List<Object> path = duplicate.path();
+    if (path.size() >= 2 && "schedules".equals(path.get(0)) && path.get(1) instanceof Integer s) {
+      Object entry =
+          root instanceof Map<?, ?> top
+                  && top.get("schedules") instanceof List<?> list
+                  && s < list.size()
+              ? list.get(s)
+              : null;
+      String key = dotted(path.subList(2, path.size()));
+      throw new RuleFileException(
+          file, ScheduleEntries.label(entry, s), key.isEmpty() ? null : key, duplicate.problem());
+    }
     if (path.size() >= 2 && "sync".equals(path.get(0)) && path.get(1) instanceof Integer s) {
       Object entry =
           root instanceof Map<?, ?> top
@@ -568,7 +640,7 @@ public final class RuleFiles {
 
   /** One action, and its children ({@code child_ids}, a {@code multi}'s) the same way. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> action(
+  static Map<String, Object> action(
       Path file, String label, String key, Object raw, Set<String> kinds) {
     if (!(raw instanceof Map<?, ?> action)) {
       throw new RuleFileException(
@@ -761,7 +833,7 @@ public final class RuleFiles {
     }
   }
 
-  private static String quote(String name) {
+  static String quote(String name) {
     return "'" + name + "'";
   }
 }

@@ -27,16 +27,27 @@ public final class RuleRegistry implements AutoCloseable {
 
   /**
    * The rules in force, the last reload's problem, if any, a warning about the set itself (no rules
-   * at all), if any, and the sync configs in force, loaded with the rules from the same files.
+   * at all), if any, and the sync configs and schedules in force, loaded with the rules from the
+   * same files.
    */
   public record Snapshot(
       List<Rule> rules,
       String lastError,
       String warning,
-      List<io.odoosidecar.sync.SyncConfig> syncConfigs) {
+      List<io.odoosidecar.sync.SyncConfig> syncConfigs,
+      List<io.odoosidecar.schedule.Schedule> schedules) {
     public Snapshot {
       rules = List.copyOf(rules);
       syncConfigs = List.copyOf(syncConfigs);
+      schedules = List.copyOf(schedules);
+    }
+
+    public Snapshot(
+        List<Rule> rules,
+        String lastError,
+        String warning,
+        List<io.odoosidecar.sync.SyncConfig> syncConfigs) {
+      this(rules, lastError, warning, syncConfigs, List.of());
     }
 
     public Snapshot(List<Rule> rules, String lastError, String warning) {
@@ -84,7 +95,8 @@ public final class RuleRegistry implements AutoCloseable {
     List<Rule> rules = contents.rules();
     this.current =
         new AtomicReference<>(
-            new Snapshot(rules, "", emptiness(rules, -1), contents.syncConfigs()));
+            new Snapshot(
+                rules, "", emptiness(rules, -1), contents.syncConfigs(), contents.schedules()));
     if (rules.isEmpty()) {
       LOG.warn(current.get().warning());
     } else {
@@ -110,7 +122,9 @@ public final class RuleRegistry implements AutoCloseable {
       RuleFiles.Contents contents = RuleFiles.loadAll(directory, kinds);
       List<Rule> rules = contents.rules();
       int before = current.get().rules().size();
-      current.set(new Snapshot(rules, "", emptiness(rules, before), contents.syncConfigs()));
+      current.set(
+          new Snapshot(
+              rules, "", emptiness(rules, before), contents.syncConfigs(), contents.schedules()));
       if (rules.isEmpty()) {
         LOG.warn(current.get().warning());
       } else {
@@ -123,7 +137,8 @@ public final class RuleRegistry implements AutoCloseable {
       return true;
     } catch (SidecarException e) {
       Snapshot kept = current.get();
-      current.set(new Snapshot(kept.rules(), e.getMessage(), "", kept.syncConfigs()));
+      current.set(
+          new Snapshot(kept.rules(), e.getMessage(), "", kept.syncConfigs(), kept.schedules()));
       LOG.error("rules not reloaded, the running set is kept: {}", e.getMessage());
       return false;
     }

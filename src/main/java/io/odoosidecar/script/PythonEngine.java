@@ -289,6 +289,25 @@ public final class PythonEngine implements AutoCloseable {
       Map<Long, Map<String, Object>> known,
       CallJournal journal,
       OutboundSync sync) {
+    return run(code, client, uid, model, ids, known, journal, sync, CronProgress.NONE);
+  }
+
+  /**
+   * Runs {@code code} as {@link #run(String, OdooClient, long, String, List, Map, CallJournal,
+   * OutboundSync)} does, its {@code env['ir.cron']._notify_progress(...)} and {@code
+   * _commit_progress(...)} calls reported to {@code progress} (see {@link CronCall}) rather than
+   * sent to Odoo.
+   */
+  public Result run(
+      String code,
+      OdooClient client,
+      long uid,
+      String model,
+      List<Long> ids,
+      Map<Long, Map<String, Object>> known,
+      CallJournal journal,
+      OutboundSync sync,
+      CronProgress progress) {
     OutboundSync outboundSync = sync == null ? outbound : sync;
     List<String> logs = new ArrayList<>();
     ProxyExecutable sink =
@@ -310,6 +329,7 @@ public final class PythonEngine implements AutoCloseable {
             known,
             journal,
             outboundSync,
+            progress == null ? CronProgress.NONE : progress,
             sink);
     try {
       return new Result(JSON.readValue(action, Object.class), logs);
@@ -366,6 +386,7 @@ public final class PythonEngine implements AutoCloseable {
             known,
             CallJournal.NONE,
             outbound,
+            CronProgress.NONE,
             variablesJson(variables));
     try {
       Map<String, Object> byId = JSON.readValue(out, Map.class);
@@ -409,6 +430,7 @@ public final class PythonEngine implements AutoCloseable {
       Map<Long, Map<String, Object>> known,
       CallJournal journal,
       OutboundSync sync,
+      CronProgress progress,
       Object... extra) {
     List<Object> arguments;
     try {
@@ -431,7 +453,7 @@ public final class PythonEngine implements AutoCloseable {
     }
     Slot slot = take();
     Execution execution = new Execution(slot);
-    Rpc rpc = execution.rpc(client, journal, sync);
+    Rpc rpc = execution.rpc(client, journal, sync, progress);
     arguments.set(1, rpc);
     boolean broken = true;
     running.add(execution);
@@ -480,10 +502,11 @@ public final class PythonEngine implements AutoCloseable {
       this.budget = new Budget(this::expire);
     }
 
-    Rpc rpc(OdooClient client, CallJournal journal, OutboundSync sync) {
+    Rpc rpc(OdooClient client, CallJournal journal, OutboundSync sync, CronProgress progress) {
       OutboundCall outbound = new OutboundCall(sync, changes, journal);
+      CronCall cron = new CronCall(progress, budget::secondsLeft);
       return new Rpc(
-          request -> call(client, request, changes, journal, outbound),
+          request -> call(client, request, changes, journal, outbound, cron),
           budget::pause,
           budget::resume,
           slot.host);
@@ -655,6 +678,11 @@ public final class PythonEngine implements AutoCloseable {
       alarm = watchdog.schedule(expired, Math.max(0, remainingNanos), TimeUnit.NANOSECONDS);
     }
 
+    /** The seconds left of the budget (while the code waits on a call, the budget is paused). */
+    synchronized double secondsLeft() {
+      return Math.max(0, remainingNanos) / 1e9;
+    }
+
     synchronized void pause() {
       if (alarm != null) {
         alarm.cancel(false);
@@ -676,7 +704,8 @@ public final class PythonEngine implements AutoCloseable {
       String request,
       AtomicInteger changes,
       CallJournal journal,
-      OutboundCall outbound) {
+      OutboundCall outbound,
+      CronCall cron) {
     try {
       List<?> parts = JSON.readValue(request, List.class);
       String model = String.valueOf(parts.get(0));
@@ -685,6 +714,9 @@ public final class PythonEngine implements AutoCloseable {
       Map<String, Object> kwargs = new LinkedHashMap<>(ValueCodec.asMap(parts.get(3)));
       if (OutboundCall.is(model, method)) {
         return outbound.answer(kwargs); // the sidecar's sync, not Odoo
+      }
+      if (CronCall.is(model, method)) {
+        return cron.answer(method, kwargs); // the sidecar's runner of schedules, not Odoo
       }
       if (READING.contains(method)) {
         return JSON.writeValueAsString(execute(client, model, method, args, kwargs));

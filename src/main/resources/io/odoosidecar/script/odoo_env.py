@@ -272,8 +272,10 @@ _UNSAFE_ATTRIBUTES = frozenset((
     'tb_lasti', 'gi_code', 'gi_frame', 'gi_yieldfrom', 'gi_running', 'cr_await', 'cr_code',
     'cr_frame', 'cr_origin', 'cr_running', 'ag_code', 'ag_frame', 'ag_await', 'ag_running',
     'with_traceback'))
-# (and BJET's bj.api.sync method, which only the sidecar's bj.api.sync.config defines)
-_PUBLIC_PRIVATE = frozenset(('_name', '_ids', '_make_outbound_http_request'))
+# (and BJET's bj.api.sync method, which only the sidecar's bj.api.sync.config defines, and
+# ir.cron's progress methods, which the sidecar's ir.cron answers)
+_PUBLIC_PRIVATE = frozenset(('_name', '_ids', '_make_outbound_http_request', '_notify_progress',
+                             '_commit_progress'))
 
 
 def _unsafe(name):
@@ -319,7 +321,10 @@ class BaseModel(metaclass=_Frozen):
     def __new__(cls, env, model, ids=(), prefetch=None):
         # bj.api.sync.config, however it is reached (env[...], browse, a relational field, a ref),
         # is the sidecar's: its records have _make_outbound_http_request
-        return object.__new__(_SyncConfig if cls is BaseModel and model == _SYNC_MODEL else cls)
+        # so is ir.cron's progress (_notify_progress, _commit_progress)
+        if cls is BaseModel:
+            cls = {_SYNC_MODEL: _SyncConfig, _CRON_MODEL: _Cron}.get(model, cls)
+        return object.__new__(cls)
 
     def __init__(self, env, model, ids, prefetch=None):
         self.env = env
@@ -626,6 +631,39 @@ class _Created(metaclass=_Frozen):
 
     def __repr__(self):
         return repr(self._record())
+
+
+# ------------------------------------------------------------------ ir.cron's progress, served by the sidecar
+# env['ir.cron']._notify_progress(done=N, remaining=M) (Odoo 18) and
+# env['ir.cron']._commit_progress(processed=N, remaining=M) (Odoo 19) tell the sidecar's runner of
+# scheduled actions how much is left (CronProgress in Java): it runs the action again while work
+# remains. They never reach Odoo; outside a scheduled run they do nothing, as Odoo's outside a cron.
+
+_CRON_MODEL = 'ir.cron'
+
+
+def _count(name, value, optional=False):
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError('`%s` must be a positive integer, not %r' % (name, value))
+    return value
+
+
+class _Cron(BaseModel):
+    """ir.cron as code actions see it: a model over RPC, with the progress methods of a run."""
+
+    def _notify_progress(self, *, done, remaining, deactivate=False):
+        self.env._rpc(_CRON_MODEL, '_notify_progress', [],
+                      {'done': _count('done', done), 'remaining': _count('remaining', remaining),
+                       'deactivate': bool(deactivate)})
+
+    def _commit_progress(self, processed=0, *, remaining=None, deactivate=False):
+        answer = self.env._rpc(_CRON_MODEL, '_commit_progress', [],
+                               {'processed': _count('processed', processed),
+                                'remaining': _count('remaining', remaining, optional=True),
+                                'deactivate': bool(deactivate)})
+        return answer['time_left']
 
 
 # ------------------------------------------------------------------ BJET's bj.api.sync, served by the sidecar

@@ -270,7 +270,7 @@ public final class MemoryOdoo implements OdooClient {
                     searchRead(
                         model, (List<Object>) wireArgs.get(0), (List<String>) kwargs.get("fields")),
                     kwargs);
-            case "search" -> searchIds(model, (List<Object>) wireArgs.get(0));
+            case "search" -> limit(searchIds(model, (List<Object>) wireArgs.get(0)), kwargs);
             case "read" ->
                 read(
                     model,
