@@ -89,7 +89,10 @@ public final class Daemon implements AutoCloseable {
   /** The schedules' state {@code sidecar.schedule} answers: none until the scheduler is wired. */
   private final AtomicReference<
           java.util.function.Supplier<List<io.odoosidecar.schedule.ScheduleStatus>>>
-      scheduleStatus = new AtomicReference<>(List::of);
+      scheduleStatus = new AtomicReference<>(NO_SCHEDULES);
+
+  private static final java.util.function.Supplier<List<io.odoosidecar.schedule.ScheduleStatus>>
+      NO_SCHEDULES = List::of;
 
   /** What the daemon knows of one Odoo connection. */
   static final class ConnectionStatus {
@@ -169,8 +172,19 @@ public final class Daemon implements AutoCloseable {
               if (pipeline != null) {
                 pipeline.wake();
               }
-            });
+            },
+            () -> rules == null ? List.of() : rules.snapshot().schedules(),
+            new io.odoosidecar.schedule.ScheduledActions(
+                db ->
+                    db == null
+                        ? byDatabase.get(config.connection(null).database())
+                        : byDatabase.get(db),
+                io.odoosidecar.action.ActionRegistry.standard(),
+                python,
+                clock,
+                this::scheduleServices));
     processor.withObserver(scheduling.observer());
+    scheduleStatus.compareAndSet(NO_SCHEDULES, scheduling::status);
     sync = openSync();
     processor.withSync(sync.engine()).withSyncConfigs(sync.lookup());
     io.odoosidecar.sync.SyncOutbound outbound = sync.outbound(config.connection(null).database());
@@ -271,6 +285,7 @@ public final class Daemon implements AutoCloseable {
             }
             if (status != null && "connected".equals(status.state)) {
               importOffloaded(settings, byDatabase.get(settings.database()));
+              scheduling.importCrons(settings.database(), byDatabase.get(settings.database()));
               register(settings, byDatabase.get(settings.database()));
             }
           }
@@ -715,6 +730,9 @@ public final class Daemon implements AutoCloseable {
         status.since = clock.instant();
         LOG.info("connection '{}': connected as uid {}", settings.name(), status.uid);
         importOffloaded(settings, client);
+        if (scheduling != null) {
+          scheduling.importCrons(settings.database(), client);
+        }
         register(settings, client);
         warmFields(settings, client);
         return;
@@ -793,13 +811,28 @@ public final class Daemon implements AutoCloseable {
         scheduleStatus());
   }
 
+  /**
+   * The daemon's services in a scheduled firing's context: the outbound sync and the webhooks'
+   * settings, as the pipeline gives them to a rule's actions.
+   */
+  private void scheduleServices(io.odoosidecar.action.ActionContext.Builder builder) {
+    if (sync != null) {
+      builder.service(io.odoosidecar.sync.SyncEngine.class, sync.engine());
+      builder.service(io.odoosidecar.sync.SyncConfigLookup.class, sync.lookup());
+      io.odoosidecar.sync.SyncOutbound outbound = sync.outbound(config.connection(null).database());
+      if (outbound != null) {
+        builder.service(io.odoosidecar.sync.SyncOutbound.class, outbound);
+      }
+    }
+  }
+
   /** Each schedule and timed rule, as {@code /health} shows it. */
   private List<Map<String, Object>> scheduleStatus() {
     if (scheduling == null || state.get() != State.RUNNING) {
       return List.of();
     }
     List<Map<String, Object>> out = new ArrayList<>();
-    for (io.odoosidecar.schedule.ScheduleStatus s : scheduling.status()) {
+    for (io.odoosidecar.schedule.ScheduleStatus s : scheduleStatus.get().get()) {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("kind", s.kind());
       entry.put("name", s.name());

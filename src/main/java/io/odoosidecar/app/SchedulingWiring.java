@@ -47,6 +47,12 @@ final class SchedulingWiring implements AutoCloseable {
           });
   private volatile boolean filled;
   private volatile List<String> timedSeen = List.of();
+  private final io.odoosidecar.schedule.Schedules schedules;
+  private final io.odoosidecar.schedule.ScheduleRuns runs;
+  private final Supplier<List<io.odoosidecar.schedule.Schedule>> fileSchedules;
+  private final Map<String, List<io.odoosidecar.schedule.Schedule>> crons =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile List<io.odoosidecar.schedule.Schedule> applied;
 
   SchedulingWiring(
       SidecarConfig config,
@@ -54,8 +60,11 @@ final class SchedulingWiring implements AutoCloseable {
       Map<String, OdooClient> byDatabase,
       Supplier<? extends Collection<Rule>> rules,
       Clock clock,
-      Runnable wake) {
+      Runnable wake,
+      Supplier<List<io.odoosidecar.schedule.Schedule>> fileSchedules,
+      io.odoosidecar.schedule.ScheduleExecutor executor) {
     this.rules = rules;
+    this.fileSchedules = fileSchedules;
     int threads = Math.max(2, config.pipeline().workers());
     this.quartz = Quartz.jdbc(SCHEDULER, instanceId(), store(config), threads, clock);
     this.calendars = new Calendars(byDatabase::get, clock);
@@ -78,6 +87,13 @@ final class SchedulingWiring implements AutoCloseable {
             wake);
     timed.onCalendarChange(calendars::changed);
     TimedTrigger.install(quartz, timed);
+    this.runs =
+        io.odoosidecar.schedule.ScheduleRuns.open(
+            config.eventLog().url().isPresent()
+                ? log.connectionSource()
+                : () -> java.sql.DriverManager.getConnection(store.url()),
+            clock);
+    this.schedules = new io.odoosidecar.schedule.Schedules(quartz, executor, runs, clock);
   }
 
   /**
@@ -112,6 +128,7 @@ final class SchedulingWiring implements AutoCloseable {
 
   /** Starts firing, and reads every timed rule's records (the catch-up after downtime). */
   void start() {
+    applySchedules();
     quartz.start();
     timedSeen = timedRules();
     worker.execute(() -> fill(Duration.ofSeconds(2)));
@@ -153,8 +170,45 @@ final class SchedulingWiring implements AutoCloseable {
     return out;
   }
 
+  /** The schedules in force: the rule files' and the jobs Odoo offloaded. */
+  private List<io.odoosidecar.schedule.Schedule> allSchedules() {
+    List<io.odoosidecar.schedule.Schedule> out = new ArrayList<>(fileSchedules.get());
+    crons.values().forEach(out::addAll);
+    return out;
+  }
+
+  private void applySchedules() {
+    List<io.odoosidecar.schedule.Schedule> now = allSchedules();
+    if (!now.equals(applied)) {
+      schedules.apply(now);
+      applied = now;
+    }
+  }
+
+  /**
+   * Imports the {@code ir.cron} jobs a database ticked "Run in sidecar" (the daemon calls it with
+   * the offloaded rules' import); a database that cannot be read keeps its last jobs.
+   */
+  void importCrons(String database, OdooClient client) {
+    try {
+      List<io.odoosidecar.schedule.Schedule> found =
+          new io.odoosidecar.schedule.CronImport(client).offloaded(database);
+      List<io.odoosidecar.schedule.Schedule> before = crons.put(database, found);
+      if (before == null || before.size() != found.size()) {
+        LOG.info("{}: {} Odoo cron jobs run in the sidecar", database, found.size());
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("{}: cannot import the offloaded cron jobs: {}", database, e.getMessage());
+    }
+  }
+
   /** A change of the timed rules: new and changed ones are read, removed ones forgotten. */
   private void watchRules() {
+    try {
+      applySchedules();
+    } catch (RuntimeException e) {
+      LOG.warn("schedules: not brought in line with the rule files yet: {}", e.getMessage());
+    }
     try {
       List<String> now = timedRules();
       if (filled && !now.equals(timedSeen) && timed.reconcile(false)) {
@@ -167,7 +221,7 @@ final class SchedulingWiring implements AutoCloseable {
 
   /** Every schedule and timed rule with its next fire time and last run. */
   List<ScheduleStatus> status() {
-    List<ScheduleStatus> out = new ArrayList<>();
+    List<ScheduleStatus> out = new ArrayList<>(schedules.status());
     try {
       out.addAll(timed.status());
     } catch (RuntimeException e) {
@@ -180,5 +234,6 @@ final class SchedulingWiring implements AutoCloseable {
   public void close() {
     worker.shutdownNow();
     quartz.close();
+    runs.close();
   }
 }
