@@ -54,6 +54,7 @@ public final class RuleFiles {
           "trg_date_range_mode",
           "trg_date_calendar_id",
           "last_run",
+          "backfill",
           "record_getter",
           "webhook_uuid",
           "log_webhook_calls",
@@ -550,6 +551,14 @@ public final class RuleFiles {
           "webhook_uuid",
           "must be a uuid (32 hexadecimal digits, as Odoo makes them): whoever knows it can fire"
               + " the rule; leave it out for a random one");
+    }
+    if (raw.containsKey("backfill") && !(raw.get("backfill") instanceof Boolean)) {
+      throw new RuleFileException(
+          file,
+          label,
+          "backfill",
+          "must be true or false: whether a new timed rule fires on the records already due (Odoo"
+              + " back-fills all history) or starts from now");
     }
     // Odoo's computed trigger fields and domains for the "is set" triggers
     String field = watched.size() == 1 ? watched.get(0) : defaultField(trigger);

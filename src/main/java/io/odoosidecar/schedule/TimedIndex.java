@@ -302,10 +302,11 @@ public final class TimedIndex {
 
   /** Arms a retry of a sweep that failed, {@code after} from now. */
   public void retryIn(java.time.Duration after) {
+    Instant at = clock.instant().plus(after);
     synchronized (this) {
-      armed = clock.instant().plus(after);
+      armed = at;
     }
-    arm.accept(armed);
+    arm.accept(at);
   }
 
   private int sweep(List<DueIndex.Due> dues, Instant now) {

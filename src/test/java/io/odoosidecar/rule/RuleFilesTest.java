@@ -50,6 +50,21 @@ class RuleFilesTest {
   }
 
   @Test
+  void aTimedRuleSaysWhetherItBackfills() throws IOException {
+    write(
+        "a.yaml",
+        "rules:\n  - {name: t, model: crm.lead, trigger: on_time_created, trg_date_range: 1,"
+            + " trg_date_range_type: day, backfill: true}\n");
+    assertThat(RuleFiles.load(dir).get(0).parameters()).containsEntry("backfill", true);
+    Path file =
+        write(
+            "a.yaml",
+            "rules:\n  - {name: t, model: crm.lead, trigger: on_time_created, backfill: yes please}\n");
+    assertThatThrownBy(() -> RuleFiles.load(dir))
+        .hasMessageStartingWith(file + ": rule 't': backfill: must be true or false");
+  }
+
+  @Test
   void problems_nameTheFileTheRuleAndTheKey() throws IOException {
     Path file =
         write(
