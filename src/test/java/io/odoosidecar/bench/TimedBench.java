@@ -225,7 +225,7 @@ public final class TimedBench {
       }
     }
     System.out.printf(
-        "learn one changed record (3 rules: 3 reads, 3 index writes): %s; of which waiting on"
+        "learn one changed record (3 rules: 3 reads, their due times written): %s; of which waiting on"
             + " Odoo %.1f us per change%n",
         stats(ns), odooNs / 1e3 / changes);
   }
