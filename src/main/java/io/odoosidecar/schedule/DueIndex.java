@@ -71,13 +71,53 @@ public final class DueIndex {
 
   /** Sets the due times of records (replacing earlier ones), in one transaction. */
   public synchronized void put(Collection<Due> dues) {
-    write(
-        dues,
-        postgres
-            ? "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (db, rule_name, record_id) DO UPDATE SET due_ms = EXCLUDED.due_ms"
-            : "MERGE INTO sidecar_due (db, rule_name, record_id, due_ms)"
-                + " KEY (db, rule_name, record_id) VALUES (?, ?, ?, ?)");
+    update(dues, List.of());
+  }
+
+  /**
+   * Sets the due times of some records and forgets those of others ({@code forgotten}: their
+   * database, rule and record; the time is not compared), in one transaction: each commit of the
+   * embedded database writes its changed pages anew, so a change learned under several rules
+   * commits once.
+   */
+  public synchronized void update(Collection<Due> dues, Collection<Due> forgotten) {
+    if (dues.isEmpty() && forgotten.isEmpty()) {
+      return;
+    }
+    inTransaction(
+        c -> {
+          batch(c, DELETE, forgotten, false);
+          batch(c, postgres ? UPSERT_POSTGRES : MERGE_H2, dues, true);
+          return null;
+        });
+  }
+
+  private static final String DELETE =
+      "DELETE FROM sidecar_due WHERE db = ? AND rule_name = ? AND record_id = ?";
+  private static final String UPSERT_POSTGRES =
+      "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (db, rule_name, record_id) DO UPDATE SET due_ms = EXCLUDED.due_ms";
+  private static final String MERGE_H2 =
+      "MERGE INTO sidecar_due (db, rule_name, record_id, due_ms)"
+          + " KEY (db, rule_name, record_id) VALUES (?, ?, ?, ?)";
+
+  private static void batch(Connection c, String sql, Collection<Due> dues, boolean withTime)
+      throws SQLException {
+    if (dues.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (Due due : dues) {
+        ps.setString(1, due.database());
+        ps.setString(2, due.rule());
+        ps.setLong(3, due.recordId());
+        if (withTime) {
+          ps.setLong(4, due.at().toEpochMilli());
+        }
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
   }
 
   /**
@@ -85,30 +125,16 @@ public final class DueIndex {
    * insert, which H2 makes much faster than a merge for a page of records.
    */
   public synchronized void add(Collection<Due> dues) {
-    write(
-        dues,
-        postgres
-            ? "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (db, rule_name, record_id) DO UPDATE SET due_ms = EXCLUDED.due_ms"
-            : "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)");
-  }
-
-  private void write(Collection<Due> dues, String sql) {
     if (dues.isEmpty()) {
       return;
     }
+    String sql =
+        postgres
+            ? UPSERT_POSTGRES
+            : "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)";
     inTransaction(
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Due due : dues) {
-              ps.setString(1, due.database());
-              ps.setString(2, due.rule());
-              ps.setLong(3, due.recordId());
-              ps.setLong(4, due.at().toEpochMilli());
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
+          batch(c, sql, dues, true);
           return null;
         });
   }

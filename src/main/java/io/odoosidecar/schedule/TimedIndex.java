@@ -217,24 +217,33 @@ public final class TimedIndex {
       retimeCalendarRules(database, model);
     }
     Instant earliest = NEVER;
+    List<DueIndex.Due> dues = new ArrayList<>();
+    List<DueIndex.Due> forgotten = new ArrayList<>();
     for (TimedRule timed : timedRules(database)) {
       if (!timed.model().equals(model)) {
         continue;
       }
-      index.remove(database, timed.name(), unlinked);
+      for (long id : unlinked) {
+        forgotten.add(new DueIndex.Due(database, timed.name(), id, NEVER));
+      }
       if (!written.isEmpty()) {
-        earliest = min(earliest, relearn(database, timed, written));
+        earliest = min(earliest, relearn(database, timed, written, dues, forgotten));
       }
     }
+    index.update(dues, forgotten); // one commit for all the rules
     if (earliest.isBefore(NEVER)) {
       armAtMost(earliest);
     }
   }
 
-  private Instant relearn(String database, TimedRule timed, Collection<Long> ids) {
+  /** Adds the records' due times under a rule to {@code dues}, the cancelled to {@code gone}. */
+  private Instant relearn(
+      String database,
+      TimedRule timed,
+      Collection<Long> ids,
+      List<DueIndex.Due> dues,
+      List<DueIndex.Due> gone) {
     Map<Long, OdooRecord> found = read(database, timed, ids);
-    List<DueIndex.Due> dues = new ArrayList<>();
-    List<Long> cancelled = new ArrayList<>();
     Instant earliest = NEVER;
     Instant now = clock.instant();
     for (long id : ids) {
@@ -245,11 +254,10 @@ public final class TimedIndex {
         dues.add(new DueIndex.Due(database, timed.name(), id, due.get()));
         earliest = min(earliest, due.get());
       } else {
-        cancelled.add(id); // left the filter, archived, no date, or due before its change
+        // left the filter, archived, no date, or due before its change
+        gone.add(new DueIndex.Due(database, timed.name(), id, NEVER));
       }
     }
-    index.remove(database, timed.name(), cancelled);
-    index.put(dues);
     return earliest;
   }
 

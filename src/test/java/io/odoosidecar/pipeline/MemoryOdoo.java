@@ -357,11 +357,63 @@ public final class MemoryOdoo implements OdooClient {
       }
       return out;
     }
+    if (idsAndPlainLeaves(model, domain)) {
+      return matchingAmong(model, domain);
+    }
     Map<String, Map<Long, Map<String, Object>>> all = new LinkedHashMap<>(state.records);
     boolean activeTest = !Boolean.FALSE.equals(context.get("active_test"));
     return new java.util.TreeSet<>(
         new DomainEngine(Schema.of(state.fields), RecordStore.of(all))
             .search(model, Domain.of(domain), activeTest));
+  }
+
+  /**
+   * Whether the domain is {@code id in ids} and'ed with leaves on the model's own stored values (no
+   * path, no relation, no hierarchy): it can be decided on those records alone, without a scan.
+   */
+  private boolean idsAndPlainLeaves(String model, List<Object> domain) {
+    if (domain.size() < 2
+        || !(domain.get(0) instanceof List<?> first)
+        || !"id".equals(first.get(0))
+        || !"in".equals(first.get(1))) {
+      return false;
+    }
+    Map<String, FieldInfo> meta = state.fields.get(model);
+    for (Object token : domain.subList(1, domain.size())) {
+      if (!(token instanceof List<?> leaf)
+          || leaf.size() != 3
+          || !(leaf.get(0) instanceof String field)
+          || !meta.containsKey(field)
+          || field.equals("active")
+          || Set.of("child_of", "parent_of").contains(leaf.get(1))) {
+        return false;
+      }
+      FieldType type = meta.get(field).type();
+      if (type == FieldType.MANY2ONE || type == FieldType.ONE2MANY || type == FieldType.MANY2MANY) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The records among the domain's ids that match its other leaves, archived ones left out. */
+  private Collection<Long> matchingAmong(String model, List<Object> domain) {
+    Map<Long, Map<String, Object>> byId = state.records.get(model);
+    DomainEngine engine = new DomainEngine(Schema.of(state.fields), RecordStore.of(state.records));
+    Domain rest = Domain.of(domain.subList(1, domain.size()));
+    boolean activeTest =
+        !Boolean.FALSE.equals(context.get("active_test"))
+            && state.fields.get(model).containsKey("active");
+    Set<Long> out = new java.util.TreeSet<>();
+    for (Long id : ValueCodec.asIds(((List<?>) domain.get(0)).get(2))) {
+      Map<String, Object> record = byId.get(id);
+      if (record != null
+          && (!activeTest || Boolean.TRUE.equals(record.get("active")))
+          && engine.matches(model, rest, record) == io.odoosidecar.domain.Tri.TRUE) {
+        out.add(id);
+      }
+    }
+    return out;
   }
 
   private List<Object> read(String model, List<Long> ids, List<String> fields, boolean idsOnly) {
