@@ -37,6 +37,7 @@ final class SchedulingWiring implements AutoCloseable {
   private final Quartz quartz;
   private final TimedIndex timed;
   private final Calendars calendars;
+  private final DueIndex index;
   private final Supplier<? extends Collection<Rule>> rules;
   private final ScheduledExecutorService worker =
       java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
@@ -69,7 +70,7 @@ final class SchedulingWiring implements AutoCloseable {
     this.quartz = Quartz.jdbc(SCHEDULER, instanceId(), store(config), threads, clock);
     this.calendars = new Calendars(byDatabase::get, clock);
     Quartz.Store store = store(config);
-    DueIndex index =
+    this.index =
         DueIndex.open(
             config.eventLog().url().isPresent()
                 ? log.connectionSource()
@@ -235,5 +236,6 @@ final class SchedulingWiring implements AutoCloseable {
     worker.shutdownNow();
     quartz.close();
     runs.close();
+    index.close();
   }
 }

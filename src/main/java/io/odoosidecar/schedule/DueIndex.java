@@ -25,7 +25,7 @@ import java.util.OptionalLong;
  * <p>Its tables live in the event log's database (H2 or PostgreSQL), created by its migration
  * files. Several sidecars on one PostgreSQL share it: writes are upserts.
  */
-public final class DueIndex {
+public final class DueIndex implements AutoCloseable {
   private static final List<String> SCHEMA = List.of("V1__due_index.sql");
 
   /** A record's due time under a rule. */
@@ -359,6 +359,20 @@ public final class DueIndex {
             return ps.executeUpdate();
           }
         });
+  }
+
+  /** Closes the index's connection. */
+  @Override
+  public synchronized void close() {
+    try {
+      if (connection != null) {
+        connection.close();
+      }
+    } catch (SQLException e) {
+      throw new SidecarException("due-time index: cannot close: " + e.getMessage(), e);
+    } finally {
+      connection = null;
+    }
   }
 
   private <T> T inTransaction(Work<T> work) {
