@@ -129,7 +129,11 @@ final class SchedulingWiring implements AutoCloseable {
 
   /** Starts firing, and reads every timed rule's records (the catch-up after downtime). */
   void start() {
-    applySchedules();
+    try {
+      applySchedules();
+    } catch (RuntimeException e) {
+      LOG.error("schedules not applied yet, next try in 2 s: {}", e.getMessage());
+    }
     quartz.start();
     timedSeen = timedRules();
     worker.execute(() -> fill(Duration.ofSeconds(2)));
@@ -181,7 +185,11 @@ final class SchedulingWiring implements AutoCloseable {
   private void applySchedules() {
     List<io.odoosidecar.schedule.Schedule> now = allSchedules();
     if (!now.equals(applied)) {
-      schedules.apply(now);
+      // a database's offloaded jobs stay scheduled until its first import since the start
+      schedules.apply(
+          now,
+          job ->
+              job.contains("/ir.cron:") && !crons.containsKey(job.substring(0, job.indexOf('/'))));
       applied = now;
     }
   }
@@ -209,6 +217,13 @@ final class SchedulingWiring implements AutoCloseable {
       applySchedules();
     } catch (RuntimeException e) {
       LOG.warn("schedules: not brought in line with the rule files yet: {}", e.getMessage());
+    }
+    try {
+      if (filled) {
+        timed.repair();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("timed rules: not repaired yet: {}", e.getMessage());
     }
     try {
       List<String> now = timedRules();

@@ -60,6 +60,51 @@ public final class RuleFiles {
           "log_webhook_calls",
           "description");
 
+  /**
+   * Refuses a timed rule's timing that Odoo would not hold: the unit of {@code trg_date_range_type}
+   * ({@code ir.cron}'s {@code days} is not one), a range that is no whole number, a mode other than
+   * before or after, a calendar that is no record id, a {@code last_run} that is no date-time.
+   */
+  private static void checkTiming(Path file, String label, Map<String, Object> raw) {
+    Object unit = given(raw.get("trg_date_range_type"));
+    if (unit != null && !List.of("minutes", "hour", "day", "month").contains(unit)) {
+      throw new RuleFileException(
+          file, label, "trg_date_range_type", "must be minutes, hour, day or month, not " + unit);
+    }
+    Object range = given(raw.get("trg_date_range"));
+    if (range != null && !(range instanceof Integer || range instanceof Long)) {
+      throw new RuleFileException(file, label, "trg_date_range", "must be a whole number");
+    }
+    Object mode = given(raw.get("trg_date_range_mode"));
+    if (mode != null && !List.of("before", "after").contains(mode)) {
+      throw new RuleFileException(
+          file, label, "trg_date_range_mode", "must be before or after, not " + mode);
+    }
+    Object calendar = raw.get("trg_date_calendar_id");
+    Object calendarId =
+        calendar instanceof List<?> pair && !pair.isEmpty() ? pair.get(0) : calendar;
+    if (calendar != null
+        && !Boolean.FALSE.equals(calendar)
+        && !(calendarId instanceof Integer || calendarId instanceof Long)) {
+      throw new RuleFileException(
+          file, label, "trg_date_calendar_id", "must be a resource.calendar id");
+    }
+    Object lastRun = raw.get("last_run");
+    if (lastRun != null && !Boolean.FALSE.equals(lastRun)) {
+      try {
+        io.odoosidecar.schedule.TimedRule.parse(String.valueOf(lastRun));
+      } catch (RuntimeException e) {
+        throw new RuleFileException(
+            file, label, "last_run", "must be a date-time as Odoo writes it (2026-12-01 08:00:00)");
+      }
+    }
+  }
+
+  /** A value, or null when absent or Odoo's empty {@code False}. */
+  private static Object given(Object value) {
+    return Boolean.FALSE.equals(value) ? null : value;
+  }
+
   /** Keys of a rule: {@code base.automation}'s fields. */
   static final Set<String> RULE_KEYS =
       java.util.stream.Stream.concat(
@@ -551,6 +596,9 @@ public final class RuleFiles {
           "webhook_uuid",
           "must be a uuid (32 hexadecimal digits, as Odoo makes them): whoever knows it can fire"
               + " the rule; leave it out for a random one");
+    }
+    if (io.odoosidecar.schedule.TimedRule.timed(trigger)) {
+      checkTiming(file, label, raw);
     }
     if (raw.containsKey("backfill") && !(raw.get("backfill") instanceof Boolean)) {
       throw new RuleFileException(

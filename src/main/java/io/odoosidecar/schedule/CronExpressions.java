@@ -43,11 +43,15 @@ public final class CronExpressions {
               + expression
               + "'");
     }
+    CronExpression parsed;
     try {
-      new CronExpression(quartz);
+      parsed = new CronExpression(quartz);
     } catch (ParseException e) {
       throw new IllegalArgumentException(
           "'" + expression + "' is not a valid cron expression: " + e.getMessage(), e);
+    }
+    if (parsed.getNextValidTimeAfter(new java.util.Date()) == null) {
+      throw new IllegalArgumentException("'" + expression + "' never fires again");
     }
     return quartz;
   }

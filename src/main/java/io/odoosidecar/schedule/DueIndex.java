@@ -120,18 +120,13 @@ public final class DueIndex implements AutoCloseable {
     }
   }
 
-  /**
-   * Adds the due times of records the rule holds none of (after {@link #clearRule}): a plain
-   * insert, which H2 makes much faster than a merge for a page of records.
-   */
+  /** Adds a page of due times of a rule being read in full (after {@link #clearRule}). */
   public synchronized void add(Collection<Due> dues) {
     if (dues.isEmpty()) {
       return;
     }
-    String sql =
-        postgres
-            ? UPSERT_POSTGRES
-            : "INSERT INTO sidecar_due (db, rule_name, record_id, due_ms) VALUES (?, ?, ?, ?)";
+    // a merge on H2 too: a change learned meanwhile may have put one of these records already
+    String sql = postgres ? UPSERT_POSTGRES : MERGE_H2;
     inTransaction(
         c -> {
           batch(c, sql, dues, true);

@@ -181,11 +181,15 @@ public final class Quartz implements AutoCloseable {
     }
   }
 
-  /** Stops the scheduler, letting running jobs finish. */
+  /**
+   * Stops the scheduler without waiting for running jobs: a schedule still running is stopped with
+   * the Python engine and its other components, as a crash would stop it (its next run still
+   * comes); a stop does not wait for a nightly job.
+   */
   @Override
   public void close() {
     try {
-      scheduler.shutdown(true);
+      scheduler.shutdown(false);
     } catch (SchedulerException e) {
       throw new SidecarException("cannot stop the scheduler: " + e.getMessage(), e);
     }

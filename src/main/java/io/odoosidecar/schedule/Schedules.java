@@ -98,12 +98,22 @@ public final class Schedules {
 
   /** Reconciles the jobs of group {@value #GROUP} with these schedules. */
   public synchronized void apply(List<Schedule> schedules) {
+    apply(schedules, job -> false);
+  }
+
+  /**
+   * Reconciles the jobs of group {@value #GROUP} with these schedules, keeping the jobs absent from
+   * them that {@code keep} names (an offloaded job of a database not yet read since the start). A
+   * schedule Quartz refuses is reported and left out; the others are still applied.
+   */
+  public synchronized void apply(
+      List<Schedule> schedules, java.util.function.Predicate<String> keep) {
     Map<String, Schedule> wanted = new LinkedHashMap<>();
     schedules.stream().filter(Schedule::active).forEach(s -> wanted.put(key(s), s));
     Scheduler scheduler = quartz.scheduler();
     try {
       for (JobKey job : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
-        if (!wanted.containsKey(job.getName())) {
+        if (!wanted.containsKey(job.getName()) && !keep.test(job.getName())) {
           scheduler.deleteJob(job);
           LOG.info("schedule {} removed", job.getName());
         }
@@ -112,7 +122,11 @@ public final class Schedules {
       active.putAll(wanted);
       applied = List.copyOf(schedules);
       for (Map.Entry<String, Schedule> entry : wanted.entrySet()) {
-        schedule(scheduler, entry.getKey(), entry.getValue());
+        try {
+          schedule(scheduler, entry.getKey(), entry.getValue());
+        } catch (SchedulerException | RuntimeException e) {
+          LOG.error("schedule {} not scheduled: {}", entry.getKey(), e.getMessage());
+        }
       }
     } catch (SchedulerException e) {
       throw new SidecarException("cannot schedule the schedules: " + e.getMessage(), e);
@@ -176,11 +190,14 @@ public final class Schedules {
         .build();
   }
 
-  /** {@code nextcall} when in the future; else one interval from now, or now for a cron. */
+  /**
+   * {@code nextcall} when given (an offloaded job's: past, its missed runs are caught up as the
+   * schedule says); else one interval from now, or now for a cron.
+   */
   private Instant firstFire(Schedule schedule) {
     Instant now = clock.instant();
     Optional<Instant> nextcall = nextcall(schedule);
-    if (nextcall.isPresent() && nextcall.get().isAfter(now)) {
+    if (nextcall.isPresent()) {
       return nextcall.get();
     }
     if (schedule.every() == null) {

@@ -64,8 +64,12 @@ public final class TimedIndex {
   private final Runnable wake;
   private final Map<String, ExternalIds> refs = new ConcurrentHashMap<>();
   private volatile Consumer<Instant> arm = at -> {};
+  private volatile Supplier<Instant> armedAt = () -> null;
   private volatile java.util.function.BiConsumer<String, String> calendarChanged = (db, m) -> {};
-  private Instant armed = NEVER;
+  private final Set<String> unusable = ConcurrentHashMap.newKeySet();
+
+  /** Rules whose records could not be learned or swept: read in full again by {@link #repair}. */
+  private final Set<String> broken = ConcurrentHashMap.newKeySet();
 
   /**
    * @param databases the databases timed rules run on (a rule bound to one runs there alone)
@@ -97,6 +101,13 @@ public final class TimedIndex {
     this.arm = arm;
   }
 
+  /**
+   * Where the armed time is read back (the scheduler's trigger, shared by a cluster's instances).
+   */
+  public void onArmedAt(Supplier<Instant> armedAt) {
+    this.armedAt = armedAt;
+  }
+
   /** The models of working-day calendars: a change to one times the calendar rules again. */
   public static final Set<String> CALENDAR_MODELS =
       Set.of("resource.calendar", "resource.calendar.attendance", "resource.calendar.leaves");
@@ -114,10 +125,24 @@ public final class TimedIndex {
       if (rule.active()
           && TimedRule.timed(rule.trigger())
           && (home == null || home.equals(database))) {
-        out.add(TimedRule.of(rule));
+        try {
+          out.add(TimedRule.of(rule));
+        } catch (RuntimeException e) {
+          if (unusable.add(rule.name())) {
+            LOG.error(
+                "timed rule '{}': its timing cannot be read, it is left out: {}",
+                rule.name(),
+                e.getMessage());
+          }
+        }
       }
     }
     return out;
+  }
+
+  /** Whether a failure is Odoo being away (retried as it is) rather than a rule's own problem. */
+  private static boolean unreachable(RuntimeException e) {
+    return e instanceof io.odoosidecar.odoo.OdooException oe && oe.retriable();
   }
 
   /**
@@ -146,9 +171,22 @@ public final class TimedIndex {
       current.add(timed.name());
       Optional<DueIndex.RuleState> state = index.state(database, timed.name());
       boolean same = state.isPresent() && state.get().fingerprint().equals(timed.fingerprint());
-      if (everything || !same) {
+      if (everything || !same || broken.contains(database + "\u0000" + timed.name())) {
         Instant from = state.map(DueIndex.RuleState::swept).orElseGet(() -> start(timed));
-        fill(database, timed, from);
+        try {
+          fill(database, timed, from);
+          broken.remove(database + "\u0000" + timed.name());
+        } catch (RuntimeException e) {
+          if (unreachable(e)) {
+            throw e;
+          }
+          broken.add(database + "\u0000" + timed.name());
+          LOG.error(
+              "timed rule '{}' on {}: its records cannot be read: {}",
+              timed.name(),
+              database,
+              e.getMessage());
+        }
       }
     }
     for (String gone : index.rules(database)) {
@@ -226,8 +264,22 @@ public final class TimedIndex {
       for (long id : unlinked) {
         forgotten.add(new DueIndex.Due(database, timed.name(), id, NEVER));
       }
-      if (!written.isEmpty()) {
+      if (written.isEmpty()) {
+        continue;
+      }
+      try {
         earliest = min(earliest, relearn(database, timed, written, dues, forgotten));
+      } catch (RuntimeException e) {
+        if (unreachable(e)) {
+          throw e; // the changes are retried once Odoo is back
+        }
+        broken.add(database + "\u0000" + timed.name());
+        LOG.error(
+            "timed rule '{}' on {}: changes not learned, its records are read again in"
+                + " full: {}",
+            timed.name(),
+            database,
+            e.getMessage());
       }
     }
     index.update(dues, forgotten); // one commit for all the rules
@@ -246,11 +298,13 @@ public final class TimedIndex {
     Map<Long, OdooRecord> found = read(database, timed, ids);
     Instant earliest = NEVER;
     Instant now = clock.instant();
+    // due times from the last sweep on have not fired yet, whenever the change came
+    Instant swept = index.state(database, timed.name()).map(DueIndex.RuleState::swept).orElse(now);
     for (long id : ids) {
       OdooRecord record = found.get(id);
       Optional<Instant> due = record == null ? Optional.empty() : due(database, timed, record);
       Instant changed = record == null ? now : TimedRule.changedAt(record.values()).orElse(now);
-      if (due.isPresent() && !due.get().isBefore(changed)) {
+      if (due.isPresent() && !due.get().isBefore(min(changed, swept))) {
         dues.add(new DueIndex.Due(database, timed.name(), id, due.get()));
         earliest = min(earliest, due.get());
       } else {
@@ -266,12 +320,14 @@ public final class TimedIndex {
     calendarChanged.accept(database, model);
     for (TimedRule timed : timedRules(database)) {
       if (timed.calendarId() != null) {
+        broken.add(database + "\u0000" + timed.name()); // until read in full below
         Instant from =
             index
                 .state(database, timed.name())
                 .map(DueIndex.RuleState::swept)
                 .orElseGet(() -> start(timed));
         fill(database, timed, from);
+        broken.remove(database + "\u0000" + timed.name());
       }
     }
     rearm();
@@ -297,7 +353,7 @@ public final class TimedIndex {
             .add(due);
       }
       for (List<DueIndex.Due> dues : byRule.values()) {
-        fired += sweep(dues, now);
+        fired += sweepOrPostpone(dues, now);
       }
     }
     markSwept(now);
@@ -310,11 +366,35 @@ public final class TimedIndex {
 
   /** Arms a retry of a sweep that failed, {@code after} from now. */
   public void retryIn(java.time.Duration after) {
-    Instant at = clock.instant().plus(after);
-    synchronized (this) {
-      armed = at;
+    arm.accept(clock.instant().plus(after));
+  }
+
+  /**
+   * Sweeps one rule's due records; when Odoo refuses the rule's read (not when it is away), the
+   * rule's due times wait a minute so that the other rules still fire.
+   */
+  private int sweepOrPostpone(List<DueIndex.Due> dues, Instant now) {
+    try {
+      return sweep(dues, now);
+    } catch (RuntimeException e) {
+      if (unreachable(e)) {
+        throw e;
+      }
+      Instant later = now.plus(java.time.Duration.ofMinutes(1));
+      List<DueIndex.Due> postponed = new ArrayList<>();
+      for (DueIndex.Due due : dues) {
+        postponed.add(new DueIndex.Due(due.database(), due.rule(), due.recordId(), later));
+      }
+      index.put(postponed);
+      LOG.error(
+          "timed rule '{}' on {}: {} due records not swept, again at {}: {}",
+          dues.get(0).rule(),
+          dues.get(0).database(),
+          dues.size(),
+          later,
+          e.getMessage());
+      return 0;
     }
-    arm.accept(at);
   }
 
   private int sweep(List<DueIndex.Due> dues, Instant now) {
@@ -457,19 +537,41 @@ public final class TimedIndex {
     return out;
   }
 
-  /** Arms the earliest due time of the index (none: nothing armed). */
-  public synchronized void rearm() {
-    Instant next = index.next().orElse(NEVER);
-    armed = next;
-    if (next.isBefore(NEVER)) {
-      arm.accept(next);
+  /**
+   * Arms the earliest due time of the index, at most {@link #HEARTBEAT} from now: a sweep then runs
+   * at least that often and moves each rule's last sweep on, as Odoo's check moves its {@code
+   * last_run}, so that a later full read does not fire what had long passed.
+   */
+  public void rearm() {
+    Instant cap = clock.instant().plus(HEARTBEAT);
+    Instant next = index.next().orElse(cap);
+    arm.accept(next.isBefore(cap) ? next : cap);
+  }
+
+  /** How far ahead the trigger is armed at most. */
+  static final java.time.Duration HEARTBEAT = java.time.Duration.ofHours(1);
+
+  private void armAtMost(Instant at) {
+    Instant current = armedAt.get();
+    if (current == null || at.isBefore(current)) {
+      arm.accept(at);
     }
   }
 
-  private synchronized void armAtMost(Instant at) {
-    if (at.isBefore(armed)) {
-      armed = at;
-      arm.accept(at);
+  /**
+   * Brings back what a failure left behind: rules whose records could not be read are read in full
+   * again, and a trigger that is missing or later than the index's earliest due time (after a
+   * failed arming, or moved by another instance) is armed again. Called every few seconds.
+   */
+  public void repair() {
+    if (!broken.isEmpty()) {
+      reconcile(false);
+      return;
+    }
+    Optional<Instant> next = index.next();
+    Instant current = armedAt.get();
+    if (current == null || next.isPresent() && next.get().isBefore(current)) {
+      rearm();
     }
   }
 

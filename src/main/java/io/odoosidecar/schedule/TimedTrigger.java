@@ -51,11 +51,37 @@ public final class TimedTrigger {
       throw new SidecarException("cannot install the timed rules' job: " + e.getMessage(), e);
     }
     index.onArm(trigger::arm);
+    index.onArmedAt(trigger::armedAt);
     return trigger;
   }
 
-  /** Fires the sweep at {@code at} (at once if it has passed), replacing the earlier time. */
+  /** When the trigger fires next, or null when none is armed (or it cannot be read). */
+  Instant armedAt() {
+    try {
+      Trigger current = scheduler.getTrigger(TRIGGER);
+      return current == null || current.getNextFireTime() == null
+          ? null
+          : current.getNextFireTime().toInstant();
+    } catch (SchedulerException e) {
+      LOG.warn("timed rules: cannot read the trigger: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  /**
+   * Fires the sweep at {@code at} (at once if it has passed), replacing the earlier time; a failure
+   * is logged and mended by {@link TimedIndex#repair}, which finds the trigger missing.
+   */
   void arm(Instant at) {
+    try {
+      replace(at);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "timed rules: cannot arm the trigger at {}, tried again shortly: {}", at, e.getMessage());
+    }
+  }
+
+  private void replace(Instant at) {
     Trigger next =
         TriggerBuilder.newTrigger()
             .withIdentity(TRIGGER)
@@ -70,7 +96,7 @@ public final class TimedTrigger {
       }
     } catch (SchedulerException e) {
       if (e instanceof org.quartz.ObjectAlreadyExistsException) {
-        arm(at); // another instance armed it meanwhile: replace its time with ours
+        replace(at); // another instance armed it meanwhile: replace its time with ours
         return;
       }
       throw new SidecarException("cannot arm the timed rules' trigger: " + e.getMessage(), e);

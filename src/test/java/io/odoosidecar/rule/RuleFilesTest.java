@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,32 @@ class RuleFilesTest {
             "rules:\n  - {name: t, model: crm.lead, trigger: on_time_created, backfill: yes please}\n");
     assertThatThrownBy(() -> RuleFiles.load(dir))
         .hasMessageStartingWith(file + ": rule 't': backfill: must be true or false");
+  }
+
+  @Test
+  void aTimedRulesTimingIsCheckedWhenItsFileLoads() throws IOException {
+    String rule =
+        "rules:\n  - {name: t, model: crm.lead, trigger: on_time, trg_date_id: date_deadline, ";
+    Map<String, String> bad =
+        Map.of(
+            "trg_date_range_type: days}",
+                "trg_date_range_type: must be minutes, hour, day or month",
+            "trg_date_range: 1.5}", "trg_date_range: must be a whole number",
+            "trg_date_range_mode: around}", "trg_date_range_mode: must be before or after",
+            "trg_date_calendar_id: resource.standard}", "trg_date_calendar_id: must be a resource",
+            "last_run: yesterday}", "last_run: must be a date-time");
+    for (Map.Entry<String, String> e : bad.entrySet()) {
+      Path file = write("t.yaml", rule + e.getKey() + "\n");
+      assertThatThrownBy(() -> RuleFiles.load(dir))
+          .as(e.getKey())
+          .hasMessageStartingWith(file + ": rule 't': " + e.getValue());
+    }
+    write(
+        "t.yaml",
+        rule
+            + "trg_date_range: -3, trg_date_range_type: day, trg_date_calendar_id: [1, Standard],"
+            + " last_run: '2026-11-30 23:00:00'}\n");
+    assertThat(RuleFiles.load(dir)).hasSize(1);
   }
 
   @Test

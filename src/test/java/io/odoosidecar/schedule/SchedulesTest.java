@@ -203,7 +203,7 @@ class SchedulesTest {
   }
 
   @Test
-  void firstFire_nextcallInTheFuture_elseOneIntervalOrTheNextCronTime() {
+  void firstFire_nextcallEvenPast_elseOneIntervalOrTheNextCronTime() {
     Clock clock = Clock.fixed(Instant.parse("2030-03-30T09:00:00Z"), ZoneOffset.UTC);
     Schedules schedules = new Schedules(quartz, (s, at, p) -> {}, runs, clock);
     Instant nextcall = Instant.parse("2030-04-02T03:04:05Z");
@@ -240,7 +240,18 @@ class SchedulesTest {
     schedules.apply(List.of(imported, stale, cron));
 
     assertThat(nextFire(schedules, "imported")).isEqualTo(nextcall);
-    assertThat(nextFire(schedules, "stale")).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    assertThat(nextFire(schedules, "stale"))
+        .as("an offloaded job's missed run is due at once, caught up as its policy says")
+        .isEqualTo(Instant.parse("2020-01-01T00:00:00Z"));
+    Schedule fresh =
+        schedule(
+            "fresh",
+            new Schedule.Every(1, Schedule.Unit.HOURS),
+            null,
+            Schedule.CatchUp.ONCE,
+            Map.of());
+    schedules.apply(List.of(imported, stale, cron, fresh));
+    assertThat(nextFire(schedules, "fresh")).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
     ZonedDateTime local = clock.instant().atZone(brussels);
     ZonedDateTime expected = local.with(LocalTime.of(7, 30));
     if (!expected.isAfter(local)) {

@@ -1,6 +1,7 @@
 package io.odoosidecar.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.odoosidecar.http.TestClock;
 import io.odoosidecar.pipeline.MemoryOdoo;
@@ -64,6 +65,7 @@ class TimedIndexTest {
             clock,
             () -> {});
     out.onArm(armed::set);
+    out.onArmedAt(armed::get);
     return out;
   }
 
@@ -395,5 +397,70 @@ class TimedIndexTest {
               assertThat(s.pending()).isEqualTo(2);
               assertThat(s.nextFire()).isEqualTo(Instant.parse("2026-12-01T11:00:00Z"));
             });
+  }
+
+  @Test
+  void aRuleOdooRefusesHoldsUpNeitherTheChangesNorTheOtherRules() {
+    task(1, "2026-12-01 12:00:00", "3");
+    rules.add(hourBefore(Map.of()));
+    rules.add(
+        new Rule(
+            "Broken",
+            "x.task",
+            true,
+            Trigger.ON_TIME,
+            List.of(),
+            null,
+            "[('no_such_field', '=', 1)]",
+            rules.get(0).parameters(),
+            List.of()));
+    timed.reconcile(true);
+    assertThat(dueRecords()).containsExactly(1L);
+
+    task(2, "2026-12-01 11:00:00", "3");
+    timed.learn(DB, "x.task", Set.of(2L), Set.of()); // no exception: the events are not failed
+    assertThat(dueRecords()).containsExactly(2L, 1L);
+    clock.advance(Duration.ofHours(4));
+    assertThat(timed.sweep()).isEqualTo(2);
+  }
+
+  @Test
+  void aDueRecordChangedAfterItsDueTimeBeforeTheSweepStillFires() {
+    task(1, "2026-12-01 10:00:00", "3"); // due 09:00
+    rules.add(hourBefore(Map.of()));
+    timed.reconcile(true); // swept at 08:00
+    // the sidecar was away at 09:00; the record was edited at 09:30, the change arrives at 10:00
+    odoo.records("x.task").get(1L).put("name", "edited");
+    odoo.records("x.task").get(1L).put("write_date", "2026-12-01 09:30:00");
+    clock.advance(Duration.ofHours(2));
+    timed.learn(DB, "x.task", Set.of(1L), Set.of());
+    assertThat(timed.sweep()).isEqualTo(1);
+    assertThat(firings()).containsExactly("timed:Remind:1:2026-12-01T09:00");
+  }
+
+  @Test
+  void aTriggerLostToAFailedArmingIsArmedAgainByTheRepair() {
+    task(1, "2026-12-01 09:30:00", "3"); // due 08:30, within the heartbeat
+    rules.add(hourBefore(Map.of()));
+    timed.onArm(
+        at -> {
+          throw new IllegalStateException("database away");
+        });
+    assertThatThrownBy(() -> timed.reconcile(true)).hasMessageContaining("database away");
+    assertThat(armed.get()).isNull();
+
+    timed.onArm(armed::set);
+    timed.repair();
+    assertThat(armed.get()).isEqualTo(Instant.parse("2026-12-01T08:30:00Z"));
+  }
+
+  @Test
+  void withNothingDueTheTriggerStillComesWithinTheHeartbeatAndMovesTheLastSweepOn() {
+    rules.add(hourBefore(Map.of()));
+    timed.reconcile(true);
+    assertThat(armed.get()).isEqualTo(T0.plus(TimedIndex.HEARTBEAT));
+    clock.advance(TimedIndex.HEARTBEAT);
+    timed.sweep();
+    assertThat(index.state(DB, "Remind").orElseThrow().swept()).isEqualTo(clock.instant());
   }
 }
