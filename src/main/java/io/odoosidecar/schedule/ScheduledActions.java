@@ -73,6 +73,13 @@ public final class ScheduledActions implements ScheduleExecutor {
   @Override
   public void run(Schedule schedule, Instant scheduledFor, CronProgress progress) {
     OdooClient client = clientOf.apply(schedule.database());
+    if (client == null) {
+      throw new SidecarException(
+          "schedule '"
+              + schedule.name()
+              + "': no Odoo connection is configured for database "
+              + schedule.database());
+    }
     ExternalIds ids =
         refs.computeIfAbsent(String.valueOf(schedule.database()), db -> new ExternalIds(client));
     Map<String, Object> marker = new LinkedHashMap<>();
