@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,7 @@ final class SchedulingWiring implements AutoCloseable {
   private final Map<String, List<io.odoosidecar.schedule.Schedule>> crons =
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile List<io.odoosidecar.schedule.Schedule> applied;
+  private volatile Set<String> appliedRead = Set.of();
 
   SchedulingWiring(
       SidecarConfig config,
@@ -182,16 +184,28 @@ final class SchedulingWiring implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Brings Quartz in line with the schedules in force. The offloaded jobs of a database whose jobs
+   * were not imported since the start are kept, paused, rather than deleted: a start applies the
+   * files' schedules before Odoo is read, and a job deleted then would lose its trigger, so its
+   * missed runs and the grid of its next call.
+   */
   private void applySchedules() {
     List<io.odoosidecar.schedule.Schedule> now = allSchedules();
-    if (!now.equals(applied)) {
-      // a database's offloaded jobs stay scheduled until its first import since the start
-      schedules.apply(
-          now,
-          job ->
-              job.contains("/ir.cron:") && !crons.containsKey(job.substring(0, job.indexOf('/'))));
+    Set<String> read = Set.copyOf(crons.keySet());
+    if (!now.equals(applied) || !read.equals(appliedRead)) {
+      schedules.apply(now, key -> offloadedOfUnread(key, read));
       applied = now;
+      appliedRead = read;
     }
+  }
+
+  /** Whether a job key (database/name) is an offloaded job of a database not imported yet. */
+  static boolean offloadedOfUnread(String key, Set<String> read) {
+    int slash = key.indexOf('/');
+    return slash > 0
+        && key.startsWith(io.odoosidecar.schedule.CronImport.PREFIX, slash + 1)
+        && !read.contains(key.substring(0, slash));
   }
 
   /**

@@ -35,6 +35,9 @@ import java.util.Set;
 public final class CronImport {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CronImport.class);
 
+  /** The start of an offloaded job's schedule name: {@code ir.cron:<id>}. */
+  public static final String PREFIX = "ir.cron:";
+
   private static final List<String> CRON_FIELDS =
       List.of(
           "name",
@@ -131,7 +134,7 @@ public final class CronImport {
     job.dateTime("nextcall").ifPresent(at -> parameters.put("nextcall", at.toString()));
     parameters.put("user_id", userId);
     return new Schedule(
-        "ir.cron:" + job.id(),
+        PREFIX + job.id(),
         database,
         job.string("model_name").orElse(null),
         new Schedule.Every(

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.quartz.CalendarIntervalScheduleBuilder;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.DateBuilder.IntervalUnit;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * differs) is replaced, a removed or inactive one is deleted, and an unchanged one keeps its
  * trigger, so a reload does not move its next run. A job's first fire is {@code
  * parameters.nextcall} (an ISO UTC instant, as an offloaded {@code ir.cron} job carries) when it is
- * in the future, else one interval from now or the cron's next time.
+ * in the future or has come without a run since (then it runs at once), else one interval from now
+ * or the cron's next time.
  *
  * <p>After downtime, {@code catch_up: once} fires once and proceeds; {@code all} fires every missed
  * run, in order (Quartz's ignore-misfire policy). A firing whose code reports that work remains
@@ -97,23 +99,29 @@ public final class Schedules {
   }
 
   /** Reconciles the jobs of group {@value #GROUP} with these schedules. */
-  public synchronized void apply(List<Schedule> schedules) {
-    apply(schedules, job -> false);
+  public void apply(List<Schedule> schedules) {
+    apply(schedules, key -> false);
   }
 
   /**
-   * Reconciles the jobs of group {@value #GROUP} with these schedules, keeping the jobs absent from
-   * them that {@code keep} names (an offloaded job of a database not yet read since the start). A
-   * schedule Quartz refuses is reported and left out; the others are still applied.
+   * Reconciles the jobs of group {@value #GROUP} with these schedules; a job not among them whose
+   * key (database/name) {@code unknownYet} names, as an offloaded job of a database not read since
+   * the start, is paused instead of deleted: applied again with it, it goes on from its trigger,
+   * its missed runs caught up by its policy.
    */
-  public synchronized void apply(
-      List<Schedule> schedules, java.util.function.Predicate<String> keep) {
+  public synchronized void apply(List<Schedule> schedules, Predicate<String> unknownYet) {
     Map<String, Schedule> wanted = new LinkedHashMap<>();
     schedules.stream().filter(Schedule::active).forEach(s -> wanted.put(key(s), s));
     Scheduler scheduler = quartz.scheduler();
     try {
       for (JobKey job : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
-        if (!wanted.containsKey(job.getName()) && !keep.test(job.getName())) {
+        if (wanted.containsKey(job.getName())) {
+          continue;
+        }
+        if (unknownYet.test(job.getName())) {
+          scheduler.pauseJob(job);
+          LOG.info("schedule {}: paused until its source is read", job.getName());
+        } else {
           scheduler.deleteJob(job);
           LOG.info("schedule {} removed", job.getName());
         }
@@ -141,6 +149,7 @@ public final class Schedules {
     if (existing != null
         && fingerprint.equals(existing.getJobDataMap().getString(FINGERPRINT))
         && !scheduler.getTriggersOfJob(job).isEmpty()) {
+      resumeIfPaused(scheduler, job);
       return;
     }
     JobDetail detail =
@@ -156,6 +165,17 @@ public final class Schedules {
         key,
         existing == null ? "added" : "changed",
         scheduler.getTriggersOfJob(job).get(0).getNextFireTime().toInstant());
+  }
+
+  /** A job paused while its source was unknown goes on; a past next fire is a misfire then. */
+  private static void resumeIfPaused(Scheduler scheduler, JobKey job) throws SchedulerException {
+    for (Trigger trigger : scheduler.getTriggersOfJob(job)) {
+      if (scheduler.getTriggerState(trigger.getKey()) == Trigger.TriggerState.PAUSED) {
+        scheduler.resumeJob(job);
+        LOG.info("schedule {} resumed", job.getName());
+        return;
+      }
+    }
   }
 
   /** The trigger of a schedule: interval or cron, in its zone, with its catch-up policy. */
@@ -191,13 +211,16 @@ public final class Schedules {
   }
 
   /**
-   * {@code nextcall} when given (an offloaded job's: past, its missed runs are caught up as the
-   * schedule says); else one interval from now, or now for a cron.
+   * {@code nextcall} when in the future, or when it has come and the job has not run since: Odoo's
+   * scheduler runs a job whose next call has passed at once, then on the grid of that next call (a
+   * start in the past is a misfire, run by the catch-up policy). Else one interval from now, or now
+   * for a cron.
    */
   private Instant firstFire(Schedule schedule) {
     Instant now = clock.instant();
     Optional<Instant> nextcall = nextcall(schedule);
-    if (nextcall.isPresent()) {
+    if (nextcall.isPresent()
+        && (nextcall.get().isAfter(now) || !ranSince(schedule, nextcall.get()))) {
       return nextcall.get();
     }
     if (schedule.every() == null) {
@@ -207,6 +230,25 @@ public final class Schedules {
     return ZonedDateTime.ofInstant(now, schedule.timezone())
         .plus(every.number(), chronoUnit(every.unit()))
         .toInstant();
+  }
+
+  /**
+   * Whether the schedule started a run at or after {@code at}: the next call Odoo gave it is then
+   * spent (the sidecar does not write it back). Unknown counts as run: a run is not doubled.
+   */
+  private boolean ranSince(Schedule schedule, Instant at) {
+    try {
+      return runs.last(schedule.database(), schedule.name())
+          .map(run -> !run.started().isBefore(at))
+          .orElse(false);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "schedule '{}': last run unknown, {} taken as spent: {}",
+          schedule.name(),
+          at,
+          e.getMessage());
+      return true;
+    }
   }
 
   private static Optional<Instant> nextcall(Schedule schedule) {

@@ -203,7 +203,7 @@ class SchedulesTest {
   }
 
   @Test
-  void firstFire_nextcallEvenPast_elseOneIntervalOrTheNextCronTime() {
+  void firstFire_nextcallNotSpent_elseOneIntervalOrTheNextCronTime() {
     Clock clock = Clock.fixed(Instant.parse("2030-03-30T09:00:00Z"), ZoneOffset.UTC);
     Schedules schedules = new Schedules(quartz, (s, at, p) -> {}, runs, clock);
     Instant nextcall = Instant.parse("2030-04-02T03:04:05Z");
@@ -222,6 +222,14 @@ class SchedulesTest {
             null,
             Schedule.CatchUp.ONCE,
             Map.of("nextcall", "2020-01-01T00:00:00Z"));
+    Schedule spent =
+        schedule(
+            "spent",
+            new Schedule.Every(1, Schedule.Unit.HOURS),
+            null,
+            Schedule.CatchUp.ONCE,
+            Map.of("nextcall", "2030-03-30T08:00:00Z"));
+    runs.started(null, "spent", Instant.parse("2030-03-30T08:00:01Z"));
     Schedule cron =
         new Schedule(
             "cron",
@@ -237,27 +245,46 @@ class SchedulesTest {
             "test.yaml",
             Map.of());
 
-    schedules.apply(List.of(imported, stale, cron));
+    schedules.apply(List.of(imported, stale, spent, cron));
 
     assertThat(nextFire(schedules, "imported")).isEqualTo(nextcall);
-    assertThat(nextFire(schedules, "stale"))
-        .as("an offloaded job's missed run is due at once, caught up as its policy says")
-        .isEqualTo(Instant.parse("2020-01-01T00:00:00Z"));
-    Schedule fresh =
-        schedule(
-            "fresh",
-            new Schedule.Every(1, Schedule.Unit.HOURS),
-            null,
-            Schedule.CatchUp.ONCE,
-            Map.of());
-    schedules.apply(List.of(imported, stale, cron, fresh));
-    assertThat(nextFire(schedules, "fresh")).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
+    // come and not run: due at once, as Odoo runs it (Quartz's misfire policy takes it from there)
+    assertThat(nextFire(schedules, "stale")).isEqualTo(Instant.parse("2020-01-01T00:00:00Z"));
+    // run since its next call: that one is spent
+    assertThat(nextFire(schedules, "spent")).isEqualTo(clock.instant().plus(Duration.ofHours(1)));
     ZonedDateTime local = clock.instant().atZone(brussels);
     ZonedDateTime expected = local.with(LocalTime.of(7, 30));
     if (!expected.isAfter(local)) {
       expected = expected.plusDays(1);
     }
     assertThat(nextFire(schedules, "cron")).isEqualTo(expected.toInstant());
+  }
+
+  @Test
+  void aJobOfAnUnknownSourceIsPausedNotDeleted_andGoesOnFromItsTriggerOnceKnown() throws Exception {
+    Clock clock = Clock.fixed(Instant.parse("2030-03-30T09:00:00Z"), ZoneOffset.UTC);
+    Schedules schedules = new Schedules(quartz, (s, at, p) -> {}, runs, clock);
+    Schedule job =
+        schedule(
+            "ir.cron:7",
+            new Schedule.Every(1, Schedule.Unit.MINUTES),
+            null,
+            Schedule.CatchUp.ONCE,
+            Map.of());
+    schedules.apply(List.of(job));
+    TriggerKey key = new TriggerKey("/ir.cron:7", Schedules.GROUP);
+    Instant next = quartz.scheduler().getTrigger(key).getNextFireTime().toInstant();
+
+    schedules.apply(List.of(), k -> k.equals("/ir.cron:7"));
+    assertThat(jobs()).containsExactly("/ir.cron:7");
+    assertThat(quartz.scheduler().getTriggerState(key)).isEqualTo(Trigger.TriggerState.PAUSED);
+
+    schedules.apply(List.of(job), k -> false);
+    assertThat(quartz.scheduler().getTriggerState(key)).isEqualTo(Trigger.TriggerState.NORMAL);
+    assertThat(quartz.scheduler().getTrigger(key).getNextFireTime().toInstant()).isEqualTo(next);
+
+    schedules.apply(List.of(), k -> false);
+    assertThat(jobs()).isEmpty();
   }
 
   @Test
