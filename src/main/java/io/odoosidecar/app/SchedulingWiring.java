@@ -126,7 +126,8 @@ final class SchedulingWiring implements AutoCloseable {
 
   /** What learns the timed rules' due times from the pipeline's changes. */
   ChangeObserver observer() {
-    return timed::learn;
+    return (database, model, written, unlinked, fields) ->
+        timed.learn(database, model, written, unlinked, fields);
   }
 
   /** Starts firing, and reads every timed rule's records (the catch-up after downtime). */

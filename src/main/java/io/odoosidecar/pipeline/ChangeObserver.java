@@ -10,11 +10,14 @@ import java.util.Set;
 @FunctionalInterface
 public interface ChangeObserver {
   /** Nothing observes the changes. */
-  ChangeObserver NONE = (database, model, written, unlinked) -> {};
+  ChangeObserver NONE = (database, model, written, unlinked, fields) -> {};
 
   /**
    * @param written the records created or written
    * @param unlinked the records deleted
+   * @param fields the fields the writes changed, or null when that is not known (a creation among
+   *     the changes, or a change that does not say which fields it wrote)
    */
-  void observe(String database, String model, Set<Long> written, Set<Long> unlinked);
+  void observe(
+      String database, String model, Set<Long> written, Set<Long> unlinked, Set<String> fields);
 }

@@ -255,7 +255,6 @@ public final class Processor {
 
   private void processGroup(
       String database, String model, List<EventLog.Event> events, Outcome outcome) {
-    observe(database, model, events);
     List<Rule> modelRules = new ArrayList<>();
     for (Rule rule : rules.get()) {
       Object home = rule.parameters().get("database");
@@ -266,6 +265,7 @@ public final class Processor {
       }
     }
     if (modelRules.isEmpty()) {
+      observe(database, model, events, null); // a model without rules: a calendar's, say
       return;
     }
     OdooClient client = connections.client(database);
@@ -280,6 +280,7 @@ public final class Processor {
         outcome.poisoned.put(event.id(), describe(e));
       }
     }
+    observe(database, model, events, payloads);
     Schema schema = Schema.lazy(client::fieldsGet);
     ExternalIds ids = refs.computeIfAbsent(database, db -> new ExternalIds(client));
     DomainExpression.Context context = context(database, client, ids);
@@ -333,21 +334,46 @@ public final class Processor {
     }
   }
 
-  /** Tells the observer which records the group's changes wrote and deleted. */
-  private void observe(String database, String model, List<EventLog.Event> events) {
+  /**
+   * Tells the observer which records the group's changes wrote and deleted, and which fields the
+   * writes changed when every one of them says so ({@code payloads} null: not read).
+   */
+  private void observe(
+      String database,
+      String model,
+      List<EventLog.Event> events,
+      Map<Long, ChangePayload> payloads) {
     Set<Long> written = new LinkedHashSet<>();
     Set<Long> unlinked = new LinkedHashSet<>();
+    Set<String> fields = payloads == null ? null : new LinkedHashSet<>();
     for (EventLog.Event event : events) {
       switch (event.operation()) {
-        case "create", "write" -> written.add(event.recordId());
+        case "create", "write" -> {
+          written.add(event.recordId());
+          fields = fieldsOf(event, payloads, fields);
+        }
         case "unlink" -> unlinked.add(event.recordId());
         default -> {} // firings, messages and webhook calls change nothing
       }
     }
     written.removeAll(unlinked);
     if (!written.isEmpty() || !unlinked.isEmpty()) {
-      observer.observe(database, model, written, unlinked);
+      observer.observe(database, model, written, unlinked, fields);
     }
+  }
+
+  /** {@code fields} with those a write changed; null once a change does not say. */
+  private static Set<String> fieldsOf(
+      EventLog.Event event, Map<Long, ChangePayload> payloads, Set<String> fields) {
+    ChangePayload payload = payloads == null ? null : payloads.get(event.id());
+    if (fields == null
+        || payload == null
+        || !event.operation().equals("write")
+        || payload.fields().isEmpty()) {
+      return null;
+    }
+    fields.addAll(payload.fields());
+    return fields;
   }
 
   /**

@@ -248,6 +248,19 @@ public final class TimedIndex {
    */
   public void learn(
       String database, String model, Collection<Long> written, Collection<Long> unlinked) {
+    learn(database, model, written, unlinked, null);
+  }
+
+  /**
+   * {@link #learn(String, String, Collection, Collection)}, knowing which fields the writes changed
+   * ({@code fields}, null when unknown): a rule that none of them concerns reads nothing.
+   */
+  public void learn(
+      String database,
+      String model,
+      Collection<Long> written,
+      Collection<Long> unlinked,
+      Set<String> fields) {
     if (written.isEmpty() && unlinked.isEmpty()) {
       return;
     }
@@ -264,7 +277,7 @@ public final class TimedIndex {
       for (long id : unlinked) {
         forgotten.add(new DueIndex.Due(database, timed.name(), id, NEVER));
       }
-      if (written.isEmpty()) {
+      if (written.isEmpty() || fields != null && !timed.concernedBy(fields)) {
         continue;
       }
       try {

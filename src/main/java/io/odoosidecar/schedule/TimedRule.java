@@ -88,6 +88,44 @@ public record TimedRule(Rule rule, String dateField, long range, String unit, Lo
     return fields.stream().distinct().toList();
   }
 
+  /**
+   * Whether a write of these fields may change a record's due time or whether it matches: the date
+   * field, {@code active}, the first field of each path the filter reads (a change of a related
+   * record is not the record's write), {@code write_date} itself for {@code on_time_updated}; true
+   * when the filter's fields cannot be told.
+   */
+  public boolean concernedBy(java.util.Set<String> fields) {
+    if (rule.trigger() == Trigger.ON_TIME_UPDATED) {
+      return true; // every write moves write_date
+    }
+    java.util.Set<String> read = new java.util.HashSet<>(List.of(dateField, "active"));
+    if (dateField.equals("date_automation_last")) {
+      read.add("create_date");
+    }
+    String filter = rule.filterDomain();
+    if (filter != null && !filter.isBlank()) {
+      try {
+        collect(
+            io.odoosidecar.domain.DomainExpression.evaluate(
+                    filter,
+                    io.odoosidecar.domain.DomainExpression.Context.of(0, Instant.EPOCH, x -> 0L))
+                .toWire(),
+            read);
+      } catch (RuntimeException e) {
+        return true;
+      }
+    }
+    return fields.stream().anyMatch(read::contains);
+  }
+
+  private static void collect(List<?> items, java.util.Set<String> out) {
+    for (Object item : items) {
+      if (item instanceof List<?> leaf && leaf.size() == 3 && leaf.get(0) instanceof String path) {
+        out.add(path.split("\\.")[0]);
+      }
+    }
+  }
+
   /** What the due times are computed from: when it changes, the rule's index is built again. */
   public String fingerprint() {
     String text =

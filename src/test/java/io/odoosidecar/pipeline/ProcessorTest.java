@@ -134,6 +134,35 @@ class ProcessorTest {
         null);
   }
 
+  @Test
+  void theObserverIsToldOfEachGroupsWrittenRecordsAndFieldsBeforeItsRulesRun() {
+    rules.add(vip("VIP"));
+    List<Long> ids = leads(3);
+    revenueChanged(ids.get(0), 0, 20_000, List.of(), 0);
+    revenueChanged(ids.get(1), 0, 5_000, List.of(), 0);
+    List<String> seen = new ArrayList<>();
+    Processor processor =
+        processor(3)
+            .withObserver(
+                (db, model, written, unlinked, fields) ->
+                    seen.add(db + " " + model + " " + written + " " + unlinked + " " + fields));
+    drain(processor);
+    assertThat(seen)
+        .containsExactly(
+            "memory crm.lead " + List.of(ids.get(0), ids.get(1)) + " [] [expected_revenue]");
+
+    // a failing observer fails the group, for a retry: nothing it should have seen is lost
+    revenueChanged(ids.get(2), 0, 20_000, List.of(), 0);
+    drain(
+        processor(3)
+            .withObserver(
+                (db, model, written, unlinked, fields) -> {
+                  throw new IllegalStateException("index away");
+                }));
+    assertThat(log.counts().get("done")).as("only the first two events").isEqualTo(2L);
+    assertThat(priority(ids.get(2))).as("the rules did not run on it").isEqualTo("0");
+  }
+
   void drain(Processor processor) {
     for (List<EventLog.Event> batch = log.claim(1000, clock.instant());
         !batch.isEmpty();

@@ -463,4 +463,44 @@ class TimedIndexTest {
     timed.sweep();
     assertThat(index.state(DB, "Remind").orElseThrow().swept()).isEqualTo(clock.instant());
   }
+
+  @Test
+  void aWriteOfFieldsTheRuleDoesNotReadCostsNoRead() {
+    task(1, "2026-12-01 12:00:00", "3");
+    rules.add(hourBefore(Map.of()));
+    timed.reconcile(true);
+    odoo.resetCalls();
+
+    odoo.records("x.task").get(1L).put("name", "renamed");
+    timed.learn(DB, "x.task", Set.of(1L), Set.of(), Set.of("name"));
+    assertThat(odoo.calls("search_read")).as("name is neither the date nor in the filter").isZero();
+
+    odoo.records("x.task").get(1L).put("priority", "0");
+    timed.learn(DB, "x.task", Set.of(1L), Set.of(), Set.of("priority"));
+    assertThat(odoo.calls("search_read")).isEqualTo(1);
+    assertThat(dueRecords()).as("the filter no longer holds").isEmpty();
+
+    odoo.records("x.task").get(1L).put("priority", "3");
+    timed.learn(DB, "x.task", Set.of(1L), Set.of(), null);
+    assertThat(dueRecords()).as("fields unknown: read").containsExactly(1L);
+  }
+
+  @Test
+  void onTimeUpdatedIsConcernedByEveryWrite() {
+    Rule updated =
+        new Rule(
+            "u",
+            "x.task",
+            true,
+            Trigger.ON_TIME_UPDATED,
+            List.of(),
+            null,
+            null,
+            Map.of("trg_date_range", 1L, "trg_date_range_type", "day"),
+            List.of());
+    assertThat(TimedRule.of(updated).concernedBy(Set.of("name"))).isTrue();
+    assertThat(TimedRule.of(hourBefore(Map.of())).concernedBy(Set.of("deadline"))).isTrue();
+    assertThat(TimedRule.of(hourBefore(Map.of())).concernedBy(Set.of("active"))).isTrue();
+    assertThat(TimedRule.of(hourBefore(Map.of())).concernedBy(Set.of("name"))).isFalse();
+  }
 }
