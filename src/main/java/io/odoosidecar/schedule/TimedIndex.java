@@ -277,7 +277,8 @@ public final class TimedIndex {
       for (long id : unlinked) {
         forgotten.add(new DueIndex.Due(database, timed.name(), id, NEVER));
       }
-      if (written.isEmpty() || fields != null && !timed.concernedBy(fields)) {
+      if (written.isEmpty()
+          || fields != null && !timed.concernedBy(fields, client(database).fieldsGet(model))) {
         continue;
       }
       try {

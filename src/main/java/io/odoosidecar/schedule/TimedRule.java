@@ -91,10 +91,13 @@ public record TimedRule(Rule rule, String dateField, long range, String unit, Lo
   /**
    * Whether a write of these fields may change a record's due time or whether it matches: the date
    * field, {@code active}, the first field of each path the filter reads (a change of a related
-   * record is not the record's write), {@code write_date} itself for {@code on_time_updated}; true
-   * when the filter's fields cannot be told.
+   * record is not the record's write), and, for a computed or related one among them, the fields it
+   * depends on ({@code model}: the model's {@code fields_get}, whose {@code depends} says so);
+   * {@code write_date} itself for {@code on_time_updated}; true when the filter's fields cannot be
+   * told.
    */
-  public boolean concernedBy(java.util.Set<String> fields) {
+  public boolean concernedBy(
+      java.util.Set<String> fields, Map<String, io.odoosidecar.odoo.FieldInfo> model) {
     if (rule.trigger() == Trigger.ON_TIME_UPDATED) {
       return true; // every write moves write_date
     }
@@ -115,7 +118,25 @@ public record TimedRule(Rule rule, String dateField, long range, String unit, Lo
         return true;
       }
     }
+    addDependencies(read, model);
     return fields.stream().anyMatch(read::contains);
+  }
+
+  /** Adds to {@code read} what its computed and related fields depend on, until nothing is new. */
+  private static void addDependencies(
+      java.util.Set<String> read, Map<String, io.odoosidecar.odoo.FieldInfo> model) {
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(read);
+    while (!todo.isEmpty()) {
+      io.odoosidecar.odoo.FieldInfo info = model.get(todo.pop());
+      if (info != null && info.attributes().get("depends") instanceof List<?> depends) {
+        for (Object path : depends) {
+          String first = String.valueOf(path).split("\\.")[0];
+          if (read.add(first)) {
+            todo.push(first);
+          }
+        }
+      }
+    }
   }
 
   private static void collect(List<?> items, java.util.Set<String> out) {

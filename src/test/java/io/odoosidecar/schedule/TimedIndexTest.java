@@ -498,9 +498,20 @@ class TimedIndexTest {
             null,
             Map.of("trg_date_range", 1L, "trg_date_range_type", "day"),
             List.of());
-    assertThat(TimedRule.of(updated).concernedBy(Set.of("name"))).isTrue();
-    assertThat(TimedRule.of(hourBefore(Map.of())).concernedBy(Set.of("deadline"))).isTrue();
-    assertThat(TimedRule.of(hourBefore(Map.of())).concernedBy(Set.of("active"))).isTrue();
-    assertThat(TimedRule.of(hourBefore(Map.of())).concernedBy(Set.of("name"))).isFalse();
+    Map<String, io.odoosidecar.odoo.FieldInfo> plain = odoo.fieldsGet("x.task");
+    TimedRule remind = TimedRule.of(hourBefore(Map.of()));
+    assertThat(TimedRule.of(updated).concernedBy(Set.of("name"), plain)).isTrue();
+    assertThat(remind.concernedBy(Set.of("deadline"), plain)).isTrue();
+    assertThat(remind.concernedBy(Set.of("active"), plain)).isTrue();
+    assertThat(remind.concernedBy(Set.of("name"), plain)).isFalse();
+    // a computed deadline (fields_get's depends) moves with what it is computed from
+    Map<String, io.odoosidecar.odoo.FieldInfo> computed = new java.util.HashMap<>(plain);
+    computed.put(
+        "deadline",
+        io.odoosidecar.odoo.FieldInfo.of(
+            "deadline", Map.of("type", "datetime", "depends", List.of("name", "stage_id.fold"))));
+    assertThat(remind.concernedBy(Set.of("name"), computed)).isTrue();
+    assertThat(remind.concernedBy(Set.of("stage_id"), computed)).isTrue();
+    assertThat(remind.concernedBy(Set.of("create_uid"), computed)).isFalse();
   }
 }
