@@ -4,6 +4,7 @@ import io.odoosidecar.SidecarException;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,9 @@ public final class RuleRegistry implements AutoCloseable {
   private final AtomicReference<Snapshot> current;
   private WatchService watcher;
   private Thread thread;
+  private volatile String loadedDigest;
+  private final java.util.concurrent.atomic.AtomicInteger reloads =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /**
    * Loads the directory; a problem here is fatal, as at start nothing runs yet.
@@ -91,6 +96,7 @@ public final class RuleRegistry implements AutoCloseable {
     this.directory = directory;
     this.settle = settle;
     this.kinds = java.util.Set.copyOf(kinds);
+    this.loadedDigest = digest();
     RuleFiles.Contents contents = RuleFiles.loadAll(directory, this.kinds);
     List<Rule> rules = contents.rules();
     this.current =
@@ -118,6 +124,8 @@ public final class RuleRegistry implements AutoCloseable {
 
   /** Reloads now; returns whether the new set replaced the running one. */
   public boolean reload() {
+    reloads.incrementAndGet();
+    loadedDigest = digest();
     try {
       RuleFiles.Contents contents = RuleFiles.loadAll(directory, kinds);
       List<Rule> rules = contents.rules();
@@ -153,7 +161,38 @@ public final class RuleRegistry implements AutoCloseable {
     return "0 rules in " + directory + was + ": no rule of the rule files runs";
   }
 
-  /** Watches the directory and reloads on every change, on a daemon thread. */
+  /** How many reloads were made since the start (the watcher's included). */
+  int reloads() {
+    return reloads.get();
+  }
+
+  /** Whether a path is a rule file, as the loader takes them: a log kept beside them is not. */
+  static boolean ruleFile(Path path) {
+    String name = path.getFileName().toString();
+    return name.endsWith(".yaml") || name.endsWith(".yml");
+  }
+
+  /**
+   * A digest of the rule files' names and contents, so that a save that changes nothing (an
+   * editor's, a touch) reloads nothing; null when the folder cannot be read (a reload then says
+   * why).
+   */
+  private String digest() {
+    try (Stream<Path> listing = Files.list(directory)) {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (Path file : listing.filter(RuleRegistry::ruleFile).sorted().toList()) {
+        sha.update(file.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(Files.readAllBytes(file));
+        sha.update((byte) 0);
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
+  /** Watches the directory and reloads when a rule file's content changes, on a daemon thread. */
   public void watch() {
     try {
       watcher = FileSystems.getDefault().newWatchService();
@@ -174,13 +213,22 @@ public final class RuleRegistry implements AutoCloseable {
     try {
       while (!Thread.currentThread().isInterrupted()) {
         WatchKey key = watcher.take();
-        // let the editor finish: drain the burst of events a save makes
+        // let the editor finish: drain the burst of events a save makes, noting whether any was
+        // a rule file's (another file changing all along, a log, settles nothing and reloads none)
+        boolean ruleFiles = false;
         while (key != null) {
-          key.pollEvents();
+          for (java.nio.file.WatchEvent<?> event : key.pollEvents()) {
+            ruleFiles |=
+                event.kind() == StandardWatchEventKinds.OVERFLOW
+                    || event.context() instanceof Path name && ruleFile(name);
+          }
           key.reset();
-          key = watcher.poll(settle.toMillis(), TimeUnit.MILLISECONDS);
+          key = ruleFiles ? watcher.poll(settle.toMillis(), TimeUnit.MILLISECONDS) : null;
         }
-        reload();
+        String now = digest();
+        if (ruleFiles && (now == null || !now.equals(loadedDigest))) {
+          reload();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

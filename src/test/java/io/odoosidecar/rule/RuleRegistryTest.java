@@ -14,6 +14,33 @@ class RuleRegistryTest {
   @TempDir Path dir;
 
   @Test
+  void onlyAChangeOfARuleFilesContentReloads() throws Exception {
+    String one = "rules:\n  - {name: one, model: crm.lead, trigger: on_write}\n";
+    Files.writeString(dir.resolve("a.yaml"), one);
+    try (RuleRegistry registry = new RuleRegistry(dir, Duration.ofMillis(100))) {
+      registry.watch();
+      // a log kept beside the rule files, written all along, and a save that changes nothing
+      for (int i = 0; i < 20; i++) {
+        Files.writeString(
+            dir.resolve("sidecar.log"),
+            "line " + i + "\n",
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
+      }
+      Files.writeString(dir.resolve("a.yaml"), one);
+      await()
+          .during(Duration.ofMillis(1500))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> registry.reloads() == 0);
+
+      Files.writeString(
+          dir.resolve("a.yaml"), one + "  - {name: two, model: crm.lead, trigger: on_create}\n");
+      await().atMost(Duration.ofSeconds(20)).until(() -> registry.rules().size() == 2);
+      assertThat(registry.reloads()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void changes_areReloaded_butABrokenFileKeepsTheRunningSet() throws Exception {
     Files.writeString(
         dir.resolve("a.yaml"), "rules:\n  - {name: one, model: crm.lead, trigger: on_write}\n");
