@@ -168,7 +168,7 @@ public final class RuleRegistry implements AutoCloseable {
 
   /** Whether a path is a rule file, as the loader takes them: a log kept beside them is not. */
   static boolean ruleFile(Path path) {
-    String name = path.getFileName().toString();
+    String name = String.valueOf(path.getFileName());
     return name.endsWith(".yaml") || name.endsWith(".yml");
   }
 
@@ -181,7 +181,8 @@ public final class RuleRegistry implements AutoCloseable {
     try (Stream<Path> listing = Files.list(directory)) {
       java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
       for (Path file : listing.filter(RuleRegistry::ruleFile).sorted().toList()) {
-        sha.update(file.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update(
+            String.valueOf(file.getFileName()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(Files.readAllBytes(file));
         sha.update((byte) 0);
