@@ -92,7 +92,8 @@ public final class HttpServer {
     PathHandler paths =
         new PathHandler()
             .addExactPath("/health", this::health)
-            .addExactPath("/health/ready", this::ready);
+            .addExactPath("/health/ready", this::ready)
+            .addExactPath("/health/live", this::live);
     routes.forEach(
         (path, handler) -> {
           if (path.endsWith("/")) {
@@ -144,6 +145,19 @@ public final class HttpServer {
     exchange.setStatusCode(current.ready() ? 200 : 503);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
     exchange.getResponseSender().send(JSON.writeValueAsString(body));
+  }
+
+  /**
+   * The process answers: 200 whatever the store and the connections, for a supervisor's liveness
+   * probe (a sidecar waiting for Odoo is alive; restarting it would not bring Odoo back).
+   */
+  private void live(HttpServerExchange exchange) {
+    if (refusedMethod(exchange)) {
+      return;
+    }
+    exchange.setStatusCode(200);
+    exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    exchange.getResponseSender().send("{\"status\":\"alive\"}");
   }
 
   private static boolean refusedMethod(HttpServerExchange exchange) {

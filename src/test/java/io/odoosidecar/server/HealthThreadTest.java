@@ -50,6 +50,35 @@ class HealthThreadTest {
     assertThat(readinessThread.get()).isNotNull().doesNotContain("I/O");
   }
 
+  @Test
+  void live_answersWhileNotReady() throws Exception {
+    server =
+        new HttpServer(
+            "127.0.0.1",
+            0,
+            () -> new Status("starting", false, Map.of(), Map.of(), Map.of()),
+            () -> new HttpServer.Readiness(false, "the event log is down"),
+            Map.of(),
+            HttpServer.Timeouts.DEFAULT);
+    server.start();
+
+    HttpResponse<String> live = get("/health/live");
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(live.body()).isEqualTo("{\"status\":\"alive\"}");
+    assertThat(get("/health/ready").statusCode()).isEqualTo(503);
+    assertThat(
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.port() + "/health/live"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode())
+        .as("GET only")
+        .isEqualTo(405);
+  }
+
   private HttpResponse<String> get(String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(
