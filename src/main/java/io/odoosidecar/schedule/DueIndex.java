@@ -1,8 +1,7 @@
 package io.odoosidecar.schedule;
 
-import io.odoosidecar.SidecarException;
 import io.odoosidecar.store.EventLog.ConnectionSource;
-import io.odoosidecar.store.Migrations;
+import io.odoosidecar.store.StoreConnection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -40,33 +38,17 @@ public final class DueIndex implements AutoCloseable {
    */
   public record RuleState(String fingerprint, Instant filled, Instant swept) {}
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
+  private final StoreConnection store;
+  private final boolean postgres;
 
-  private final ConnectionSource source;
-  private Connection connection;
-  private boolean postgres;
-
-  private DueIndex(ConnectionSource source, Clock clock) throws SQLException {
-    this.source = source;
-    this.connection = source.open();
-    this.postgres = isPostgres(connection);
-    Migrations.apply(connection, "due_index", SCHEMA, clock);
+  private DueIndex(StoreConnection store) {
+    this.store = store;
+    this.postgres = store.postgres();
   }
 
   /** Opens the index on the event log's database, creating its tables when missing. */
   public static DueIndex open(ConnectionSource source, Clock clock) {
-    try {
-      return new DueIndex(source, clock);
-    } catch (SQLException e) {
-      throw new SidecarException("cannot open the due-time index: " + e.getMessage(), e);
-    }
-  }
-
-  private static boolean isPostgres(Connection c) throws SQLException {
-    return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+    return new DueIndex(StoreConnection.open(source, "due-time index", "due_index", SCHEMA, clock));
   }
 
   /** Sets the due times of records (replacing earlier ones), in one transaction. */
@@ -358,55 +340,15 @@ public final class DueIndex implements AutoCloseable {
 
   /** Closes the index's connection. */
   @Override
-  public synchronized void close() {
-    try {
-      if (connection != null) {
-        connection.close();
-      }
-    } catch (SQLException e) {
-      throw new SidecarException("due-time index: cannot close: " + e.getMessage(), e);
-    } finally {
-      connection = null;
-    }
+  public void close() {
+    store.close();
   }
 
-  private <T> T inTransaction(Work<T> work) {
-    return work(
-        c -> {
-          c.setAutoCommit(false);
-          try {
-            T out = work.run(c);
-            c.commit();
-            return out;
-          } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-          } finally {
-            c.setAutoCommit(true);
-          }
-        });
+  private <T> T inTransaction(StoreConnection.Work<T> work) {
+    return store.inTransaction(work);
   }
 
-  private <T> T work(Work<T> work) {
-    try {
-      if (connection == null) {
-        connection = source.open();
-        postgres = isPostgres(connection);
-      }
-      return work.run(connection);
-    } catch (SQLException first) {
-      try {
-        if (connection != null && connection.isValid(2)) {
-          throw first;
-        }
-        if (connection != null) {
-          connection.close();
-        }
-        connection = source.open();
-        return work.run(connection);
-      } catch (SQLException e) {
-        throw new SidecarException("due-time index: " + e.getMessage(), e);
-      }
-    }
+  private <T> T work(StoreConnection.Work<T> work) {
+    return store.work(work);
   }
 }

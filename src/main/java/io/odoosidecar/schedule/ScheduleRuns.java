@@ -1,9 +1,7 @@
 package io.odoosidecar.schedule;
 
-import io.odoosidecar.SidecarException;
-import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.store.EventLog.ConnectionSource;
-import io.odoosidecar.store.Migrations;
+import io.odoosidecar.store.StoreConnection;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +19,8 @@ import java.util.Optional;
  * shows the last run whichever of them made it.
  *
  * <p>The schema is {@code io/odoosidecar/store/schedule_runs/V*.sql}, applied by {@link
- * Migrations}. A run whose sidecar stopped mid-way stays marked running until its next run.
+ * io.odoosidecar.store.Migrations}. A run whose sidecar stopped mid-way stays marked running until
+ * its next run.
  */
 public final class ScheduleRuns implements AutoCloseable {
   private static final List<String> SCHEMA = List.of("V1__schedule_runs.sql");
@@ -45,23 +44,16 @@ public final class ScheduleRuns implements AutoCloseable {
       String result,
       boolean running) {}
 
-  private final ConnectionSource source;
-  private Connection connection;
+  private final StoreConnection store;
 
-  private ScheduleRuns(ConnectionSource source, Clock clock) throws SQLException {
-    this.source = source;
-    this.connection = source.open();
-    Migrations.apply(connection, "schedule_runs", SCHEMA, clock);
+  private ScheduleRuns(StoreConnection store) {
+    this.store = store;
   }
 
   /** Opens the store on the connections a source gives, creating its table when missing. */
   public static ScheduleRuns open(ConnectionSource source, Clock clock) {
-    try {
-      return new ScheduleRuns(source, clock);
-    } catch (SQLException e) {
-      throw new SidecarException(
-          "cannot open the schedules' runs: " + Redaction.text(e.getMessage()), e);
-    }
+    return new ScheduleRuns(
+        StoreConnection.open(source, "schedules' runs", "schedule_runs", SCHEMA, clock));
   }
 
   /** A run of the schedule started. */
@@ -168,43 +160,12 @@ public final class ScheduleRuns implements AutoCloseable {
     return database == null ? "" : database;
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  /** Runs work on the connection; a broken connection is opened again once. */
-  private <T> T work(Work<T> work) {
-    try {
-      if (connection == null) {
-        connection = source.open();
-      }
-      return work.run(connection);
-    } catch (SQLException first) {
-      try {
-        if (connection != null && connection.isValid(2)) {
-          throw first;
-        }
-        if (connection != null) {
-          connection.close();
-        }
-        connection = source.open();
-        return work.run(connection);
-      } catch (SQLException e) {
-        throw new SidecarException("schedules' runs: " + Redaction.text(e.getMessage()), e);
-      }
-    }
+  private <T> T work(StoreConnection.Work<T> work) {
+    return store.work(work);
   }
 
   @Override
-  public synchronized void close() {
-    try {
-      if (connection != null) {
-        connection.close();
-      }
-    } catch (SQLException e) {
-      // closing a broken connection: nothing more to do
-    }
-    connection = null;
+  public void close() {
+    store.close();
   }
 }

@@ -1,10 +1,9 @@
 package io.odoosidecar.sync;
 
-import io.odoosidecar.SidecarException;
 import io.odoosidecar.http.Attempt;
 import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.store.EventLog.ConnectionSource;
-import io.odoosidecar.store.Migrations;
+import io.odoosidecar.store.StoreConnection;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,7 +23,8 @@ import java.util.stream.Collectors;
  * what was sent and answered, bodies cut at a size, credentials in the URL and secret headers
  * masked. Entries older than the retention are removed by {@link #prune}.
  *
- * <p>The schema is {@code io/odoosidecar/store/sync_log/V*.sql}, applied by {@link Migrations}.
+ * <p>The schema is {@code io/odoosidecar/store/sync_log/V*.sql}, applied by {@link
+ * io.odoosidecar.store.Migrations}.
  */
 public final class SyncLog implements SyncLogSink, AutoCloseable {
   /** The bodies' default cut: 64 KiB. */
@@ -130,17 +130,14 @@ public final class SyncLog implements SyncLogSink, AutoCloseable {
     }
   }
 
-  private final ConnectionSource source;
+  private final StoreConnection store;
   private final Clock clock;
   private final int bodyLimit;
-  private Connection connection;
 
-  private SyncLog(ConnectionSource source, Clock clock, int bodyLimit) throws SQLException {
-    this.source = source;
+  private SyncLog(StoreConnection store, Clock clock, int bodyLimit) {
+    this.store = store;
     this.clock = clock;
     this.bodyLimit = bodyLimit;
-    this.connection = source.open();
-    Migrations.apply(connection, "sync_log", SCHEMA, clock);
   }
 
   /**
@@ -150,11 +147,8 @@ public final class SyncLog implements SyncLogSink, AutoCloseable {
    * @param bodyLimit where bodies are cut, in characters
    */
   public static SyncLog open(ConnectionSource source, Clock clock, int bodyLimit) {
-    try {
-      return new SyncLog(source, clock, bodyLimit);
-    } catch (SQLException e) {
-      throw new SidecarException("cannot open the sync log: " + Redaction.text(e.getMessage()), e);
-    }
+    return new SyncLog(
+        StoreConnection.open(source, "sync log", "sync_log", SCHEMA, clock), clock, bodyLimit);
   }
 
   /** The embedded log under a data directory (an H2 file of its own). */
@@ -256,48 +250,17 @@ public final class SyncLog implements SyncLogSink, AutoCloseable {
     return prune(clock.instant().minus(retention));
   }
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
   /**
    * Closes the connection now, as when the database it shares with the event log failed: an open
    * connection would keep an embedded database that lost its file alive in this process, where the
    * event log's recovery would find it again. The next use opens another.
    */
-  public synchronized void disconnect() {
-    try {
-      if (connection != null) {
-        connection.close();
-      }
-    } catch (SQLException e) {
-      // closing a broken connection: nothing more to do
-    }
-    connection = null;
+  public void disconnect() {
+    store.close();
   }
 
-  /** Runs work on the connection; a broken connection is opened again once. */
-  private <T> T work(Work<T> work) {
-    try {
-      if (connection == null) {
-        connection = source.open();
-      }
-      return work.run(connection);
-    } catch (SQLException first) {
-      try {
-        if (connection != null && connection.isValid(2)) {
-          throw first;
-        }
-        if (connection != null) {
-          connection.close();
-        }
-        connection = source.open();
-        return work.run(connection);
-      } catch (SQLException e) {
-        throw new SidecarException("sync log: " + Redaction.text(e.getMessage()), e);
-      }
-    }
+  private <T> T work(StoreConnection.Work<T> work) {
+    return store.work(work);
   }
 
   /** Ids as stored: {@code ,12,13,}, so that one is found by {@code LIKE '%,12,%'}. */
@@ -315,7 +278,7 @@ public final class SyncLog implements SyncLogSink, AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
     disconnect();
   }
 }
