@@ -138,6 +138,24 @@ public final class DomainExpression {
   }
 
   /**
+   * The first field of every leaf's path in a domain's text (an {@code any} sub-domain is on
+   * another model), whatever the values: the fields of its own model the domain reads. Empty for
+   * none; evaluated with a neutral context, so that a failure is the text's own.
+   */
+  public static java.util.Set<String> ownFields(String text) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (Object item : evaluate(text, Context.of(0, java.time.Instant.EPOCH, x -> 0L)).toWire()) {
+      if (item instanceof List<?> leaf && leaf.size() == 3 && leaf.get(0) instanceof String path) {
+        out.add(path.split("\\.")[0]);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The domain a text stands for: parsed directly when it is a literal, evaluated in the context
    * otherwise.
    */

@@ -1,6 +1,5 @@
 package io.odoosidecar.pipeline;
 
-import io.odoosidecar.domain.Domain;
 import io.odoosidecar.domain.DomainExpression;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.Trigger;
@@ -71,13 +70,14 @@ public final class WatchList {
         // (active: the matcher reads it wherever a model has it; the addon skips absent fields)
         old.add("active");
         old.addAll(rule.triggerFields());
-        old.addAll(ownFields(rule.filterPreDomain()));
+        old.addAll(DomainExpression.ownFields(rule.filterPreDomain()));
         old.addAll(
-            ownFields(rule.filterDomain())); // sent before and after: each change matched as it was
+            DomainExpression.ownFields(
+                rule.filterDomain())); // sent before and after: each change matched as it was
       }
       if (trigger == Trigger.ON_UNLINK) {
         ops.add("unlink");
-        old.addAll(ownFields(rule.filterDomain()));
+        old.addAll(DomainExpression.ownFields(rule.filterDomain()));
         snapshot.addAll(unlinkFields(rule));
       }
       if (trigger == Trigger.ON_MESSAGE_RECEIVED || trigger == Trigger.ON_MESSAGE_SENT) {
@@ -165,26 +165,5 @@ public final class WatchList {
    */
   private static List<String> snapshotFields(Set<String> fields) {
     return List.copyOf(new TreeSet<>(fields));
-  }
-
-  /** The first field of every leaf's path. */
-  private static Set<String> ownFields(String text) {
-    Set<String> out = new TreeSet<>();
-    if (text == null || text.isBlank()) {
-      return out;
-    }
-    Domain domain =
-        DomainExpression.evaluate(
-            text, DomainExpression.Context.of(0, java.time.Instant.now(), x -> 0L));
-    collect(domain.toWire(), out);
-    return out;
-  }
-
-  private static void collect(List<?> items, Set<String> out) {
-    for (Object item : items) {
-      if (item instanceof List<?> leaf && leaf.size() == 3 && leaf.get(0) instanceof String path) {
-        out.add(path.split("\\.")[0]); // an 'any' sub-domain is on another model
-      }
-    }
   }
 }

@@ -105,18 +105,10 @@ public record TimedRule(Rule rule, String dateField, long range, String unit, Lo
     if (dateField.equals("date_automation_last")) {
       read.add("create_date");
     }
-    String filter = rule.filterDomain();
-    if (filter != null && !filter.isBlank()) {
-      try {
-        collect(
-            io.odoosidecar.domain.DomainExpression.evaluate(
-                    filter,
-                    io.odoosidecar.domain.DomainExpression.Context.of(0, Instant.EPOCH, x -> 0L))
-                .toWire(),
-            read);
-      } catch (RuntimeException e) {
-        return true;
-      }
+    try {
+      read.addAll(io.odoosidecar.domain.DomainExpression.ownFields(rule.filterDomain()));
+    } catch (RuntimeException e) {
+      return true;
     }
     addDependencies(read, model);
     return fields.stream().anyMatch(read::contains);
@@ -135,14 +127,6 @@ public record TimedRule(Rule rule, String dateField, long range, String unit, Lo
             todo.push(first);
           }
         }
-      }
-    }
-  }
-
-  private static void collect(List<?> items, java.util.Set<String> out) {
-    for (Object item : items) {
-      if (item instanceof List<?> leaf && leaf.size() == 3 && leaf.get(0) instanceof String path) {
-        out.add(path.split("\\.")[0]);
       }
     }
   }
