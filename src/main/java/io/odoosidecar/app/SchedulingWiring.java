@@ -69,15 +69,14 @@ final class SchedulingWiring implements AutoCloseable {
     this.rules = rules;
     this.fileSchedules = fileSchedules;
     int threads = Math.max(2, config.pipeline().workers());
-    this.quartz = Quartz.jdbc(SCHEDULER, instanceId(), store(config), threads, clock);
-    this.calendars = new Calendars(byDatabase::get, clock);
     Quartz.Store store = store(config);
-    this.index =
-        DueIndex.open(
-            config.eventLog().url().isPresent()
-                ? log.connectionSource()
-                : () -> java.sql.DriverManager.getConnection(store.url()),
-            clock);
+    this.quartz = Quartz.jdbc(SCHEDULER, instanceId(), store, threads, clock);
+    this.calendars = new Calendars(byDatabase::get, clock);
+    EventLog.ConnectionSource source =
+        config.eventLog().url().isPresent()
+            ? log.connectionSource()
+            : () -> java.sql.DriverManager.getConnection(store.url());
+    this.index = DueIndex.open(source, clock);
     this.timed =
         new TimedIndex(
             index,
@@ -90,12 +89,7 @@ final class SchedulingWiring implements AutoCloseable {
             wake);
     timed.onCalendarChange(calendars::changed);
     TimedTrigger.install(quartz, timed);
-    this.runs =
-        io.odoosidecar.schedule.ScheduleRuns.open(
-            config.eventLog().url().isPresent()
-                ? log.connectionSource()
-                : () -> java.sql.DriverManager.getConnection(store.url()),
-            clock);
+    this.runs = io.odoosidecar.schedule.ScheduleRuns.open(source, clock);
     this.schedules = new io.odoosidecar.schedule.Schedules(quartz, executor, runs, clock);
   }
 
