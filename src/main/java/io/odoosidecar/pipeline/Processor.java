@@ -99,6 +99,8 @@ public final class Processor {
   private volatile io.odoosidecar.sync.SyncConfigLookup syncConfigs;
   private volatile io.odoosidecar.sync.SyncOutbound outbound;
   private volatile ChangeObserver observer = ChangeObserver.NONE;
+  private volatile PipelineListener listener = PipelineListener.NONE;
+  private volatile java.util.function.Predicate<String> paused = name -> false;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
   private final WebhookSettings webhooks;
 
@@ -173,6 +175,27 @@ public final class Processor {
     return this;
   }
 
+  /** Tells {@code listener} of each rule's run and of each event's settling. */
+  public Processor withListener(PipelineListener listener) {
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /**
+   * Which rules are paused: an event such a rule would fire on waits ({@link #HELD}, not counted as
+   * an attempt) until the rule is resumed, while the other rules run on it.
+   */
+  public Processor withPauses(java.util.function.Predicate<String> paused) {
+    this.paused = java.util.Objects.requireNonNull(paused, "paused");
+    return this;
+  }
+
+  /** How the last error of an event held by a paused rule starts. */
+  public static final String HELD = "held: ";
+
+  /** How long a held event waits before it is looked at again, unless its rule is resumed. */
+  static final Duration HOLD = Duration.ofMinutes(10);
+
   /** Processes claimed events. */
   public void process(List<EventLog.Event> events) {
     Map<String, List<EventLog.Event>> groups = new LinkedHashMap<>();
@@ -183,6 +206,7 @@ public final class Processor {
     }
     for (List<EventLog.Event> group : groups.values()) {
       Outcome outcome = new Outcome();
+      group.forEach(event -> outcome.attempts.put(event.id(), event.attempts()));
       try {
         processGroup(group.get(0).database(), group.get(0).model(), group, outcome);
       } catch (RuntimeException e) {
@@ -205,6 +229,10 @@ public final class Processor {
     final Map<Long, String> failed = new LinkedHashMap<>();
     final Map<Long, String> poisoned = new LinkedHashMap<>();
     final Map<Long, String> unavailable = new LinkedHashMap<>();
+    final Map<Long, String> held = new LinkedHashMap<>();
+
+    /** The attempts each event had before this one. */
+    final Map<Long, Integer> attempts = new HashMap<>();
 
     boolean settled(long event) {
       return failed.containsKey(event)
@@ -221,36 +249,75 @@ public final class Processor {
   private void settle(List<EventLog.Event> group, Outcome outcome) {
     List<Long> done = new ArrayList<>();
     for (EventLog.Event event : group) {
-      String poison = outcome.poisoned.get(event.id());
-      String error = outcome.failed.get(event.id());
-      String away = outcome.unavailable.get(event.id());
-      if (away != null) {
-        int step = Math.max(1, event.attempts() + 1);
-        log.postpone(event.id(), away, clock.instant().plus(settings.retry().backoff(step)));
-      } else if (poison != null) {
-        log.fail(event.id(), poison, clock.instant(), 1);
-        LOG.warn("event {} parked as a dead letter: {}", event.id(), poison);
-      } else if (error != null) {
-        int attempt = event.attempts() + 1;
-        Duration wait = settings.retry().backoff(attempt);
-        log.fail(event.id(), error, clock.instant().plus(wait), settings.retry().maxAttempts());
-        if (attempt >= settings.retry().maxAttempts()) {
-          LOG.warn(
-              "event {} parked as a dead letter after {} attempts: {}", event.id(), attempt, error);
-        } else {
-          LOG.warn(
-              "event {} failed (attempt {} of {}), next try in {} ms: {}",
-              event.id(),
-              attempt,
-              settings.retry().maxAttempts(),
-              wait.toMillis(),
-              error);
+      org.slf4j.MDC.put("event", Long.toString(event.id()));
+      org.slf4j.MDC.put("record", Long.toString(event.recordId()));
+      try {
+        String result = settle(event, outcome);
+        if (result.equals("done")) {
+          done.add(event.id());
         }
-      } else {
-        done.add(event.id());
+        tell(() -> listener.settled(event.database(), event.model(), event.operation(), result));
+      } finally {
+        org.slf4j.MDC.remove("event");
+        org.slf4j.MDC.remove("record");
       }
     }
     log.completeAll(done);
+  }
+
+  /** Settles one event but for marking it done; answers how it was settled. */
+  private String settle(EventLog.Event event, Outcome outcome) {
+    String poison = outcome.poisoned.get(event.id());
+    String error = outcome.failed.get(event.id());
+    String away = outcome.unavailable.get(event.id());
+    String held = outcome.held.get(event.id());
+    if (away != null) {
+      int step = Math.max(1, event.attempts() + 1);
+      log.postpone(event.id(), away, clock.instant().plus(settings.retry().backoff(step)));
+      return "waiting";
+    }
+    if (poison != null) {
+      log.fail(event.id(), poison, clock.instant(), 1);
+      LOG.warn("event {} parked as a dead letter: {}", event.id(), poison);
+      return "parked";
+    }
+    if (error != null) {
+      return failed(event, error);
+    }
+    if (held != null) {
+      log.postpone(event.id(), held, clock.instant().plus(HOLD));
+      LOG.info("event {} waits: {}", event.id(), held.substring(HELD.length()));
+      return "held";
+    }
+    return "done";
+  }
+
+  private String failed(EventLog.Event event, String error) {
+    int attempt = event.attempts() + 1;
+    Duration wait = settings.retry().backoff(attempt);
+    log.fail(event.id(), error, clock.instant().plus(wait), settings.retry().maxAttempts());
+    if (attempt >= settings.retry().maxAttempts()) {
+      LOG.warn(
+          "event {} parked as a dead letter after {} attempts: {}", event.id(), attempt, error);
+      return "parked";
+    }
+    LOG.warn(
+        "event {} failed (attempt {} of {}), next try in {} ms: {}",
+        event.id(),
+        attempt,
+        settings.retry().maxAttempts(),
+        wait.toMillis(),
+        error);
+    return "retry";
+  }
+
+  /** Tells the listener, which must not fail the batch. */
+  private static void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      LOG.warn("the pipeline's listener failed: {}", describe(e));
+    }
   }
 
   private void processGroup(
@@ -539,6 +606,10 @@ public final class Processor {
       if (byLineage == null) {
         continue;
       }
+      if (paused.test(rule.name())) {
+        hold(rule, byLineage, outcome);
+        continue;
+      }
       for (Map.Entry<Lineage, Map<Long, Long>> e : byLineage.entrySet()) {
         run(
             database,
@@ -555,6 +626,18 @@ public final class Processor {
     }
     if (pushed != null) {
       forgetDeleted(client, model, events, outcome);
+    }
+  }
+
+  /** The events a paused rule would fire on wait for it, the other rules' actions done. */
+  private static void hold(Rule rule, Map<Lineage, Map<Long, Long>> byLineage, Outcome outcome) {
+    for (Map<Long, Long> events : byLineage.values()) {
+      for (Long event : events.values()) {
+        outcome.held.merge(
+            event,
+            HELD + "rule '" + rule.name() + "' is paused",
+            (a, b) -> a + ", rule '" + rule.name() + "' is paused");
+      }
     }
   }
 
@@ -841,7 +924,8 @@ public final class Processor {
     Map<String, Object> marker = new LinkedHashMap<>();
     marker.put("chain", chain);
     marker.put("depth", depth);
-    OdooClient marked = client.withContext(Map.of(CONTEXT_KEY, marker));
+    CallRecorder recorder = new CallRecorder(client.withContext(Map.of(CONTEXT_KEY, marker)));
+    OdooClient marked = recorder;
     ActionContext.Builder builder = ActionContext.builder(marked, ids);
     if (sync != null) {
       builder.service(io.odoosidecar.sync.SyncEngine.class, sync.using(marked));
@@ -862,63 +946,143 @@ public final class Processor {
             .journals(target -> ActionJournal.of(log, target))
             .webhooks(webhooks)
             .build();
-    for (int i = 0; i < rule.actions().size(); i++) {
-      String key = rule.name() + "#" + i;
-      List<Long> pending = new ArrayList<>();
-      for (Map.Entry<Long, Long> e : eventOf.entrySet()) {
-        long event = e.getValue();
-        if (!outcome.settled(event) && !done.getOrDefault(event, Set.of()).contains(key)) {
-          pending.add(e.getKey());
-        }
-      }
-      if (pending.isEmpty()) {
-        continue;
-      }
-      Map<String, Object> action = rule.actions().get(i);
-      try {
-        String result = runner.run(target(rule, i, action, model, pending, eventOf, operationOf));
-        record(database, model, pending, eventOf, key, result, chain, depth);
-      } catch (PartialFailureException partial) {
-        // the action ran record by record: keep what it did, fail only the rest
-        if (!partial.done().isEmpty()) {
-          record(database, model, partial.done(), eventOf, key, "done", chain, depth);
-        }
-        for (Map.Entry<Long, String> failure : partial.failed().entrySet()) {
-          String error = "rule '" + rule.name() + "', action " + i + ": " + failure.getValue();
-          if (partial.finals().contains(failure.getKey())) {
-            outcome.poisoned.put(eventOf.get(failure.getKey()), error); // refused for good
-          } else {
-            outcome.failed.put(eventOf.get(failure.getKey()), error);
-          }
-        }
-      } catch (RuntimeException batchFailure) {
-        if (pending.size() == 1 || !retriableAlone(batchFailure)) {
-          mark(outcome, pending, eventOf, batchFailure, rule, i);
+    RunTrace trace = new RunTrace(rule, database, model, eventOf, clock.instant());
+    Scope scope = new Scope(database, model, rule, eventOf, operationOf, chain, depth);
+    org.slf4j.MDC.put("rule", rule.name());
+    if (eventOf.size() == 1) {
+      Map.Entry<Long, Long> only = eventOf.entrySet().iterator().next();
+      org.slf4j.MDC.put("record", Long.toString(only.getKey()));
+      org.slf4j.MDC.put("event", Long.toString(only.getValue()));
+    }
+    try {
+      for (int i = 0; i < rule.actions().size(); i++) {
+        List<Long> pending = pending(rule, i, eventOf, done, outcome);
+        if (pending.isEmpty()) {
           continue;
         }
-        if (batchFailure instanceof io.odoosidecar.script.PythonEngine.ScriptException script
-            && script.changes() > 0) {
-          LOG.info(
-              "rule '{}', action {}: code failed on {} {} after {} calls that change data, which"
-                  + " stay done; each record is run again alone, and those calls are answered"
-                  + " from the call journal rather than made again: {}",
-              rule.name(),
-              i,
-              pending.size(),
-              model,
-              script.changes(),
-              batchFailure.getMessage());
+        long start = System.nanoTime();
+        runAction(scope, i, pending, runner, outcome, trace);
+        trace.action(
+            i,
+            rule.actions().get(i),
+            pending,
+            System.nanoTime() - start,
+            event -> settledAs(outcome, event, settings.retry().maxAttempts()),
+            recorder.take());
+      }
+    } finally {
+      org.slf4j.MDC.remove("rule");
+      org.slf4j.MDC.remove("record");
+      org.slf4j.MDC.remove("event");
+    }
+    if (trace.ran()) {
+      RuleRun ran = trace.finish();
+      tell(() -> listener.ran(ran));
+    }
+  }
+
+  /** One rule's firing over a batch: where, which records by event, and the chain it extends. */
+  private record Scope(
+      String database,
+      String model,
+      Rule rule,
+      Map<Long, Long> eventOf,
+      Map<Long, String> operationOf,
+      List<String> chain,
+      int depth) {}
+
+  /** The records whose events still need action {@code index} of the rule. */
+  private static List<Long> pending(
+      Rule rule, int index, Map<Long, Long> eventOf, Map<Long, Set<String>> done, Outcome outcome) {
+    String key = rule.name() + "#" + index;
+    List<Long> pending = new ArrayList<>();
+    for (Map.Entry<Long, Long> e : eventOf.entrySet()) {
+      long event = e.getValue();
+      if (!outcome.settled(event) && !done.getOrDefault(event, Set.of()).contains(key)) {
+        pending.add(e.getKey());
+      }
+    }
+    return pending;
+  }
+
+  /** How an event was settled so far, as a run's result names it; null while it is not. */
+  private static String settledAs(Outcome outcome, Long event, int maxAttempts) {
+    if (event == null) {
+      return null;
+    }
+    if (outcome.poisoned.containsKey(event)) {
+      return "parked";
+    }
+    if (outcome.failed.containsKey(event)) {
+      return outcome.attempts.getOrDefault(event, 0) + 1 >= maxAttempts ? "parked" : "failed";
+    }
+    return outcome.unavailable.containsKey(event) ? "waiting" : null;
+  }
+
+  /**
+   * Runs one action over the pending records: batched, then record by record when the batch fails
+   * in a way a smaller try may avoid.
+   */
+  private void runAction(
+      Scope scope,
+      int i,
+      List<Long> pending,
+      ActionContext runner,
+      Outcome outcome,
+      RunTrace trace) {
+    String database = scope.database();
+    String model = scope.model();
+    Rule rule = scope.rule();
+    Map<Long, Long> eventOf = scope.eventOf();
+    Map<Long, String> operationOf = scope.operationOf();
+    List<String> chain = scope.chain();
+    int depth = scope.depth();
+    String key = rule.name() + "#" + i;
+    Map<String, Object> action = rule.actions().get(i);
+    try {
+      String result = runner.run(target(rule, i, action, model, pending, eventOf, operationOf));
+      record(database, model, pending, eventOf, key, result, chain, depth);
+    } catch (PartialFailureException partial) {
+      trace.failure(partial);
+      // the action ran record by record: keep what it did, fail only the rest
+      if (!partial.done().isEmpty()) {
+        record(database, model, partial.done(), eventOf, key, "done", chain, depth);
+      }
+      for (Map.Entry<Long, String> failure : partial.failed().entrySet()) {
+        String error = "rule '" + rule.name() + "', action " + i + ": " + failure.getValue();
+        if (partial.finals().contains(failure.getKey())) {
+          outcome.poisoned.put(eventOf.get(failure.getKey()), error); // refused for good
+        } else {
+          outcome.failed.put(eventOf.get(failure.getKey()), error);
         }
-        for (Long id : pending) {
-          try {
-            String result =
-                runner.run(target(rule, i, action, model, List.of(id), eventOf, operationOf));
-            record(database, model, List.of(id), eventOf, key, result, chain, depth);
-          } catch (PartialFailureException alone) {
-            mark(outcome, List.of(id), eventOf, alone, rule, i);
-          } catch (RuntimeException alone) {
-            mark(outcome, List.of(id), eventOf, alone, rule, i);
-          }
+      }
+    } catch (RuntimeException batchFailure) {
+      if (pending.size() == 1 || !retriableAlone(batchFailure)) {
+        trace.failure(batchFailure);
+        mark(outcome, pending, eventOf, batchFailure, rule, i);
+        return;
+      }
+      if (batchFailure instanceof io.odoosidecar.script.PythonEngine.ScriptException script
+          && script.changes() > 0) {
+        LOG.info(
+            "rule '{}', action {}: code failed on {} {} after {} calls that change data, which"
+                + " stay done; each record is run again alone, and those calls are answered"
+                + " from the call journal rather than made again: {}",
+            rule.name(),
+            i,
+            pending.size(),
+            model,
+            script.changes(),
+            batchFailure.getMessage());
+      }
+      for (Long id : pending) {
+        try {
+          String result =
+              runner.run(target(rule, i, action, model, List.of(id), eventOf, operationOf));
+          record(database, model, List.of(id), eventOf, key, result, chain, depth);
+        } catch (RuntimeException alone) {
+          trace.failure(alone);
+          mark(outcome, List.of(id), eventOf, alone, rule, i);
         }
       }
     }

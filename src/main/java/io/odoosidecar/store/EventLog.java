@@ -881,6 +881,33 @@ public final class EventLog implements AutoCloseable {
   }
 
   /**
+   * Makes due at {@code now} the pending events whose last error starts with {@code prefix} (those
+   * a paused rule held: its resume lets them go at once). Returns how many.
+   */
+  public synchronized int release(String prefix, Instant now) {
+    String like = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+    try (PreparedStatement update =
+        connection.prepareStatement(
+            "UPDATE sidecar_event SET next_attempt_at = ? WHERE status = ? AND last_error LIKE ?"
+                + " ESCAPE '!'")) {
+      update.setTimestamp(1, timestamp(now));
+      update.setString(2, PENDING);
+      update.setString(3, like);
+      update.executeUpdate();
+    } catch (SQLException e) {
+      throw failure("release", e);
+    }
+    int released = 0;
+    for (Event event : new ArrayList<>(pending.values())) {
+      if (event.lastError() != null && event.lastError().startsWith(prefix)) {
+        pending.put(event.id(), withRetry(event, event.attempts(), now, event.lastError()));
+        released++;
+      }
+    }
+    return released;
+  }
+
+  /**
    * Hands out again the events a crash left marked running (by an earlier version of the log, which
    * marked claims in the database) and releases this process's claims. Returns how many events.
    */
