@@ -52,6 +52,10 @@ class DaemonTest {
       HttpResponse<String> away = health(daemon);
       assertThat(away.statusCode()).isEqualTo(503);
       assertThat(away.body()).contains("\"status\":\"degraded\"");
+      HttpResponse<String> notReady = get(daemon, "/health/ready");
+      assertThat(notReady.statusCode()).isEqualTo(503);
+      assertThat(notReady.body()).contains("no Odoo connection is up").contains("main ");
+      assertThat(get(daemon, "/health/live").statusCode()).isEqualTo(200);
       await().atMost(Duration.ofSeconds(20)).until(() -> waits.size() >= 2);
       assertThat(waits)
           .as("reconnection waits stay within the cap")
@@ -66,6 +70,9 @@ class DaemonTest {
           .contains("\"state\":\"connected\"")
           .contains("\"version\":\"18.0\"")
           .doesNotContain("pw");
+      assertThat(get(daemon, "/health/ready").statusCode())
+          .as("ready: the store open, no rules folder to load, one connection up")
+          .isEqualTo(200);
     } finally {
       daemon.close();
     }
@@ -120,5 +127,12 @@ class DaemonTest {
 
   private static void stub(String method, String result) {
     OdooStubs.stubCommon(odoo, method, result);
+  }
+
+  private static HttpResponse<String> get(Daemon daemon, String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.port() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -74,7 +74,15 @@ class StoreFailureHostileTest {
             Thread.sleep(20); // the connection to the absent Odoo: do not spin
           }
         };
-    daemon = new Daemon(config, Clock.systemUTC(), sleeper, null, exits::add);
+    // an Odoo that answers: readiness also needs one connection up
+    daemon =
+        new Daemon(
+            config,
+            Clock.systemUTC(),
+            sleeper,
+            null,
+            exits::add,
+            settings -> io.odoosidecar.pipeline.MemoryOdoo.empty());
     daemon.start();
   }
 
@@ -90,7 +98,7 @@ class StoreFailureHostileTest {
   void fileDeleted_pushesGet503AndStoreNothing_readinessDown_thenBackOnceReopened()
       throws Exception {
     start();
-    assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(10)).until(() -> get("/health/ready").statusCode() == 200);
     assertThat(push(1).statusCode()).isEqualTo(200);
 
     Files.delete(dataDir.resolve("events.mv.db"));

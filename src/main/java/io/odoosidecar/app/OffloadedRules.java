@@ -1,0 +1,102 @@
+package io.odoosidecar.app;
+
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.rule.Rule;
+import io.odoosidecar.rule.RuleRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules in force: the rule files', then those the databases ticked "Run in sidecar", imported
+ * from each (kept in {@code data-dir/offloaded}) and bound to that database.
+ */
+final class OffloadedRules {
+  private static final Logger LOG = LoggerFactory.getLogger(OffloadedRules.class);
+
+  private final RuleRegistry files;
+  private final Path dataDir;
+  private final Map<String, List<Rule>> offloaded = new ConcurrentHashMap<>();
+
+  /**
+   * @param files the rules folder, or null for none
+   */
+  OffloadedRules(RuleRegistry files, Path dataDir) {
+    this.files = files;
+    this.dataDir = dataDir;
+  }
+
+  /** The rules in force: the files', then the databases' (a name taken by a file wins). */
+  List<Rule> current() {
+    List<Rule> fromFiles = files == null ? List.of() : files.snapshot().rules();
+    if (offloaded.isEmpty()) {
+      return fromFiles;
+    }
+    List<Rule> all = new ArrayList<>(fromFiles);
+    Set<String> names = new HashSet<>();
+    fromFiles.forEach(r -> names.add(r.name()));
+    offloaded
+        .values()
+        .forEach(list -> list.stream().filter(r -> names.add(r.name())).forEach(all::add));
+    return all;
+  }
+
+  /** The names of the rules imported from databases. */
+  Set<String> importedNames() {
+    Set<String> out = new HashSet<>();
+    offloaded.values().forEach(list -> list.forEach(r -> out.add(r.name())));
+    return out;
+  }
+
+  /**
+   * Imports the rules a database ticked "Run in sidecar"; a rule that cannot be read is reported
+   * and left out, and a database that cannot be read keeps what it had.
+   */
+  void importFrom(OdooSettings settings, OdooClient client) {
+    try {
+      String yaml = new io.odoosidecar.rule.RuleImport(client).offloadedYaml();
+      Path dir = dataDir.resolve("offloaded");
+      Files.createDirectories(dir);
+      Path file = dir.resolve(settings.name() + ".yaml");
+      Files.writeString(file, yaml);
+      List<Rule> found = new ArrayList<>();
+      for (Rule rule : io.odoosidecar.rule.RuleFiles.loadFile(file)) {
+        found.add(bound(rule, settings.database()));
+      }
+      List<Rule> before = offloaded.put(settings.database(), found);
+      if (before == null || before.size() != found.size()) {
+        LOG.info(
+            "connection '{}': {} rules run in the sidecar for Odoo", settings.name(), found.size());
+      }
+    } catch (RuntimeException | java.io.IOException e) {
+      LOG.warn(
+          "connection '{}': cannot import the offloaded rules: {}",
+          settings.name(),
+          e.getMessage());
+    }
+  }
+
+  private static Rule bound(Rule rule, String database) {
+    Map<String, Object> parameters = new LinkedHashMap<>(rule.parameters());
+    parameters.put("database", database);
+    return new Rule(
+        rule.name(),
+        rule.model(),
+        rule.active(),
+        rule.trigger(),
+        rule.triggerFields(),
+        rule.filterPreDomain(),
+        rule.filterDomain(),
+        parameters,
+        rule.actions());
+  }
+}
