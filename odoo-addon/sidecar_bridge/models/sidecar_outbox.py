@@ -137,6 +137,22 @@ def watch_list(env):
     return parsed
 
 
+def list_view(env, model, xml_id, columns, attributes='create="false" edit="false"'):
+    """The list view of model under xml_id, made or rewritten with these columns, in the version's
+    own words: Odoo 17 knows only <tree>, Odoo 18 renamed it <list> (and 19 knows only that). Made
+    at install and update, as an XML file cannot say one or the other for every version."""
+    tag = 'list' if version_info[0] >= 18 else 'tree'
+    arch = '<%s %s>%s</%s>' % (tag, attributes, columns, tag)
+    view = env.ref(xml_id, raise_if_not_found=False)
+    if view:
+        view.write({'arch': arch})
+    else:
+        view = env['ir.ui.view'].create({'name': '%s.list' % model, 'model': model, 'type': tag, 'arch': arch})
+    # on an update too: an external id the update did not load is deleted at its end, with its view
+    env['ir.model.data']._update_xmlids([{'xml_id': xml_id, 'record': view, 'noupdate': False}])
+    return view
+
+
 class SidecarOutbox(models.Model):
     _name = 'sidecar.outbox'
     _description = 'Sidecar outbox'
@@ -326,20 +342,9 @@ class SidecarOutbox(models.Model):
 
     @api.model
     def _setup_views(self):
-        """The outbox's list view, under its external id, in the version's own words: Odoo 17
-        knows only <tree>, Odoo 18 renamed it <list> (and 19 knows only that)."""
-        tag = 'list' if version_info[0] >= 18 else 'tree'
+        """The outbox's list view, under its external id, in the version's own words."""
         columns = ''.join('<field name="%s"/>' % name for name in self._LIST_FIELDS)
-        arch = '<%s create="false" edit="false">%s</%s>' % (tag, columns, tag)
-        xml_id = 'sidecar_bridge.view_sidecar_outbox_list'
-        view = self.env.ref(xml_id, raise_if_not_found=False)
-        if view:
-            view.write({'arch': arch})
-        else:
-            view = self.env['ir.ui.view'].create({
-                'name': 'sidecar.outbox.list', 'model': 'sidecar.outbox', 'type': tag, 'arch': arch})
-            self.env['ir.model.data']._update_xmlids([{'xml_id': xml_id, 'record': view, 'noupdate': False}])
-        return view
+        return list_view(self.env, 'sidecar.outbox', 'sidecar_bridge.view_sidecar_outbox_list', columns)
 
     @api.model
     def _setup_cron(self):

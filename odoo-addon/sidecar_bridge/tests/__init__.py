@@ -1,2 +1,3 @@
 from . import test_outbox
 from . import test_ir_cron
+from . import test_status
