@@ -67,6 +67,22 @@ public final class Poller {
   private final Echoes echoes;
   private final Map<String, Instant> lastDeletionCheck = new HashMap<>();
 
+  private volatile PipelineListener listener = PipelineListener.NONE;
+
+  /** Tells {@code listener} of the events each pass stored. */
+  public Poller withListener(PipelineListener listener) {
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /** Stores the events found; answers how many were new. */
+  private int stored(List<EventLog.NewEvent> events) {
+    java.time.Instant now = clock.instant();
+    List<EventLog.Event> stored = log.appendEvents(events, now);
+    Received.tell(listener, "poll", stored, e -> null, now);
+    return stored.size();
+  }
+
   public Poller(
       String database,
       OdooClient client,
@@ -141,7 +157,7 @@ public final class Poller {
         snapshots.put(id, now);
         events.add(change(model, id, before, now, cursor.writeDate()));
       }
-      stored += log.append(events, clock.instant()).size();
+      stored += stored(events);
       log.savePoll(database, model, null, json(snapshots), List.of());
       if (page.size() < settings.batchSize()) {
         break;
@@ -291,7 +307,7 @@ public final class Poller {
               "unlink",
               payload.toJson()));
     }
-    int stored = log.append(events, clock.instant()).size();
+    int stored = stored(events);
     log.savePoll(database, model, null, Map.of(), gone);
     return stored;
   }

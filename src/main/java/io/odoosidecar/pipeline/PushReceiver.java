@@ -332,10 +332,13 @@ public final class PushReceiver implements RpcEndpoint.Service {
           "odoo.exceptions.ValidationError",
           "replayed push: nonce " + n + " was already received");
     }
-    List<Long> stored = log.append(rows, now);
+    List<EventLog.Event> stored = log.appendEvents(rows, now);
     if (!stored.isEmpty()) {
       wake.run();
     }
+    Map<Long, Instant> madeAt = new java.util.HashMap<>();
+    parsed.forEach(e -> madeAt.put(e.outbox(), odooTime(e.when())));
+    Received.tell(listener, "push", stored, e -> madeAt.get(outboxOf(e.dedupeKey())), now);
     LOG.debug("push of {} events: {} stored", rows.size(), stored.size());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("accepted", stored.size());
@@ -412,6 +415,37 @@ public final class PushReceiver implements RpcEndpoint.Service {
   }
 
   /** One event of a batch, checked; its records' payloads are not built yet. */
+  private volatile PipelineListener listener = PipelineListener.NONE;
+
+  /** Tells {@code listener} of the events each push stored, with the time of their change. */
+  public PushReceiver withListener(PipelineListener listener) {
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /** Odoo's UTC {@code 'YYYY-MM-DD HH:MM:SS'} as an instant, or null when it is not one. */
+  static Instant odooTime(String text) {
+    if (text == null || text.length() < 19) {
+      return null;
+    }
+    try {
+      return java.time.LocalDateTime.parse(text.substring(0, 19).replace(' ', 'T'))
+          .toInstant(java.time.ZoneOffset.UTC);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The outbox row of a pushed event's dedupe key ({@code outbox:<row>:<record>}), or -1. */
+  private static long outboxOf(String dedupeKey) {
+    String[] parts = dedupeKey.split(":");
+    try {
+      return parts.length == 3 ? Long.parseLong(parts[1]) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   private record Event(
       String at,
       long outbox,

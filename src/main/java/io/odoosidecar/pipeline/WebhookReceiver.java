@@ -64,6 +64,22 @@ public final class WebhookReceiver {
   /** The uuids of rules without their own {@code webhook_uuid}, by rule identity. */
   private final Map<String, String> uuids = new java.util.concurrent.ConcurrentHashMap<>();
 
+  private volatile PipelineListener listener = PipelineListener.NONE;
+
+  /** Tells {@code listener} of the events each call stored. */
+  public WebhookReceiver withListener(PipelineListener listener) {
+    this.listener = java.util.Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  private void tellWebhook(String home, String model, int count) {
+    try {
+      listener.received("webhook", home, model, "webhook", count, null, clock.instant());
+    } catch (RuntimeException e) {
+      LOG.warn("the pipeline's listener failed: {}", e.getMessage());
+    }
+  }
+
   public WebhookReceiver(
       Supplier<? extends Collection<Rule>> rules,
       String database,
@@ -284,7 +300,8 @@ public final class WebhookReceiver {
     answer.put("status", "ok");
     answer.put("records", records.ids());
     if (idempotency == null) {
-      log.append(events, clock.instant());
+      java.time.Instant now = clock.instant();
+      Received.tell(listener, "webhook", log.appendEvents(events, now), e -> null, now);
     } else {
       java.util.Optional<String> earlier =
           log.appendWebhookCall(
@@ -293,6 +310,7 @@ public final class WebhookReceiver {
         answer.clear();
         return repeat(earlier.get(), answer); // the same key, sent twice at once
       }
+      tellWebhook(home, rule.model(), events.size());
     }
     wake.run();
     LOG.info("webhook rule '{}': {} records", rule.name(), records.ids().size());

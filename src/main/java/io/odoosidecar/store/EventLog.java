@@ -644,6 +644,14 @@ public final class EventLog implements AutoCloseable {
    * dedupe key, or same record and version) is dropped. Returns the ids of the events stored.
    */
   public synchronized List<Long> append(List<NewEvent> events, Instant now) {
+    List<Event> added = appendEvents(events, now);
+    List<Long> ids = new ArrayList<>(added.size());
+    added.forEach(e -> ids.add(e.id()));
+    return ids;
+  }
+
+  /** As {@link #append}, answering the events stored, in order. */
+  public synchronized List<Event> appendEvents(List<NewEvent> events, Instant now) {
     ensureUsable();
     List<Long> stored = new ArrayList<>();
     List<Event> added = new ArrayList<>();
@@ -659,7 +667,7 @@ public final class EventLog implements AutoCloseable {
       inTransaction("append", () -> insertEvents(events, now, stored, added));
     }
     settle(stored, added);
-    return stored;
+    return added;
   }
 
   /** Whether a store failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */

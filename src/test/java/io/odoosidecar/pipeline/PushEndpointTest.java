@@ -44,6 +44,8 @@ class PushEndpointTest {
   HttpServer server;
   final AtomicInteger wakes = new AtomicInteger();
 
+  final List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   void start(PushReceiver.Auth auth, int maxBody) {
     log = EventLog.embedded(dir);
     PushReceiver receiver =
@@ -54,6 +56,28 @@ class PushEndpointTest {
             wakes::incrementAndGet,
             Clock.systemUTC(),
             () -> Map.of("models", Map.of()));
+    receiver.withListener(
+        new PipelineListener() {
+          @Override
+          public void received(
+              String source,
+              String database,
+              String model,
+              String operation,
+              int count,
+              java.time.Instant changedAt,
+              java.time.Instant storedAt) {
+            received.add(
+                String.join(
+                    "/",
+                    source,
+                    database,
+                    model,
+                    operation,
+                    Integer.toString(count),
+                    String.valueOf(changedAt)));
+          }
+        });
     RpcEndpoint endpoint = new RpcEndpoint(receiver, maxBody);
     server = TestServers.started(TestServers.rpcRoutes(endpoint));
   }
@@ -399,5 +423,17 @@ class PushEndpointTest {
             .POST(HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(request::header);
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theListenerHearsWhatEachPushStoredWithTheTimeOfItsChangeAndNotItsDuplicates() {
+    start(PushReceiver.Auth.SECRET, 1 << 20);
+    try (OdooClient client = client(TransportKind.JSONRPC, SECRET)) {
+      push(client, batch("nonce-listener-1", now(), List.of(write(71, List.of(1L, 2L)))));
+      push(client, batch("nonce-listener-2", now(), List.of(write(71, List.of(1L, 2L)))));
+    }
+    assertThat(received)
+        .as("two records stored once; the second push held only duplicates")
+        .containsExactly("push/odoo/crm.lead/write/2/2026-11-23T10:00:00Z");
   }
 }
