@@ -175,6 +175,7 @@ public final class Daemon implements AutoCloseable {
             clock,
             push.maxBodyBytes(),
             config.server().readTimeout());
+    webhooks.withListener(wiring.listener);
     assignWebhooks();
     services.add(new WebhookService(webhooks));
     return services;
@@ -182,18 +183,19 @@ public final class Daemon implements AutoCloseable {
 
   private PushReceiver pushReceiver(SidecarConfig.PushConfig push) {
     return new PushReceiver(
-        new PushReceiver.Settings(
-            push.secret().get(),
-            push.auth(),
-            push.window(),
-            push.maxEvents(),
-            push.maxRecords(),
-            push.maxBodyBytes()),
-        wiring.log,
-        connections.byDatabase().keySet(),
-        wiring::wake,
-        clock,
-        wiring::watchList);
+            new PushReceiver.Settings(
+                push.secret().get(),
+                push.auth(),
+                push.window(),
+                push.maxEvents(),
+                push.maxRecords(),
+                push.maxBodyBytes()),
+            wiring.log,
+            connections.byDatabase().keySet(),
+            wiring::wake,
+            clock,
+            wiring::watchList)
+        .withListener(wiring.listener);
   }
 
   /** The sidecar's own models on its RPC endpoint. */

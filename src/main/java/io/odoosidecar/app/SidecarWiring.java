@@ -44,6 +44,10 @@ final class SidecarWiring implements AutoCloseable {
   final SyncWiring sync;
   final Pipeline pipeline;
   final Polling polling;
+  final Activity activity = new Activity();
+
+  /** What every source and the processor tell of their work. */
+  final io.odoosidecar.pipeline.PipelineListener listener;
 
   SidecarWiring(
       SidecarConfig config,
@@ -61,6 +65,7 @@ final class SidecarWiring implements AutoCloseable {
     this.recovery =
         new io.odoosidecar.store.StoreRecovery(log, STORE_REOPEN, sleeper, exit).start();
     this.echoes = new Echoes(clock, Duration.ofMinutes(10));
+    this.listener = io.odoosidecar.pipeline.Listeners.of(activity);
     SidecarConfig.PipelineConfig p = config.pipeline();
     this.python =
         new io.odoosidecar.script.PythonEngine(
@@ -73,7 +78,8 @@ final class SidecarWiring implements AutoCloseable {
                 new Processor.Settings(p.maxDepth(), p.retry()),
                 clock,
                 echoes)
-            .withPython(python);
+            .withPython(python)
+            .withListener(listener);
     this.scheduling = scheduling();
     processor.withObserver(scheduling.observer());
     this.sync = openSync();
@@ -145,14 +151,17 @@ final class SidecarWiring implements AutoCloseable {
                   pollers.put(
                       db,
                       new Poller(
-                          db,
-                          client,
-                          log,
-                          offloaded::current,
-                          new Poller.Settings(
-                              poll.batchSize(), Duration.ofSeconds(60), poll.deletionInterval()),
-                          clock,
-                          echoes)));
+                              db,
+                              client,
+                              log,
+                              offloaded::current,
+                              new Poller.Settings(
+                                  poll.batchSize(),
+                                  Duration.ofSeconds(60),
+                                  poll.deletionInterval()),
+                              clock,
+                              echoes)
+                          .withListener(listener)));
     }
     return new Polling(pollers, poll.models(), clock, this::wake);
   }
