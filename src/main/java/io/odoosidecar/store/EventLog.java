@@ -1505,6 +1505,11 @@ public final class EventLog implements AutoCloseable {
     return purged[0];
   }
 
+  /** How many events this process's workers hold claimed now. */
+  public synchronized int inFlight() {
+    return claimedEvents.size();
+  }
+
   /** How many events are in each status. */
   public synchronized java.util.Map<String, Long> counts() {
     dirty = true;
