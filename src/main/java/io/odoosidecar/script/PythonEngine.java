@@ -113,6 +113,27 @@ public final class PythonEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Hears of each execution once it has ended, on the thread that asked for it; it returns quickly
+   * and what it throws is logged and ignored.
+   */
+  @FunctionalInterface
+  public interface ExecutionListener {
+    /** A listener that hears nothing. */
+    ExecutionListener NONE = (kind, nanos, outcome) -> {};
+
+    /**
+     * @param kind {@code code} (a code action) or {@code expression} (an update's equation, a sync
+     *     mapping's value)
+     * @param nanos how long it took, from a context taken from the pool to its answer, its calls to
+     *     Odoo included
+     * @param outcome {@code done}, {@code failed} (the code raised), {@code limit} (the statement
+     *     limit was reached) or {@code timeout} (stopped by the time-out, the sidecar's shutdown or
+     *     the engine's closing)
+     */
+    void executed(String kind, long nanos, String outcome);
+  }
+
   /** ORM methods that change nothing in Odoo (what else code calls is counted as a change). */
   private static final Set<String> READING =
       Set.of(
@@ -147,6 +168,7 @@ public final class PythonEngine implements AutoCloseable {
   private final ScheduledExecutorService watchdog;
   private final String bootstrap;
   private volatile OutboundSync outbound = OutboundSync.NONE;
+  private volatile ExecutionListener listener = ExecutionListener.NONE;
   private int created;
 
   /**
@@ -224,6 +246,12 @@ public final class PythonEngine implements AutoCloseable {
    */
   public PythonEngine withOutboundSync(OutboundSync sync) {
     this.outbound = java.util.Objects.requireNonNull(sync, "sync");
+    return this;
+  }
+
+  /** Sets who hears of each execution, its time and its outcome (by default no one). */
+  public PythonEngine withExecutionListener(ExecutionListener executions) {
+    this.listener = java.util.Objects.requireNonNull(executions, "executions");
     return this;
   }
 
@@ -452,6 +480,8 @@ public final class PythonEngine implements AutoCloseable {
       throw new ScriptException("code action stopped: the Python engine is closed", 0, 0, true);
     }
     Slot slot = take();
+    long started = System.nanoTime();
+    String outcome = "failed";
     Execution execution = new Execution(slot);
     Rpc rpc = execution.rpc(client, journal, sync, progress);
     arguments.set(1, rpc);
@@ -474,15 +504,31 @@ public final class PythonEngine implements AutoCloseable {
           execution.result);
       String answer = execution.await();
       broken = false;
+      outcome = "done";
       return answer;
     } catch (PolyglotException e) {
       broken =
           e.isCancelled() || e.isInterrupted() || e.isResourceExhausted() || e.isInternalError();
-      throw failure(e, execution.changes.get());
+      ScriptException failure = failure(e, execution.changes.get());
+      outcome = e.isResourceExhausted() ? "limit" : failure.timedOut() ? "timeout" : "failed";
+      throw failure;
+    } catch (ScriptException e) {
+      outcome = e.timedOut() ? "timeout" : "failed";
+      throw e;
     } finally {
       rpc.end();
       running.remove(execution);
       release(slot, broken || execution.stopped);
+      executed("run".equals(function) ? "code" : "expression", started, outcome);
+    }
+  }
+
+  /** Tells the listener of an execution that ended. */
+  private void executed(String kind, long started, String outcome) {
+    try {
+      listener.executed(kind, System.nanoTime() - started, outcome);
+    } catch (RuntimeException e) {
+      LOG.warn("the listener of Python executions failed: {}", e.toString());
     }
   }
 
