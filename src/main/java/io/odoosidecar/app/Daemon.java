@@ -66,6 +66,7 @@ public final class Daemon implements AutoCloseable {
   private DaemonStatus status;
   private HttpServer server;
   private io.odoosidecar.pipeline.WebhookReceiver webhooks;
+  private io.odoosidecar.metrics.SidecarMetrics metrics;
 
   /** The schedules' state {@code sidecar.schedule} answers: none until the scheduler is wired. */
   private final AtomicReference<Supplier<List<ScheduleStatus>>> scheduleStatus =
@@ -121,8 +122,10 @@ public final class Daemon implements AutoCloseable {
     if (rules != null) {
       rules.watch();
     }
-    connections = new OdooConnections(config, clientFactory, clock, sleeper);
-    wiring = new SidecarWiring(config, clock, sleeper, rules, connections, exit);
+    metrics = new io.odoosidecar.metrics.SidecarMetrics(clock);
+    connections =
+        new OdooConnections(config, clientFactory.andThen(metrics::meter), clock, sleeper);
+    wiring = new SidecarWiring(config, clock, sleeper, rules, connections, metrics, exit);
     registration = new AddonRegistration(config.push(), wiring::watchList);
     status = new DaemonStatus(state::get, wiring, this::schedules);
     scheduleStatus.compareAndSet(NO_SCHEDULES, wiring.scheduling::status);
@@ -158,6 +161,7 @@ public final class Daemon implements AutoCloseable {
   private List<HttpService> services() {
     List<HttpService> services = new ArrayList<>();
     services.add(new HealthService(status::status, status::readiness));
+    services.add(routes -> routes.exact("/metrics", metrics.handler()));
     SidecarConfig.PushConfig push = config.push();
     if (push.secret().isPresent()) {
       services.add(new RpcService(pushReceiver(push), models(), push, config.server()));

@@ -45,6 +45,7 @@ final class SidecarWiring implements AutoCloseable {
   final Pipeline pipeline;
   final Polling polling;
   final Activity activity = new Activity();
+  final io.odoosidecar.metrics.SidecarMetrics metrics;
 
   /** What every source and the processor tell of their work. */
   final io.odoosidecar.pipeline.PipelineListener listener;
@@ -55,8 +56,10 @@ final class SidecarWiring implements AutoCloseable {
       RetryPolicy.Sleeper sleeper,
       RuleRegistry rules,
       OdooConnections connections,
+      io.odoosidecar.metrics.SidecarMetrics metrics,
       java.util.function.IntConsumer exit) {
     this.config = config;
+    this.metrics = metrics;
     this.clock = clock;
     this.rules = rules;
     this.connections = connections;
@@ -65,11 +68,12 @@ final class SidecarWiring implements AutoCloseable {
     this.recovery =
         new io.odoosidecar.store.StoreRecovery(log, STORE_REOPEN, sleeper, exit).start();
     this.echoes = new Echoes(clock, Duration.ofMinutes(10));
-    this.listener = io.odoosidecar.pipeline.Listeners.of(activity);
+    this.listener = io.odoosidecar.pipeline.Listeners.of(activity, metrics);
     SidecarConfig.PipelineConfig p = config.pipeline();
     this.python =
         new io.odoosidecar.script.PythonEngine(
             p.workers(), config.python().statementLimit(), config.python().timeout());
+    python.withExecutionListener(metrics);
     this.processor =
         new Processor(
                 log,
@@ -96,6 +100,23 @@ final class SidecarWiring implements AutoCloseable {
                 p.workers(), p.batchSize(), Duration.ofMillis(500), p.drainTimeout()),
             clock);
     this.polling = polling();
+    gauges();
+  }
+
+  /** The metrics read from the store at each scrape. */
+  private void gauges() {
+    metrics.gauge(
+        io.odoosidecar.metrics.SidecarMetrics.PENDING,
+        "Events waiting in the event log to be processed",
+        () -> log.counts().getOrDefault("pending", 0L));
+    metrics.gauge(
+        io.odoosidecar.metrics.SidecarMetrics.IN_FLIGHT,
+        "Events claimed by this process's workers now",
+        log::inFlight);
+    metrics.gauge(
+        io.odoosidecar.metrics.SidecarMetrics.DEAD_LETTERS,
+        "Events parked as dead letters",
+        () -> log.counts().getOrDefault("dead", 0L));
   }
 
   private SchedulingWiring scheduling() {
