@@ -3,14 +3,21 @@ package io.odoosidecar.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.odoosidecar.app.SidecarConfig.ConsoleConfig;
 import io.odoosidecar.app.SidecarConfig.HistoryConfig;
 import io.odoosidecar.app.SidecarConfig.LoggingConfig;
 import io.odoosidecar.app.SidecarConfig.MetricsConfig;
+import io.odoosidecar.app.config.ConfigCatalogue;
+import io.odoosidecar.app.config.ConfigKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +69,20 @@ class OperationsConfigTest {
   }
 
   @Test
-  void shippedExample_spellsTheDefaultsOfTheNewSections() {
+  void shippedExample_spellsEveryKeyOfTheNewSections_withItsDefault() throws IOException {
+    JsonNode example =
+        new ObjectMapper(new YAMLFactory()).readTree(Path.of("config/sidecar.yaml").toFile());
+    List<String> spelled = new ArrayList<>();
+    for (ConfigKey key : ConfigCatalogue.keys()) {
+      String section = key.path().substring(0, key.path().indexOf('.') + 1);
+      if (List.of("history.", "console.", "logging.", "metrics.").contains(section)) {
+        assertThat(example.at("/" + key.path().replace('.', '/')).isValueNode())
+            .as("config/sidecar.yaml spells " + key.path())
+            .isTrue();
+        spelled.add(key.path());
+      }
+    }
+    assertThat(spelled).hasSize(8);
     SidecarConfig config = SidecarConfig.load(Path.of("config/sidecar.yaml"), ENV);
     assertThat(config.history()).isEqualTo(HistoryConfig.DEFAULTS);
     assertThat(config.console()).isEqualTo(ConsoleConfig.DEFAULTS);
