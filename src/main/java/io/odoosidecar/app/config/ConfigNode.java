@@ -1,8 +1,16 @@
-package io.odoosidecar.app;
+package io.odoosidecar.app.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.odoosidecar.app.ConfigException;
 import io.odoosidecar.http.HttpUrls;
+import io.odoosidecar.rule.YamlKeys;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +25,8 @@ import java.util.regex.Pattern;
 
 /**
  * One mapping of the YAML configuration, read with the dotted path of every key so that each error
- * names the file and the key.
+ * names the file and the key, and with its place in the {@link ConfigCatalogue} (the path with
+ * {@code NAME} for a connection's name) so that it knows its keys.
  */
 final class ConfigNode {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -26,30 +35,52 @@ final class ConfigNode {
 
   private final Path file;
   private final String path;
+  private final String pattern;
   private final JsonNode node;
 
-  ConfigNode(Path file, String path, JsonNode node) {
+  private ConfigNode(Path file, String path, String pattern, JsonNode node) {
     this.file = file;
     this.path = path;
+    this.pattern = pattern;
     this.node = node;
     if (node != null && !node.isNull() && !node.isObject()) {
       throw error("", "must be a mapping of keys to values");
     }
   }
 
-  String path() {
-    return path;
+  /** The top of {@code file}, empty when there is no such file. */
+  static ConfigNode load(Path file) {
+    return new ConfigNode(file, "", "", Files.exists(file) ? parse(file) : null);
+  }
+
+  private static JsonNode parse(Path file) {
+    try {
+      String text = Files.readString(file, StandardCharsets.UTF_8);
+      JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(text);
+      YamlKeys.firstDuplicate(text)
+          .ifPresent(
+              d -> {
+                throw new ConfigException(file, d.dotted(), d.problem());
+              });
+      return root;
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new ConfigException(file, "", "not valid YAML" + where + ": " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException(file, "", "cannot be read: " + e.getMessage());
+    }
   }
 
   boolean has(String key) {
     return node != null && node.has(key) && !node.get(key).isNull();
   }
 
-  /** Refuses any key not in {@code known}, listing the known ones. */
-  void allowOnly(Set<String> known) {
+  /** Refuses any key the catalogue does not list here, listing the ones it does. */
+  void allowOnlyCatalogued() {
     if (node == null) {
       return;
     }
+    Set<String> known = ConfigCatalogue.childrenOf(pattern);
     Iterator<String> names = node.fieldNames();
     while (names.hasNext()) {
       String name = names.next();
@@ -68,8 +99,15 @@ final class ConfigNode {
     return keys;
   }
 
+  /** The mapping under {@code key}. */
   ConfigNode child(String key) {
-    return new ConfigNode(file, qualify(key), node == null ? null : node.get(key));
+    return new ConfigNode(file, qualify(path, key), qualify(pattern, key), valueOf(key));
+  }
+
+  /** The mapping under {@code name} in a mapping of names ({@code NAME} in the catalogue). */
+  ConfigNode named(String name) {
+    return new ConfigNode(
+        file, qualify(path, name), qualify(pattern, ConfigCatalogue.NAME), valueOf(name));
   }
 
   Optional<String> string(String key) {
@@ -150,6 +188,15 @@ final class ConfigNode {
     return string(key).map(text -> parseDuration(key, text)).orElse(absent);
   }
 
+  /** A duration that must be more than zero. */
+  Duration positiveDuration(String key, Duration absent) {
+    Duration value = duration(key, absent);
+    if (value.isZero() || value.isNegative()) {
+      throw error(key, "must be more than 0, got " + value);
+    }
+    return value;
+  }
+
   URI url(String key, String text) {
     try {
       return HttpUrls.parse(text);
@@ -158,8 +205,13 @@ final class ConfigNode {
     }
   }
 
+  /** A problem with {@code key} here, or with this mapping itself when {@code key} is empty. */
   ConfigException error(String key, String problem) {
-    return new ConfigException(file, key.isEmpty() ? path : qualify(key), problem);
+    return new ConfigException(file, key.isEmpty() ? path : qualify(path, key), problem);
+  }
+
+  private JsonNode valueOf(String key) {
+    return node == null ? null : node.get(key);
   }
 
   private Duration parseDuration(String key, String text) {
@@ -168,21 +220,16 @@ final class ConfigNode {
       throw error(key, "must be a duration such as 500ms, 10s, 5m, 1h or 1d, got '" + text + "'");
     }
     long amount = Long.parseLong(m.group(1));
-    switch (m.group(2)) {
-      case "ms":
-        return Duration.ofMillis(amount);
-      case "s":
-        return Duration.ofSeconds(amount);
-      case "m":
-        return Duration.ofMinutes(amount);
-      case "h":
-        return Duration.ofHours(amount);
-      default:
-        return Duration.ofDays(amount);
-    }
+    return switch (m.group(2)) {
+      case "ms" -> Duration.ofMillis(amount);
+      case "s" -> Duration.ofSeconds(amount);
+      case "m" -> Duration.ofMinutes(amount);
+      case "h" -> Duration.ofHours(amount);
+      default -> Duration.ofDays(amount);
+    };
   }
 
-  private String qualify(String key) {
-    return path.isEmpty() ? key : path + "." + key;
+  private static String qualify(String prefix, String key) {
+    return prefix.isEmpty() ? key : prefix + "." + key;
   }
 }
