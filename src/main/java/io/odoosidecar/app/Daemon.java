@@ -161,7 +161,9 @@ public final class Daemon implements AutoCloseable {
   private List<HttpService> services() {
     List<HttpService> services = new ArrayList<>();
     services.add(new HealthService(status::status, status::readiness));
-    services.add(routes -> routes.exact("/metrics", metrics.handler()));
+    if (config.metrics().enabled()) {
+      services.add(routes -> routes.exact("/metrics", metrics.handler()));
+    }
     SidecarConfig.PushConfig push = config.push();
     if (push.secret().isPresent()) {
       services.add(new RpcService(pushReceiver(push), models(), push, config.server()));

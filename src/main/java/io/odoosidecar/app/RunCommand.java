@@ -37,6 +37,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Main.logLevel(root.verbose ? "DEBUG" : "INFO");
     SidecarConfig config = root.loadConfig();
+    io.odoosidecar.metrics.Logging.configure(config.logging().format());
     Path directory = rulesDirectory != null ? rulesDirectory : Path.of("config/rules");
     RuleRegistry rules =
         rulesDirectory != null || Files.isDirectory(directory)
