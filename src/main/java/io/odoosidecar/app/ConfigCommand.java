@@ -70,6 +70,28 @@ final class ConfigCommand implements Callable<Integer> {
             + config.python().statementLimit()
             + ", time-out "
             + config.python().timeout());
+    out.println(
+        "history: runs kept "
+            + config.history().retention()
+            + ", at most "
+            + config.history().maxRuns());
+    SidecarConfig.ConsoleConfig console = config.console();
+    out.println(
+        "console: "
+            + (console.enabled()
+                ? "on, group "
+                    + console.group()
+                    + ", sessions "
+                    + console.sessionTimeout()
+                    + ", throttled after "
+                    + console.loginAttempts()
+                    + " failed logins"
+                : "off"));
+    out.println(
+        "logging: "
+            + config.logging().format()
+            + ", metrics: "
+            + (config.metrics().enabled() ? "on (/metrics)" : "off"));
     out.println("odoo.default: " + config.defaultConnection());
     for (OdooSettings c : config.connections().values()) {
       out.println("odoo.connections." + c.name() + ":");

@@ -157,6 +157,11 @@ class SecretsHostileTest {
         .as("the URLs are shown, masked")
         .contains("url: http://admin:****@127.0.0.1:" + odoo.getPort())
         .contains("jdbc:postgresql://sidecar:****@127.0.0.1:1/sidecar?user=sidecar&password=****");
+    assertThat(shown)
+        .as("the operations sections, with their defaults")
+        .contains("history: runs kept PT720H, at most 10000")
+        .contains("console: on, group base.group_system, sessions PT8H, throttled after 5")
+        .contains("logging: text, metrics: on (/metrics)");
     assertNoSecret("sidecar config", shown);
   }
 
