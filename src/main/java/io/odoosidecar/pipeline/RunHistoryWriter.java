@@ -128,7 +128,7 @@ public final class RunHistoryWriter implements PipelineListener, AutoCloseable {
     if ((last == Long.MIN_VALUE || now - last >= WARN_EVERY_MS)
         && lastWarning.compareAndSet(last, now)) {
       LOG.warn(
-          "run history: {} runs wait to be written, the most held; {} runs not kept so far",
+          "run history: the queue is full ({} runs wait to be written); runs not kept so far: {}",
           queue.size(),
           lost);
     }
