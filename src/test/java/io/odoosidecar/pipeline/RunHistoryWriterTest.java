@@ -118,8 +118,7 @@ class RunHistoryWriterTest {
     assertThat(writer.queued()).isEqualTo(2);
     assertThat(writer.notKept()).isEqualTo(5);
     assertThat(warnings()).hasSize(1);
-    assertThat(warnings().get(0).getFormattedMessage())
-        .endsWith("runs not kept so far: 1");
+    assertThat(warnings().get(0).getFormattedMessage()).endsWith("runs not kept so far: 1");
 
     clock.advance(Duration.ofSeconds(59));
     writer.ran(run(8));
