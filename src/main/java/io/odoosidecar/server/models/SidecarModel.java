@@ -106,19 +106,16 @@ public abstract class SidecarModel implements RpcModels.Model {
   private final List<Field> fields;
   private final Map<String, Field> byName = new LinkedHashMap<>();
   private final Schema schema;
-  private final List<Term> defaultOrder;
+  private final String defaultOrder;
   private final int pageSize;
 
   /**
    * @param name the model's name ({@code sidecar.run})
    * @param fields its fields, {@code id} first
    * @param defaultOrder its {@code _order} ({@code id desc})
-   * @param pageSize the rows read at a time
+   * @param pageSize the rows read at a time (at least one)
    */
   protected SidecarModel(String name, List<Field> fields, String defaultOrder, int pageSize) {
-    if (pageSize < 1) {
-      throw new IllegalArgumentException("a page holds at least one row");
-    }
     this.name = name;
     this.fields = List.copyOf(fields);
     Map<String, FieldInfo> infos = new LinkedHashMap<>();
@@ -127,12 +124,8 @@ public abstract class SidecarModel implements RpcModels.Model {
       infos.put(f.name(), FieldInfo.of(f.name(), f.attributes()));
     }
     this.schema = Schema.of(Map.of(name, infos));
-    this.pageSize = pageSize;
-    try {
-      this.defaultOrder = order(defaultOrder);
-    } catch (RpcFault e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
+    this.pageSize = Math.max(1, pageSize);
+    this.defaultOrder = defaultOrder;
   }
 
   /** The model's name. */
@@ -316,7 +309,7 @@ public abstract class SidecarModel implements RpcModels.Model {
 
   private List<Term> order(Object value) throws RpcFault {
     if (absent(value) || value instanceof String s && s.isBlank()) {
-      return defaultOrder;
+      return order(defaultOrder);
     }
     if (!(value instanceof String text)) {
       throw RpcFault.malformed(name + ": order is a string ('started desc, id'), not " + value);
