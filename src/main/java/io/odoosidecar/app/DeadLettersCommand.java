@@ -1,7 +1,7 @@
 package io.odoosidecar.app;
 
 import io.odoosidecar.SidecarException;
-import io.odoosidecar.pipeline.DeadLetterModel;
+import io.odoosidecar.server.models.DeadLetterModel;
 import io.odoosidecar.store.EventLog;
 import java.io.PrintWriter;
 import java.sql.SQLException;

@@ -89,6 +89,7 @@ public final class EventLog implements AutoCloseable {
   private static final String RUNNING = "running";
   private static final String DONE = "done";
   private static final String DEAD = "dead";
+  private static final String DISCARDED = "discarded";
 
   /** Where the log's connection comes from: opened at start, and again to recover. */
   @FunctionalInterface
@@ -948,6 +949,113 @@ public final class EventLog implements AutoCloseable {
       throw failure("list dead letters", e);
     }
     return out;
+  }
+
+  // ------------------------------------------------------------------ listing (sidecar.event)
+
+  /**
+   * One page of the stored events in id order, for listings that must not hold the whole log: those
+   * after {@code from} (ascending) or before it (descending), at most {@code limit}, of one status
+   * or of all when {@code status} is null. Completions are folded in first, and an event this
+   * process has claimed is given as {@code running}.
+   */
+  public synchronized List<Event> page(long from, boolean descending, int limit, String status) {
+    compact();
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM sidecar_event WHERE id "
+            + (descending ? "<" : ">")
+            + " ?"
+            + (status == null ? "" : " AND status = ?")
+            + " ORDER BY id"
+            + (descending ? " DESC" : "")
+            + " LIMIT ?";
+    List<Event> out = new ArrayList<>();
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      int i = 1;
+      select.setLong(i++, from);
+      if (status != null) {
+        select.setString(i++, status);
+      }
+      select.setInt(i, limit);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          out.add(asKept(event(rows)));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("list events", e);
+    }
+    return out;
+  }
+
+  /** The stored events among {@code ids}, in id order (as {@link #page} gives them). */
+  public synchronized List<Event> events(java.util.Collection<Long> ids) {
+    compact();
+    java.util.TreeMap<Long, Event> out = new java.util.TreeMap<>();
+    try (PreparedStatement select =
+        connection.prepareStatement("SELECT " + COLUMNS + " FROM sidecar_event WHERE id = ?")) {
+      for (long id : new java.util.TreeSet<>(ids)) {
+        select.setLong(1, id);
+        try (ResultSet rows = select.executeQuery()) {
+          if (rows.next()) {
+            out.put(id, asKept(event(rows)));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("read events", e);
+    }
+    return new ArrayList<>(out.values());
+  }
+
+  /** An event with the status this process knows: {@code running} while it holds the claim. */
+  private Event asKept(Event e) {
+    if (!claimedEvents.containsKey(e.id())) {
+      return e;
+    }
+    return new Event(
+        e.id(),
+        e.database(),
+        e.dedupeKey(),
+        e.model(),
+        e.recordId(),
+        e.operation(),
+        e.payload(),
+        RUNNING,
+        e.attempts(),
+        e.nextAttemptAt(),
+        e.lastError());
+  }
+
+  /**
+   * Gives up on dead letters: each of {@code ids} that is a dead letter is marked {@code discarded}
+   * at {@code when} (kept in the log, never replayed nor purged). Returns the ids discarded, in the
+   * order given.
+   */
+  public synchronized List<Long> discard(java.util.Collection<Long> ids, Instant when) {
+    ensureUsable();
+    List<Long> discarded = new ArrayList<>();
+    inTransaction(
+        "discard dead letters",
+        () -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE sidecar_event SET status = ?, next_attempt_at = ?"
+                      + " WHERE id = ? AND status = ?")) {
+            for (long id : new java.util.LinkedHashSet<>(ids)) {
+              update.setString(1, DISCARDED);
+              update.setTimestamp(2, timestamp(when));
+              update.setLong(3, id);
+              update.setString(4, DEAD);
+              if (update.executeUpdate() == 1) {
+                discarded.add(id);
+              }
+            }
+          }
+        });
+    return discarded;
   }
 
   private static Event withRetry(Event event, int attempts, Instant retryAt, String error) {

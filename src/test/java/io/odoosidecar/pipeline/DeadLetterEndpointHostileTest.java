@@ -98,9 +98,15 @@ class DeadLetterEndpointHostileTest {
     }
     assertThatThrownBy(() -> call(service, SECRET, "unlink", List.of(List.of(dead))))
         .isInstanceOfSatisfying(RpcFault.class, f -> assertThat(f.status()).isEqualTo(400));
-    assertThatThrownBy(
-            () -> call(service, SECRET, "search_read", List.of(List.of(List.of("id", "=", 1)))))
-        .isInstanceOfSatisfying(RpcFault.class, f -> assertThat(f.status()).isEqualTo(400));
+    for (Object domain :
+        List.of(
+            List.of(List.of("payload", "ilike", "secret")),
+            List.of("|", List.of("id", "=", 1)),
+            "[('id', '=', 1)]")) {
+      assertThatThrownBy(() -> call(service, SECRET, "search_read", List.of(domain)))
+          .as(String.valueOf(domain))
+          .isInstanceOfSatisfying(RpcFault.class, f -> assertThat(f.status()).isEqualTo(400));
+    }
     assertThat(log.deadLetters()).hasSize(1);
   }
 
@@ -126,7 +132,10 @@ class DeadLetterEndpointHostileTest {
             Clock.systemUTC(),
             Map::of);
     return new RpcModels(
-        push, Map.of(DeadLetterModel.NAME, new DeadLetterModel(log, () -> {}, Clock.systemUTC())));
+        push,
+        Map.of(
+            DeadLetterModel.NAME,
+            new io.odoosidecar.server.models.DeadLetterModel(log, () -> {}, Clock.systemUTC())));
   }
 
   private static Object call(RpcModels service, String password, String method, List<Object> args)
