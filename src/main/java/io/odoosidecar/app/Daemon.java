@@ -206,13 +206,28 @@ public final class Daemon implements AutoCloseable {
 
   /** The sidecar's own models on its RPC endpoint. */
   private Map<String, RpcModels.Model> models() {
-    return Map.of(
-        io.odoosidecar.pipeline.DeadLetterModel.NAME,
-        new io.odoosidecar.pipeline.DeadLetterModel(wiring.log, wiring::wake, clock),
+    Map<String, RpcModels.Model> models = new java.util.LinkedHashMap<>();
+    models.put(
+        io.odoosidecar.server.models.DeadLetterModel.NAME,
+        new io.odoosidecar.server.models.DeadLetterModel(
+            wiring.log, wiring.history, wiring::wake, clock));
+    models.put(
+        io.odoosidecar.server.models.RunModel.NAME,
+        new io.odoosidecar.server.models.RunModel(wiring.history, wiring.states));
+    models.put(
+        io.odoosidecar.server.models.EventModel.NAME,
+        new io.odoosidecar.server.models.EventModel(wiring.log));
+    models.put(
+        io.odoosidecar.server.models.RuleModel.NAME,
+        new io.odoosidecar.server.models.RuleModel(
+            wiring.offloaded::current, wiring.states, wiring.history, wiring.offloaded::sourceOf));
+    models.put(
         io.odoosidecar.sync.SyncLogModel.NAME,
-        new io.odoosidecar.sync.SyncLogModel(wiring.sync.log()),
+        new io.odoosidecar.sync.SyncLogModel(wiring.sync.log()));
+    models.put(
         io.odoosidecar.schedule.ScheduleModel.NAME,
         new io.odoosidecar.schedule.ScheduleModel(() -> scheduleStatus.get().get()));
+    return models;
   }
 
   /** The daemon's own periodic jobs. */
@@ -223,7 +238,17 @@ public final class Daemon implements AutoCloseable {
             Duration.ofSeconds(30),
             this::refresh)
         .every("the store's check", Duration.ofSeconds(1), Duration.ofSeconds(1), wiring.log::check)
-        .every("the event log's purge", Duration.ofMinutes(1), Duration.ofHours(1), wiring::purge);
+        .every("the event log's purge", Duration.ofMinutes(1), Duration.ofHours(1), wiring::purge)
+        .every(
+            "the run history's pruning",
+            Duration.ofMinutes(1),
+            Duration.ofHours(1),
+            wiring.history::prune)
+        .every(
+            "the rules' pauses",
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            wiring.states::refresh);
     SidecarConfig.PollConfig poll = config.poll();
     if (poll.enabled()) {
       jobs.every("the poller", Duration.ZERO, poll.interval(), wiring.polling::pollOnce);

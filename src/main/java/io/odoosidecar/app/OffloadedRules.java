@@ -50,6 +50,49 @@ final class OffloadedRules {
     return all;
   }
 
+  private volatile Map.Entry<RuleRegistry.Snapshot, Map<String, String>> files_ = null;
+
+  /**
+   * Where a rule comes from: its file (relative to the rules folder) for a file's rule, {@code
+   * odoo:<database>} for a rule imported from a database, empty for a name not in force.
+   */
+  String sourceOf(String name) {
+    for (Map.Entry<String, List<Rule>> e : offloaded.entrySet()) {
+      if (e.getValue().stream().anyMatch(r -> r.name().equals(name))
+          && fileNames().get(name) == null) {
+        return "odoo:" + e.getKey();
+      }
+    }
+    String file = fileNames().get(name);
+    return file == null ? "" : file;
+  }
+
+  /** The file of each rule of the rules folder, read again when the folder was reloaded. */
+  private Map<String, String> fileNames() {
+    if (files == null) {
+      return Map.of();
+    }
+    RuleRegistry.Snapshot snapshot = files.snapshot();
+    Map.Entry<RuleRegistry.Snapshot, Map<String, String>> known = files_;
+    if (known != null && known.getKey() == snapshot) {
+      return known.getValue();
+    }
+    Map<String, String> names = new java.util.HashMap<>();
+    try {
+      io.odoosidecar.rule.RuleFiles.loadBySource(files.directory())
+          .forEach(
+              (path, rules) ->
+                  rules.forEach(
+                      r ->
+                          names.putIfAbsent(
+                              r.name(), files.directory().relativize(path).toString())));
+    } catch (RuntimeException e) {
+      LOG.debug("the rules' files cannot be listed now: {}", e.getMessage());
+    }
+    files_ = Map.entry(snapshot, names);
+    return names;
+  }
+
   /** The names of the rules imported from databases. */
   Set<String> importedNames() {
     Set<String> out = new HashSet<>();

@@ -46,6 +46,9 @@ final class SidecarWiring implements AutoCloseable {
   final Polling polling;
   final Activity activity = new Activity();
   final io.odoosidecar.metrics.SidecarMetrics metrics;
+  final io.odoosidecar.store.RunHistory history;
+  final io.odoosidecar.store.RuleStates states;
+  final io.odoosidecar.pipeline.RunHistoryWriter historyWriter;
 
   /** What every source and the processor tell of their work. */
   final io.odoosidecar.pipeline.PipelineListener listener;
@@ -68,7 +71,15 @@ final class SidecarWiring implements AutoCloseable {
     this.recovery =
         new io.odoosidecar.store.StoreRecovery(log, STORE_REOPEN, sleeper, exit).start();
     this.echoes = new Echoes(clock, Duration.ofMinutes(10));
-    this.listener = io.odoosidecar.pipeline.Listeners.of(activity, metrics);
+    this.history =
+        io.odoosidecar.store.RunHistory.open(
+            log.connectionSource(),
+            clock,
+            new io.odoosidecar.store.RunHistory.Limits(
+                config.history().maxRuns(), config.history().retention()));
+    this.states = io.odoosidecar.store.RuleStates.open(log.connectionSource(), clock);
+    this.historyWriter = io.odoosidecar.pipeline.RunHistoryWriter.start(history, states, clock);
+    this.listener = io.odoosidecar.pipeline.Listeners.of(activity, metrics, historyWriter);
     SidecarConfig.PipelineConfig p = config.pipeline();
     this.python =
         new io.odoosidecar.script.PythonEngine(
@@ -83,7 +94,8 @@ final class SidecarWiring implements AutoCloseable {
                 clock,
                 echoes)
             .withPython(python)
-            .withListener(listener);
+            .withListener(listener)
+            .withPauses(states::isPaused);
     this.scheduling = scheduling();
     processor.withObserver(scheduling.observer());
     this.sync = openSync();
@@ -212,6 +224,19 @@ final class SidecarWiring implements AutoCloseable {
     return WatchList.of(current, sync.unlinkFields(current));
   }
 
+  /** Pauses a rule: the events it would fire on wait, uncounted, until it is resumed. */
+  void pause(String rule, String by) {
+    states.pause(rule, by, clock.instant());
+  }
+
+  /** Resumes a rule: the events it held go at once. */
+  void resume(String rule, String by) {
+    states.resume(rule, by, clock.instant());
+    int released = log.release(Processor.HELD, clock.instant());
+    LOG.info("rule '{}' resumed by {}: {} held events go now", rule, by, released);
+    wake();
+  }
+
   /** Forgets done events past the retention. */
   void purge() {
     Duration retention = config.eventLog().retention();
@@ -269,6 +294,9 @@ final class SidecarWiring implements AutoCloseable {
     stopFiring();
     pipeline.close();
     python.close();
+    historyWriter.close(); // the runs still queued are written
+    history.close();
+    states.close();
     sync.close();
     log.close();
   }

@@ -122,6 +122,11 @@ public final class RuleRegistry implements AutoCloseable {
     return current.get().rules();
   }
 
+  /** The rules folder. */
+  public Path directory() {
+    return directory;
+  }
+
   /** Reloads now; returns whether the new set replaced the running one. */
   public boolean reload() {
     reloads.incrementAndGet();

@@ -21,6 +21,11 @@ public final class RpcModels implements RpcEndpoint.Service {
      * @throws RpcFault an unknown method or malformed arguments (400)
      */
     Object call(String method, List<Object> args, Map<String, Object> kwargs) throws RpcFault;
+
+    /** Whether this model answers {@code method}; another is handed to the service behind. */
+    default boolean serves(String method) {
+      return true;
+    }
   }
 
   private final RpcEndpoint.Service fallback;
@@ -64,7 +69,7 @@ public final class RpcModels implements RpcEndpoint.Service {
       Request request)
       throws RpcFault {
     Model served = models.get(model);
-    if (served == null) {
+    if (served == null || !served.serves(method)) {
       return fallback.execute(database, uid, password, model, method, args, kwargs, request);
     }
     if (fallback.authenticate(database, "", password, request).isEmpty()) {

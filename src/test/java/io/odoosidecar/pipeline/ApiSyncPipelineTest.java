@@ -227,7 +227,8 @@ class ApiSyncPipelineTest {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> rows =
         (List<Map<String, Object>>)
-            new DeadLetterModel(log, () -> {}, clock).call("search_read", List.of(), Map.of());
+            new io.odoosidecar.server.models.DeadLetterModel(log, () -> {}, clock)
+                .call("search_read", List.of(), Map.of());
     return rows;
   }
 

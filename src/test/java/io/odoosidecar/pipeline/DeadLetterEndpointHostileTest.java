@@ -134,13 +134,20 @@ class DeadLetterEndpointHostileTest {
     return new RpcModels(
         push,
         Map.of(
-            DeadLetterModel.NAME,
+            io.odoosidecar.server.models.DeadLetterModel.NAME,
             new io.odoosidecar.server.models.DeadLetterModel(log, () -> {}, Clock.systemUTC())));
   }
 
   private static Object call(RpcModels service, String password, String method, List<Object> args)
       throws RpcFault {
     return service.execute(
-        "odoo", 1, password, DeadLetterModel.NAME, method, args, Map.of(), NO_HEADERS);
+        "odoo",
+        1,
+        password,
+        io.odoosidecar.server.models.DeadLetterModel.NAME,
+        method,
+        args,
+        Map.of(),
+        NO_HEADERS);
   }
 }

@@ -52,6 +52,12 @@ public final class EventModel extends SidecarModel {
     this.log = log;
   }
 
+  /** {@code push} is the addon's, answered by the push receiver behind. */
+  @Override
+  public boolean serves(String method) {
+    return !method.equals("push");
+  }
+
   @Override
   protected Rows rows() {
     return new Rows() {
