@@ -78,6 +78,9 @@ final class SidecarWiring implements AutoCloseable {
             new io.odoosidecar.store.RunHistory.Limits(
                 config.history().maxRuns(), config.history().retention()));
     this.states = io.odoosidecar.store.RuleStates.open(log.connectionSource(), clock);
+    // the event log's recovery must find the database closed: the stores on it let go
+    log.onBroken(history::close);
+    log.onBroken(states::close);
     this.historyWriter = io.odoosidecar.pipeline.RunHistoryWriter.start(history, states, clock);
     this.listener = io.odoosidecar.pipeline.Listeners.of(activity, metrics, historyWriter);
     SidecarConfig.PipelineConfig p = config.pipeline();

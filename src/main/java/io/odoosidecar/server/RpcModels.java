@@ -28,8 +28,35 @@ public final class RpcModels implements RpcEndpoint.Service {
     }
   }
 
+  /**
+   * Who, besides the holder of the push secret, may read the sidecar's own models: the console's
+   * users, logged in with their Odoo login and password.
+   */
+  public interface Users {
+    /** Nobody. */
+    Users NONE =
+        new Users() {
+          @Override
+          public OptionalLong authenticate(String database, String login, String password) {
+            return OptionalLong.empty();
+          }
+
+          @Override
+          public boolean valid(String database, long uid, String password) {
+            return false;
+          }
+        };
+
+    /** The uid of a user allowed in, or empty. */
+    OptionalLong authenticate(String database, String login, String password);
+
+    /** Whether {@code uid} with {@code password} is a user allowed in. */
+    boolean valid(String database, long uid, String password);
+  }
+
   private final RpcEndpoint.Service fallback;
   private final Map<String, Model> models;
+  private final Users users;
 
   /**
    * @param fallback the service answering {@code version}, {@code authenticate} and every model not
@@ -37,8 +64,16 @@ public final class RpcModels implements RpcEndpoint.Service {
    * @param models the models served here, by name
    */
   public RpcModels(RpcEndpoint.Service fallback, Map<String, Model> models) {
+    this(fallback, models, Users.NONE);
+  }
+
+  /**
+   * @param users who else may read the models (their calls reach no other model)
+   */
+  public RpcModels(RpcEndpoint.Service fallback, Map<String, Model> models, Users users) {
     this.fallback = fallback;
     this.models = Map.copyOf(models);
+    this.users = users;
   }
 
   @Override
@@ -54,7 +89,8 @@ public final class RpcModels implements RpcEndpoint.Service {
   @Override
   public OptionalLong authenticate(
       String database, String login, String password, Request request) {
-    return fallback.authenticate(database, login, password, request);
+    OptionalLong uid = fallback.authenticate(database, login, password, request);
+    return uid.isPresent() ? uid : users.authenticate(database, login, password);
   }
 
   @Override
@@ -72,7 +108,8 @@ public final class RpcModels implements RpcEndpoint.Service {
     if (served == null || !served.serves(method)) {
       return fallback.execute(database, uid, password, model, method, args, kwargs, request);
     }
-    if (fallback.authenticate(database, "", password, request).isEmpty()) {
+    if (fallback.authenticate(database, "", password, request).isEmpty()
+        && !users.valid(database, uid, password)) {
       throw RpcFault.denied("Access Denied");
     }
     return served.call(method, args, kwargs);

@@ -27,11 +27,21 @@ public final class StoreConnection implements AutoCloseable {
   private final boolean postgres;
   private Connection connection;
 
-  private StoreConnection(ConnectionSource source, String what, Connection first)
+  private final Migration migration;
+
+  /** How a new connection gets the store's schema (a lost embedded file comes back empty). */
+  @FunctionalInterface
+  private interface Migration {
+    void apply(Connection connection) throws SQLException;
+  }
+
+  private StoreConnection(
+      ConnectionSource source, String what, Connection first, Migration migration)
       throws SQLException {
     this.source = source;
     this.what = what;
     this.connection = first;
+    this.migration = migration;
     this.postgres =
         first.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
   }
@@ -46,8 +56,9 @@ public final class StoreConnection implements AutoCloseable {
       ConnectionSource source, String what, String store, List<String> schema, Clock clock) {
     try {
       Connection first = source.open();
-      Migrations.apply(first, store, schema, clock);
-      return new StoreConnection(source, what, first);
+      Migration migration = c -> Migrations.apply(c, store, schema, clock);
+      migration.apply(first);
+      return new StoreConnection(source, what, first, migration);
     } catch (SQLException e) {
       throw new SidecarException(
           "cannot open the " + what + ": " + Redaction.text(e.getMessage()), e);
@@ -63,7 +74,7 @@ public final class StoreConnection implements AutoCloseable {
   public synchronized <T> T work(Work<T> work) {
     try {
       if (connection == null) {
-        connection = source.open();
+        connection = reopened();
       }
       return work.run(connection);
     } catch (SQLException first) {
@@ -74,12 +85,24 @@ public final class StoreConnection implements AutoCloseable {
         if (connection != null) {
           connection.close();
         }
-        connection = source.open();
+        connection = reopened();
         return work.run(connection);
       } catch (SQLException e) {
         throw new SidecarException(what + ": " + Redaction.text(e.getMessage()), e);
       }
     }
+  }
+
+  /** A new connection, the store's schema applied (already there: nothing is done). */
+  private Connection reopened() throws SQLException {
+    Connection fresh = source.open();
+    try {
+      migration.apply(fresh);
+    } catch (SQLException | RuntimeException e) {
+      fresh.close();
+      throw e;
+    }
+    return fresh;
   }
 
   /** Runs work in one transaction: all of it is kept or none. */
