@@ -4,10 +4,12 @@ import io.odoosidecar.domain.DomainEngine;
 import io.odoosidecar.domain.Tri;
 import io.odoosidecar.pipeline.RuleRun;
 import io.odoosidecar.schedule.ScheduleStatus;
+import io.odoosidecar.store.EventLog;
 import io.odoosidecar.sync.SyncLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything the console reads and does, over the running daemon. Nothing it answers holds a
@@ -118,7 +120,25 @@ public interface ConsoleBackend {
    * @param discarded dead letters discarded from the console or the RPC models
    */
   record EventCounts(
-      long received, long pending, long inFlight, long failed, long dead, long discarded) {}
+      long received, long pending, long inFlight, long failed, long dead, long discarded) {
+
+    /**
+     * The counts of {@link io.odoosidecar.store.EventLog#counts()} (by status: {@code pending},
+     * {@code running}, {@code dead}, {@code discarded}; others left out).
+     *
+     * @param received events stored since the start
+     * @param failed pending events with at least one failed attempt
+     */
+    public static EventCounts of(long received, long failed, Map<String, Long> byStatus) {
+      return new EventCounts(
+          received,
+          byStatus.getOrDefault("pending", 0L),
+          byStatus.getOrDefault("running", 0L),
+          failed,
+          byStatus.getOrDefault("dead", 0L),
+          byStatus.getOrDefault("discarded", 0L));
+    }
+  }
 
   /**
    * The last push.
@@ -202,7 +222,27 @@ public interface ConsoleBackend {
       String lastError,
       String traceback,
       String rule,
-      Instant failedAt) {}
+      Instant failedAt) {
+
+    /**
+     * The dead letter of an event of the log, with what the run history knows of its last failed
+     * run (empty traceback and rule, null time, when it knows nothing).
+     */
+    public static DeadLetter of(
+        EventLog.Event event, String traceback, String rule, Instant failedAt) {
+      return new DeadLetter(
+          event.id(),
+          event.database(),
+          event.model(),
+          event.recordId(),
+          event.operation(),
+          event.attempts(),
+          event.lastError() == null ? "" : event.lastError(),
+          traceback,
+          rule,
+          failedAt);
+    }
+  }
 
   /**
    * One outbound sync attempt, without its headers and bodies.

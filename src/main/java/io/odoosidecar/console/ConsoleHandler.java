@@ -229,12 +229,21 @@ public final class ConsoleHandler implements HttpHandler {
       }
       case REFUSED, NOT_IN_GROUP -> {
         access.throttle().failed(login, address);
-        LOG.warn("console: login of '{}' from {} refused: {}", login, address, verdict.reason());
+        LOG.warn(
+            "console: login of '{}' from {} refused: {}",
+            printable(login),
+            address,
+            printable(verdict.reason()));
         int status = verdict.outcome() == Authenticator.Outcome.REFUSED ? 401 : 403;
         sendLogin(exchange, base, status, withError(retry, verdict.reason()), "");
       }
       case UNAVAILABLE -> sendLogin(exchange, base, 503, withError(retry, verdict.reason()), "");
     }
+  }
+
+  /** A text for the log: control characters (a forged line break) shown as {@code ?}. */
+  static String printable(String text) {
+    return text.replaceAll("\\p{Cntrl}", "?");
   }
 
   private static LoginView withError(LoginView view, String error) {

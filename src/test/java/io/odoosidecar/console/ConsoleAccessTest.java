@@ -310,6 +310,31 @@ class ConsoleAccessTest {
   }
 
   @Test
+  void theConsoleWorksBelowAPrefixToo() {
+    console = new ConsoleFixture("0.0.0.0", "/console/");
+    ConsoleHttp http = console.http();
+    HttpResponse<String> away = http.get("/rules");
+    assertThat(away.headers().firstValue("Location")).hasValue("/console/login?next=%2Frules");
+    http.get("/login");
+    HttpResponse<String> login =
+        http.post(
+            "/login",
+            "login",
+            "admin",
+            "password",
+            ConsoleFixture.ADMIN_PASSWORD,
+            "next",
+            "/rules");
+    assertThat(login.headers().firstValue("Location")).hasValue("/console/rules");
+    String rules = http.get("/rules").body();
+    assertThat(rules)
+        .contains("href=\"/console/static/console.css\"", "href=\"/console/dead-letters\"")
+        .contains("action=\"/console/rules/pause\"");
+    http.post("/rules/pause", "rule", FakeBackend.OTHER);
+    assertThat(console.backend.audit()).containsExactly("pause Welcome partner by admin");
+  }
+
+  @Test
   void everyAnswerForbidsScriptsFramesAndCaching() {
     console = ConsoleFixture.remote();
     HttpResponse<String> login = console.http().get("/login");

@@ -31,6 +31,11 @@ final class ConsoleFixture implements AutoCloseable {
 
   /** Users: admin (in the group), demo (not in it), odoo-down (Odoo away); others refused. */
   ConsoleFixture(String bindHost) {
+    this(bindHost, "/");
+  }
+
+  /** The console mounted at a prefix ({@code /}, or {@code /console/} for a sub-path). */
+  ConsoleFixture(String bindHost, String prefix) {
     Authenticator authenticator =
         (login, password) -> {
           checks.incrementAndGet();
@@ -55,8 +60,8 @@ final class ConsoleFixture implements AutoCloseable {
             List.of(Secret.of(ODOO_PASSWORD), Secret.of(PUSH_SECRET), Secret.of(API_KEY)));
     server =
         TestServers.started(
-            Map.of("/", new ConsoleHandler(backend, authenticator, settings, clock)));
-    base = "http://127.0.0.1:" + server.port();
+            Map.of(prefix, new ConsoleHandler(backend, authenticator, settings, clock)));
+    base = "http://127.0.0.1:" + server.port() + prefix.substring(0, prefix.length() - 1);
   }
 
   /** A remote console: every request needs a login. */
