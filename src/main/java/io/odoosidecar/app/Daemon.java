@@ -164,9 +164,17 @@ public final class Daemon implements AutoCloseable {
     if (config.metrics().enabled()) {
       services.add(routes -> routes.exact("/metrics", metrics.handler()));
     }
+    ConsoleWiring console =
+        new ConsoleWiring(
+            config,
+            new DaemonConsole(status::state, wiring, this::schedules, clock),
+            clientFactory,
+            syncSecrets(),
+            clock);
     SidecarConfig.PushConfig push = config.push();
     if (push.secret().isPresent()) {
-      services.add(new RpcService(pushReceiver(push), models(), push, config.server()));
+      services.add(
+          new RpcService(pushReceiver(push), models(), console.users(), push, config.server()));
     } else {
       LOG.info(
           "push endpoint off: no push secret (SIDECAR_PUSH_SECRET, push.secret-env or push.secret-file)");
@@ -184,7 +192,17 @@ public final class Daemon implements AutoCloseable {
     webhooks.withListener(wiring.listener);
     assignWebhooks();
     services.add(new WebhookService(webhooks));
+    services.add(console);
     return services;
+  }
+
+  /** The sync configs' credentials, for the console to mask. */
+  private List<io.odoosidecar.odoo.Secret> syncSecrets() {
+    List<io.odoosidecar.odoo.Secret> out = new ArrayList<>();
+    if (rules != null) {
+      rules.snapshot().syncConfigs().forEach(c -> out.addAll(c.auth().secrets()));
+    }
+    return out;
   }
 
   private PushReceiver pushReceiver(SidecarConfig.PushConfig push) {
@@ -298,8 +316,9 @@ public final class Daemon implements AutoCloseable {
             + (pushEndpoint
                 ? "the RPC endpoint (/xmlrpc/2/*, /jsonrpc: pushes, guarded by the push secret), "
                 : "")
-            + "the webhooks (/web/hook/<uuid>: no authentication but the uuid) and /health"
-            + " (connections, rules, event counts); bind 127.0.0.1 unless Odoo runs on another"
+            + "the webhooks (/web/hook/<uuid>: no authentication but the uuid), the console (/:"
+            + " an Odoo login of console.group), /metrics and /health (no authentication:"
+            + " connections, rules, event counts); bind 127.0.0.1 unless Odoo runs on another"
             + " machine, and then limit who can reach the port (firewall, TLS proxy)");
   }
 

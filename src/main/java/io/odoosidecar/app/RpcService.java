@@ -17,14 +17,17 @@ final class RpcService implements HttpService {
   /**
    * @param receiver the push receiver, which authenticates every call
    * @param models the sidecar's own models, by name
+   * @param users who else may read them (the console's users)
    */
   RpcService(
       PushReceiver receiver,
       Map<String, RpcModels.Model> models,
+      RpcModels.Users users,
       SidecarConfig.PushConfig push,
       SidecarConfig.ServerConfig server) {
     this.endpoint =
-        new RpcEndpoint(new RpcModels(receiver, models), push.maxBodyBytes(), server.readTimeout());
+        new RpcEndpoint(
+            new RpcModels(receiver, models, users), push.maxBodyBytes(), server.readTimeout());
   }
 
   @Override

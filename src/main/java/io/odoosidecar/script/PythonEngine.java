@@ -228,6 +228,21 @@ public final class PythonEngine implements AutoCloseable {
         .allowEnvironmentAccess(org.graalvm.polyglot.EnvironmentAccess.NONE);
   }
 
+  /** The most executions at once (the pool's size). */
+  public int poolSize() {
+    return size;
+  }
+
+  /** The contexts made and kept now (at most {@link #poolSize}). */
+  public synchronized int contexts() {
+    return created;
+  }
+
+  /** The contexts running code now. */
+  public synchronized int busy() {
+    return Math.max(0, created - idle.size());
+  }
+
   /** The most statements one execution may run. */
   public long statementLimit() {
     return statementLimit;

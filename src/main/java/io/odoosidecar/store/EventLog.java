@@ -1035,6 +1035,14 @@ public final class EventLog implements AutoCloseable {
    * order given.
    */
   public synchronized List<Long> discard(java.util.Collection<Long> ids, Instant when) {
+    return discard(ids, when, "");
+  }
+
+  /**
+   * As {@link #discard(java.util.Collection, Instant)}, recording who discarded them: their last
+   * error then starts with {@code discarded by <by>: }.
+   */
+  public synchronized List<Long> discard(java.util.Collection<Long> ids, Instant when, String by) {
     ensureUsable();
     List<Long> discarded = new ArrayList<>();
     inTransaction(
@@ -1042,13 +1050,14 @@ public final class EventLog implements AutoCloseable {
         () -> {
           try (PreparedStatement update =
               connection.prepareStatement(
-                  "UPDATE sidecar_event SET status = ?, next_attempt_at = ?"
-                      + " WHERE id = ? AND status = ?")) {
+                  "UPDATE sidecar_event SET status = ?, next_attempt_at = ?,"
+                      + " last_error = ? || COALESCE(last_error, '') WHERE id = ? AND status = ?")) {
             for (long id : new java.util.LinkedHashSet<>(ids)) {
               update.setString(1, DISCARDED);
               update.setTimestamp(2, timestamp(when));
-              update.setLong(3, id);
-              update.setString(4, DEAD);
+              update.setString(3, by.isEmpty() ? "" : "discarded by " + by + ": ");
+              update.setLong(4, id);
+              update.setString(5, DEAD);
               if (update.executeUpdate() == 1) {
                 discarded.add(id);
               }
@@ -1611,6 +1620,20 @@ public final class EventLog implements AutoCloseable {
           }
         });
     return purged[0];
+  }
+
+  /** How many pending events failed at least once (waiting for their next attempt). */
+  public synchronized long retrying() {
+    try (PreparedStatement count =
+        connection.prepareStatement(
+            "SELECT COUNT(*) FROM sidecar_event WHERE status = ? AND attempts > 0")) {
+      count.setString(1, PENDING);
+      try (ResultSet rows = count.executeQuery()) {
+        return rows.next() ? rows.getLong(1) : 0;
+      }
+    } catch (SQLException e) {
+      throw failure("count retrying events", e);
+    }
   }
 
   /** How many events this process's workers hold claimed now. */

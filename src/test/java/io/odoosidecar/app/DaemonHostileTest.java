@@ -68,6 +68,8 @@ class DaemonHostileTest {
                 assertThat(m)
                     .contains("192.168.1.20")
                     .contains("RPC endpoint")
+                    .contains("the console (/: an Odoo login of console.group)")
+                    .contains("/metrics")
                     .contains("/health"));
     assertThat(Daemon.exposure("10.0.0.5", false))
         .hasValueSatisfying(m -> assertThat(m).doesNotContain("RPC endpoint").contains("webhooks"));

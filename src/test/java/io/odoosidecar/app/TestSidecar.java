@@ -29,6 +29,9 @@ public final class TestSidecar implements AutoCloseable {
   /** The push secret. */
   public static final String SECRET = "test-sidecar-push-secret-5e1f";
 
+  /** The Odoo password of {@code admin}, the sidecar's user and the console's. */
+  public static final String ODOO_PASSWORD = "odoo-admin-password-7c2";
+
   public final MemoryOdoo odoo;
   public final Daemon daemon;
   public final Path dir;
@@ -50,12 +53,25 @@ public final class TestSidecar implements AutoCloseable {
    */
   public static TestSidecar start(Path dir, MemoryOdoo odoo, String rulesYaml, String configYaml)
       throws Exception {
+    return start(dir, odoo, rulesYaml, configYaml, "127.0.0.1");
+  }
+
+  /**
+   * Starts a sidecar bound to {@code host} ({@code 0.0.0.0}: not a loopback address, so that the
+   * console asks for a login). Odoo takes {@code admin} with {@link #ODOO_PASSWORD} and refuses any
+   * other password.
+   */
+  public static TestSidecar start(
+      Path dir, MemoryOdoo odoo, String rulesYaml, String configYaml, String host)
+      throws Exception {
     Path rulesDir = Files.createDirectories(dir.resolve("rules"));
     Files.writeString(rulesDir.resolve("rules.yaml"), rulesYaml);
     Path yaml = dir.resolve("sidecar.yaml");
     Files.writeString(
         yaml,
-        "server:\n  port: 0\ndata-dir: "
+        "server:\n  host: "
+            + host
+            + "\n  port: 0\ndata-dir: "
             + dir.resolve("data").toAbsolutePath()
             + "\npoll:\n  enabled: false\n"
             + configYaml);
@@ -66,14 +82,85 @@ public final class TestSidecar implements AutoCloseable {
                 "ODOO_URL", "http://127.0.0.1:1",
                 "ODOO_DB", "memory",
                 "ODOO_USER", "admin",
-                "ODOO_PASSWORD", "odoo-admin-password-7c2",
+                "ODOO_PASSWORD", ODOO_PASSWORD,
                 "SIDECAR_PUSH_SECRET", SECRET));
     RuleRegistry rules = new RuleRegistry(rulesDir, Duration.ofMillis(50));
     Daemon daemon =
         new Daemon(
-            config, Clock.systemUTC(), wait -> Thread.sleep(20), rules, code -> {}, s -> odoo);
+            config,
+            Clock.systemUTC(),
+            wait -> Thread.sleep(20),
+            rules,
+            code -> {},
+            s -> checked(odoo, s));
     daemon.start();
     return new TestSidecar(dir, odoo, rules, daemon);
+  }
+
+  /** The double for a connection whose password is Odoo's; else one that refuses to log in. */
+  private static OdooClient checked(MemoryOdoo odoo, OdooSettings settings) {
+    boolean right =
+        settings.password().map(p -> p.reveal().equals(ODOO_PASSWORD)).orElse(false)
+            && settings.login().equals("admin");
+    return right ? odoo : new Refusing(odoo);
+  }
+
+  /** Odoo refusing a login: wrong login or password. */
+  private static final class Refusing implements OdooClient {
+    private final OdooClient delegate;
+
+    Refusing(OdooClient delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public long authenticate() {
+      throw new io.odoosidecar.odoo.OdooAuthenticationException(
+          "odoo.exceptions.AccessDenied", "Access Denied", "", 200);
+    }
+
+    @Override
+    public Object executeKw(String model, String method, List<?> args, Map<String, ?> kwargs) {
+      authenticate();
+      return null;
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public String database() {
+      return delegate.database();
+    }
+
+    @Override
+    public io.odoosidecar.odoo.TransportKind transport() {
+      return delegate.transport();
+    }
+
+    @Override
+    public io.odoosidecar.odoo.ServerVersion version() {
+      return delegate.version();
+    }
+
+    @Override
+    public OdooClient withContext(Map<String, ?> context) {
+      return this;
+    }
+
+    @Override
+    public Map<String, io.odoosidecar.odoo.FieldInfo> fieldsGet(String model) {
+      authenticate();
+      return Map.of();
+    }
+
+    @Override
+    public void invalidateFields(String model) {}
+
+    @Override
+    public void close() {}
   }
 
   /** The sidecar's base URL. */

@@ -129,7 +129,7 @@ public final class DeadLetterModel extends SidecarModel {
       throws RpcFault {
     List<Long> ids = ids(method, bind(method, args, kwargs, "ids").get("ids"));
     if (method.equals("action_discard")) {
-      return log.discard(ids, clock.instant());
+      return log.discard(ids, clock.instant(), "an RPC client");
     }
     List<Long> replayed = new ArrayList<>();
     for (long id : ids) {
