@@ -121,6 +121,20 @@ public final class PipelineBench {
     int warmups = Integer.getInteger("bench.warmup", 1);
     MeteredOdoo metered = null;
     long wall = 0;
+    // as the daemon runs it: the run history written off the pipeline's path, every run and event
+    // metered, the Odoo client metered, pauses asked per batch (-Dbench.operations=false: none)
+    boolean operations = Boolean.parseBoolean(System.getProperty("bench.operations", "true"));
+    io.odoosidecar.store.RunHistory history =
+        io.odoosidecar.store.RunHistory.open(
+            log.connectionSource(),
+            Clock.systemUTC(),
+            io.odoosidecar.store.RunHistory.Limits.DEFAULT);
+    io.odoosidecar.store.RuleStates states =
+        io.odoosidecar.store.RuleStates.open(log.connectionSource(), Clock.systemUTC());
+    io.odoosidecar.metrics.SidecarMetrics metrics =
+        new io.odoosidecar.metrics.SidecarMetrics(Clock.systemUTC());
+    io.odoosidecar.pipeline.RunHistoryWriter writer =
+        io.odoosidecar.pipeline.RunHistoryWriter.start(history, states, Clock.systemUTC());
     for (int round = 0; round <= warmups; round++) {
       if (round > 0) { // the user's change again: priorities back to 0
         if (odoo instanceof MemoryOdoo memory) {
@@ -157,15 +171,21 @@ public final class PipelineBench {
       log.compact();
       MeteredOdoo client = new MeteredOdoo(odoo, method -> {});
       metered = client;
+      OdooClient used = operations ? metrics.meter(client) : client;
       Processor processor =
           new Processor(
               log,
-              db -> client,
+              db -> used,
               () -> List.of(VIP),
               new Processor.Settings(
                   5, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1))),
               Clock.systemUTC(),
               null);
+      if (operations) {
+        processor
+            .withListener(io.odoosidecar.pipeline.Listeners.of(metrics, writer))
+            .withPauses(states::isPaused);
+      }
       MeteredOdoo.BY_METHOD.clear();
       long start = System.nanoTime();
       if (workers == 0) { // one thread, batch after batch
@@ -226,6 +246,18 @@ public final class PipelineBench {
         n / (wall / 1e9),
         overhead);
     System.out.println("event log: " + log.counts());
+    writer.close();
+    System.out.println(
+        "operations: "
+            + (operations
+                ? "run history "
+                    + history.count()
+                    + " runs kept, "
+                    + writer.notKept()
+                    + " not kept; metered"
+                : "off (-Dbench.operations=false)"));
+    history.close();
+    states.close();
     log.close();
   }
 
