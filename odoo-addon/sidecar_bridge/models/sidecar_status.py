@@ -2,7 +2,8 @@
 
 What the outbox knows (last delivery, pending changes), and what the sidecar tells of the rules
 it runs for this database: their last runs and their dead letters, read over XML-RPC from the
-sidecar's ``sidecar.run`` and ``sidecar.dead_letter`` with the push secret as password. A sidecar
+sidecar's ``sidecar.run`` and ``sidecar.dead_letter`` with the push secret as password, filtered
+by this database's name (one sidecar may serve several databases with rules of the same names). A sidecar
 away or refusing leaves the form open, with the reason in place of its lists.
 """
 import http.client
@@ -106,6 +107,15 @@ class Sidecar:
         return self._ask('%s.%s' % (model, method), lambda: self._proxy('object').execute_kw(
             self.db, uid, self.secret, model, method, args, kwargs or {}))
 
+    def own_dead_letters(self, ids):
+        """Those of ids that are dead letters of this database in the sidecar (a set)."""
+        found = self.execute('sidecar.dead_letter', 'search',
+                             [[('id', 'in', list(ids)), ('database', '=', self.db)]])
+        if not isinstance(found, list):
+            raise SidecarUnavailable(_('The sidecar at %(url)s answered sidecar.dead_letter.search with no list of ids',
+                                       url=self.url))
+        return set(found)
+
     def recent(self, model, domain, field_names):
         """The SHOWN last rows of model matching domain (a list of dicts)."""
         rows = self.execute(model, 'search_read', [domain],
@@ -181,8 +191,9 @@ class SidecarStatus(models.TransientModel):
         if not names:
             values['sidecar_message'] = _('No rule is ticked "Run in sidecar": the sidecar runs none for this database.')
             return values
-        domain = [('rule', 'in', names)]
         sidecar = Sidecar(self.env)
+        # a sidecar may serve several databases whose rules share names: only this one's
+        domain = [('database', '=', sidecar.db), ('rule', 'in', names)]
         try:
             runs = sidecar.recent('sidecar.run', domain, RUN_FIELDS)
             values['run_ids'] = [(0, 0, self.env['sidecar.status.run']._line(row)) for row in runs]
@@ -285,10 +296,20 @@ class SidecarStatusDeadLetter(models.TransientModel):
         }
 
     def action_replay(self):
-        """Asks the sidecar to run these dead letters' events again, then shows the status anew."""
+        """Asks the sidecar to run these dead letters' events again, then shows the status anew.
+
+        Only when each is a dead letter of this database in the sidecar: the sidecar replays any
+        id it is given, and it may serve other databases too. Otherwise nothing is replayed."""
         ids = self.mapped('event_id')
+        sidecar = Sidecar(self.env)
         try:
-            answer = Sidecar(self.env).execute('sidecar.dead_letter', 'action_replay', [ids])
+            own = sidecar.own_dead_letters(ids)
+            foreign = [i for i in ids if i not in own]
+            if foreign:
+                raise UserError(_('The sidecar has no dead letters %(ids)s of this database (%(db)s): replayed or '
+                                  'discarded since the form was opened, or another database\'s? Nothing was replayed.',
+                                  ids=', '.join(map(str, foreign)), db=sidecar.db))
+            answer = sidecar.execute('sidecar.dead_letter', 'action_replay', [ids])
         except SidecarUnavailable as e:
             raise UserError(str(e)) from e
         replayed = set(answer) if isinstance(answer, list) else set()

@@ -23,6 +23,36 @@ DEAD_LETTERS = [
     {'id': 907, 'rule': 'Tag VIP leads', 'model': 'res.partner', 'record_id': 15, 'attempts': 5,
      'last_error': 'ValueError: no tag', 'failed_at': '2026-11-30 08:15:03'},
 ]
+# the canned rows above are this database's (the fake gives them its name); these, of a rule of the
+# same name, another database's that the same sidecar serves
+OTHER_DATABASE = 'another_database'
+OTHER_RUN = dict(RUNS[0], id=43, database=OTHER_DATABASE, started='2026-11-30 08:15:09')
+OTHER_DEAD_LETTER = dict(DEAD_LETTERS[0], id=908, database=OTHER_DATABASE, record_id=16)
+
+
+def _matches(row, domain):
+    """Whether row satisfies domain: leaves joined by and, of the operators =, !=, in, not in."""
+    for leaf in domain:
+        if not isinstance(leaf, list) or len(leaf) != 3:
+            raise xmlrpc.client.Fault(1, 'The fake sidecar takes only leaves, not %r' % (leaf,))
+        name, operator, value = leaf
+        if name not in row:
+            raise xmlrpc.client.Fault(1, 'Invalid field %r in leaf %r' % (name, leaf))
+        if operator in ('in', 'not in') and not isinstance(value, list):
+            raise xmlrpc.client.Fault(1, '%r takes a list: %r' % (operator, leaf))
+        if operator == '=':
+            ok = row[name] == value
+        elif operator == '!=':
+            ok = row[name] != value
+        elif operator == 'in':
+            ok = row[name] in value
+        elif operator == 'not in':
+            ok = row[name] not in value
+        else:
+            raise xmlrpc.client.Fault(1, 'The fake sidecar does not know the operator %r' % (operator,))
+        if not ok:
+            return False
+    return True
 
 
 class _Handler(SimpleXMLRPCRequestHandler):
@@ -34,11 +64,13 @@ class _Handler(SimpleXMLRPCRequestHandler):
 
 class FakeSidecar:
     """Answers common.authenticate and object.execute_kw as the sidecar does for these models,
-    with canned rows, and records every call."""
+    with canned rows filtered by the domain asked, and records every call. A canned row with no
+    database is given database's (the one under test)."""
 
-    def __init__(self, secret=SECRET, runs=RUNS, dead_letters=DEAD_LETTERS, replayable=(), missing=()):
+    def __init__(self, database, secret=SECRET, runs=RUNS, dead_letters=DEAD_LETTERS, replayable=(), missing=()):
         self.secret = secret
-        self.rows = {'sidecar.run': runs, 'sidecar.dead_letter': dead_letters}
+        self.rows = {model: [dict({'database': database}, **row) for row in rows]
+                     for model, rows in (('sidecar.run', runs), ('sidecar.dead_letter', dead_letters))}
         self.replayable = set(replayable)
         self.missing = set(missing)
         self.logins = []
@@ -72,7 +104,9 @@ class FakeSidecar:
         if model in self.missing or model not in self.rows:
             raise xmlrpc.client.Fault(1, "Object %s doesn't exist on the sidecar" % model)
         if method == 'search_read':
-            return self.rows[model]
+            return [row for row in self.rows[model] if _matches(row, args[0])]
+        if method == 'search':
+            return [row['id'] for row in self.rows[model] if _matches(row, args[0])]
         if model == 'sidecar.dead_letter' and method == 'action_replay':
             return [i for i in args[0] if i in self.replayable]
         raise xmlrpc.client.Fault(1, '%s has no method %s' % (model, method))
@@ -111,7 +145,7 @@ class TestStatus(TransactionCase):
         cls.names = sorted(['Tag VIP leads', 'Welcome partners', 'Archived in the sidecar'])
 
     def sidecar(self, **kwargs):
-        fake = FakeSidecar(**kwargs)
+        fake = FakeSidecar(self.env.cr.dbname, **kwargs)
         self.addCleanup(fake.stop)
         self.point_to(fake.url, SECRET)
         return fake
@@ -143,8 +177,8 @@ class TestStatus(TransactionCase):
                               ('sidecar.dead_letter', ['rule', 'model', 'record_id', 'attempts',
                                                        'last_error', 'failed_at'])):
             [search] = fake.searches(model)
-            # the offloaded rules' names, not the one Odoo runs
-            self.assertEqual(search['args'], [[['rule', 'in', self.names]]])
+            # this database's runs and dead letters of the offloaded rules' names, not the one Odoo runs
+            self.assertEqual(search['args'], [[['database', '=', self.env.cr.dbname], ['rule', 'in', self.names]]])
             self.assertEqual(search['kwargs'], {'fields': wanted, 'limit': 20, 'order': 'id desc'})
             self.assertEqual(search['db'], self.env.cr.dbname)
         self.assertEqual(len(fake.calls), 2)
@@ -158,7 +192,21 @@ class TestStatus(TransactionCase):
         self.offloaded[0].with_context(lang='fr_FR').name = 'Étiqueter les prospects VIP'
         self.env['sidecar.status'].with_context(lang='fr_FR').create({})
         [search] = fake.searches('sidecar.run')
-        self.assertEqual(search['args'][0][0][2], self.names)
+        self.assertIn(['rule', 'in', self.names], search['args'][0])
+
+    def test_another_databases_runs_and_dead_letters_of_the_same_rules_are_not_listed(self):
+        self.sidecar(runs=[OTHER_RUN] + RUNS, dead_letters=[OTHER_DEAD_LETTER] + DEAD_LETTERS)
+        status = self.open_status()
+        self.assertFalse(status.sidecar_message)
+        self.assertEqual(status.run_ids.mapped('run_id'), [row['id'] for row in RUNS])
+        self.assertEqual(status.dead_letter_ids.mapped('event_id'), [row['id'] for row in DEAD_LETTERS])
+
+    def test_only_another_databases_dead_letters_lists_none(self):
+        self.sidecar(runs=[OTHER_RUN], dead_letters=[OTHER_DEAD_LETTER])
+        status = self.open_status()
+        self.assertFalse(status.sidecar_message)
+        self.assertFalse(status.run_ids)
+        self.assertFalse(status.dead_letter_ids)
 
     def test_an_unknown_result_or_date_of_the_sidecar_shows_as_none(self):
         self.sidecar(runs=[dict(RUNS[1], result='skipped', started='not a date')], dead_letters=[])
@@ -225,6 +273,11 @@ class TestStatus(TransactionCase):
         [replay] = [c for c in fake.calls if c['method'] == 'action_replay']
         self.assertEqual((replay['model'], replay['args'], replay['password'], replay['uid']),
                          ('sidecar.dead_letter', [[907]], SECRET, SIDECAR_UID))
+        # asked first whether 907 is this database's dead letter
+        [check] = [c for c in fake.calls if c['method'] == 'search']
+        self.assertEqual((check['model'], check['args']),
+                         ('sidecar.dead_letter', [[['id', 'in', [907]], ['database', '=', self.env.cr.dbname]]]))
+        self.assertLess(fake.calls.index(check), fake.calls.index(replay))
         # then the status anew, read again from the sidecar
         self.assertEqual((again['res_model'], again['target']), ('sidecar.status', 'new'))
         self.assertNotEqual(again['res_id'], status.id)
@@ -235,6 +288,19 @@ class TestStatus(TransactionCase):
         [letter] = self.open_status().dead_letter_ids
         with self.assertRaisesRegex(UserError, 'did not replay the dead letters 907'):
             letter.action_replay()
+
+    def test_another_databases_dead_letter_is_not_replayed(self):
+        fake = self.sidecar(dead_letters=DEAD_LETTERS + [OTHER_DEAD_LETTER], replayable={907, 908})
+        status = self.open_status()
+        [own] = status.dead_letter_ids
+        # a line of another database's id (never listed: made here as a crafted call would)
+        foreign = self.env['sidecar.status.dead_letter'].create(
+            {'status_id': status.id, 'event_id': OTHER_DEAD_LETTER['id'], 'rule': OTHER_DEAD_LETTER['rule']})
+        for letters in (foreign, own | foreign):
+            fake.calls.clear()
+            with self.assertRaisesRegex(UserError, r'no dead letters 908 of this database .*Nothing was replayed'):
+                letters.action_replay()
+            self.assertEqual([c['method'] for c in fake.calls], ['search'])  # and no action_replay
 
     def test_replay_with_the_sidecar_away_says_why(self):
         self.sidecar(replayable={907})
