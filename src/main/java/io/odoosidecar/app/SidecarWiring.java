@@ -235,7 +235,7 @@ final class SidecarWiring implements AutoCloseable {
   /** Resumes a rule: the events it held go at once. */
   void resume(String rule, String by) {
     states.resume(rule, by, clock.instant());
-    int released = log.release(Processor.HELD, clock.instant());
+    int released = log.releaseHeld(rule, clock.instant());
     LOG.info("rule '{}' resumed by {}: {} held events go now", rule, by, released);
     wake();
   }

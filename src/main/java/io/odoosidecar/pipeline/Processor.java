@@ -191,7 +191,7 @@ public final class Processor {
   }
 
   /** How the last error of an event held by a paused rule starts. */
-  public static final String HELD = "held: ";
+  public static final String HELD = EventLog.HELD;
 
   /** How long a held event waits before it is looked at again, unless its rule is resumed. */
   static final Duration HOLD = Duration.ofMinutes(10);
@@ -220,7 +220,17 @@ public final class Processor {
           }
         }
       }
+      tellRuns(outcome);
       settle(group, outcome);
+    }
+  }
+
+  /** Tells the listener of the group's runs, their results as the group's events end. */
+  private void tellRuns(Outcome outcome) {
+    int maxAttempts = settings.retry().maxAttempts();
+    for (RunTrace trace : outcome.traces) {
+      RuleRun ran = trace.finish(event -> settledAs(outcome, event, maxAttempts));
+      tell(() -> listener.ran(ran));
     }
   }
 
@@ -229,7 +239,12 @@ public final class Processor {
     final Map<Long, String> failed = new LinkedHashMap<>();
     final Map<Long, String> poisoned = new LinkedHashMap<>();
     final Map<Long, String> unavailable = new LinkedHashMap<>();
-    final Map<Long, String> held = new LinkedHashMap<>();
+
+    /** The paused rules that would fire on each event. */
+    final Map<Long, Set<String>> held = new LinkedHashMap<>();
+
+    /** The rules' runs of the group, told once its events are settled. */
+    final List<RunTrace> traces = new ArrayList<>();
 
     /** The attempts each event had before this one. */
     final Map<Long, Integer> attempts = new HashMap<>();
@@ -270,7 +285,7 @@ public final class Processor {
     String poison = outcome.poisoned.get(event.id());
     String error = outcome.failed.get(event.id());
     String away = outcome.unavailable.get(event.id());
-    String held = outcome.held.get(event.id());
+    Set<String> held = outcome.held.get(event.id());
     if (away != null) {
       int step = Math.max(1, event.attempts() + 1);
       log.postpone(event.id(), away, clock.instant().plus(settings.retry().backoff(step)));
@@ -285,11 +300,26 @@ public final class Processor {
       return failed(event, error);
     }
     if (held != null) {
-      log.postpone(event.id(), held, clock.instant().plus(HOLD));
-      LOG.info("event {} waits: {}", event.id(), held.substring(HELD.length()));
-      return "held";
+      return hold(event, held);
     }
     return "done";
+  }
+
+  /**
+   * Puts back in line an event paused rules would fire on: until one of them is resumed (asked
+   * again now: a resume while the batch ran is not missed), or at once when none is paused now.
+   */
+  private String hold(EventLog.Event event, Set<String> rules) {
+    List<String> still = rules.stream().filter(paused).toList();
+    if (still.isEmpty()) {
+      log.postpone(event.id(), "its paused rules were resumed: run again", clock.instant());
+      return "held";
+    }
+    String reason =
+        HELD + String.join(", ", still.stream().map(r -> "rule '" + r + "' is paused").toList());
+    log.postpone(event.id(), reason, clock.instant().plus(HOLD));
+    LOG.info("event {} waits: {}", event.id(), reason.substring(HELD.length()));
+    return "held";
   }
 
   private String failed(EventLog.Event event, String error) {
@@ -633,10 +663,7 @@ public final class Processor {
   private static void hold(Rule rule, Map<Lineage, Map<Long, Long>> byLineage, Outcome outcome) {
     for (Map<Long, Long> events : byLineage.values()) {
       for (Long event : events.values()) {
-        outcome.held.merge(
-            event,
-            HELD + "rule '" + rule.name() + "' is paused",
-            (a, b) -> a + ", rule '" + rule.name() + "' is paused");
+        outcome.held.computeIfAbsent(event, e -> new LinkedHashSet<>()).add(rule.name());
       }
     }
   }
@@ -962,13 +989,7 @@ public final class Processor {
         }
         long start = System.nanoTime();
         runAction(scope, i, pending, runner, outcome, trace);
-        trace.action(
-            i,
-            rule.actions().get(i),
-            pending,
-            System.nanoTime() - start,
-            event -> settledAs(outcome, event, settings.retry().maxAttempts()),
-            recorder.take());
+        trace.action(i, rule.actions().get(i), pending, System.nanoTime() - start, recorder.take());
       }
     } finally {
       org.slf4j.MDC.remove("rule");
@@ -976,8 +997,7 @@ public final class Processor {
       org.slf4j.MDC.remove("event");
     }
     if (trace.ran()) {
-      RuleRun ran = trace.finish();
-      tell(() -> listener.ran(ran));
+      outcome.traces.add(trace); // told once the batch is settled: a failure may yet be forgiven
     }
   }
 

@@ -49,8 +49,8 @@ public record RuleRun(
    * @param kind its {@code state} ({@code object_write}, {@code code}, ...)
    * @param records how many records it ran on
    * @param durationMicros how long it took
-   * @param result {@code done}, {@code skipped} (done before, by an earlier attempt), {@code
-   *     failed}, {@code parked} or {@code waiting}
+   * @param result {@code done}, {@code failed}, {@code parked} or {@code waiting} (an action done
+   *     before, by an earlier attempt, is not run again and not listed)
    * @param error its failure's message, or empty
    * @param calls the Odoo calls it made, in order
    */

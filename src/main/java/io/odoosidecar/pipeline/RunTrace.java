@@ -22,7 +22,6 @@ final class RunTrace {
   private final String model;
   private final Map<Long, Long> eventOf;
   private final Instant started;
-  private final List<RuleRun.Action> actions = new ArrayList<>();
   private String error = "";
   private String traceback = "";
   private String actionError = "";
@@ -49,33 +48,32 @@ final class RunTrace {
     }
   }
 
-  /**
-   * Notes an action done over {@code records}, its result read from how their events were settled
-   * ({@code settledAs} answers null for an event it left unsettled).
-   */
+  /** One action as it ran; its result is read once the batch is settled. */
+  private record Ran(
+      int index,
+      String kind,
+      List<Long> records,
+      long micros,
+      String error,
+      List<RuleRun.Call> calls) {}
+
+  private final List<Ran> ran = new ArrayList<>();
+
+  /** Notes an action run over {@code records}. */
   void action(
       int index,
       Map<String, Object> action,
       Collection<Long> records,
       long nanos,
-      LongFunction<String> settledAs,
       List<RuleRun.Call> calls) {
-    String result = "done";
-    for (Long record : records) {
-      String settled = settledAs.apply(eventOf.get(record));
-      if (settled != null && WORST_FIRST.indexOf(settled) < WORST_FIRST.indexOf(result)) {
-        result = settled;
-      }
-    }
     Object kind = action.get("state");
-    actions.add(
-        new RuleRun.Action(
+    ran.add(
+        new Ran(
             index,
             kind == null ? "" : kind.toString(),
-            records.size(),
+            List.copyOf(records),
             nanos / 1000,
-            result,
-            result.equals("done") ? "" : actionError,
+            actionError,
             calls));
     micros += nanos / 1000;
     actionError = "";
@@ -83,15 +81,37 @@ final class RunTrace {
 
   /** Whether any action ran. */
   boolean ran() {
-    return !actions.isEmpty();
+    return !ran.isEmpty();
   }
 
-  /** The run, its result the worst of its actions'. */
-  RuleRun finish() {
+  /**
+   * The run, once its batch is settled: each action's result read from how the events of its
+   * records ended ({@code settledAs} answers null for an event that did not fail), the run's the
+   * worst of its actions'.
+   */
+  RuleRun finish(LongFunction<String> settledAs) {
+    List<RuleRun.Action> actions = new ArrayList<>();
     String result = "done";
-    for (RuleRun.Action action : actions) {
-      if (WORST_FIRST.indexOf(action.result()) < WORST_FIRST.indexOf(result)) {
-        result = action.result();
+    for (Ran action : ran) {
+      String own = "done";
+      for (Long record : action.records()) {
+        Long event = eventOf.get(record);
+        String settled = event == null ? null : settledAs.apply(event);
+        if (settled != null && worse(settled, own)) {
+          own = settled;
+        }
+      }
+      actions.add(
+          new RuleRun.Action(
+              action.index(),
+              action.kind(),
+              action.records().size(),
+              action.micros(),
+              own,
+              own.equals("done") ? "" : action.error(),
+              action.calls()));
+      if (worse(own, result)) {
+        result = own;
       }
     }
     List<Long> records = new ArrayList<>(eventOf.keySet());
@@ -110,6 +130,10 @@ final class RunTrace {
         result.equals("done") ? "" : error,
         result.equals("done") ? "" : traceback,
         actions);
+  }
+
+  private static boolean worse(String a, String b) {
+    return WORST_FIRST.indexOf(a) < WORST_FIRST.indexOf(b);
   }
 
   /** Python's traceback for code (its message carries it), the exception chain otherwise. */

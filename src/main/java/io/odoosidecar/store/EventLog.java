@@ -85,6 +85,12 @@ public final class EventLog implements AutoCloseable {
    */
   public record JournaledCall(String callKey, String answer) {}
 
+  /**
+   * How the last error of an event held by a paused rule starts: such an event, until it is due,
+   * holds back no later event of its record (the other rules run on those).
+   */
+  public static final String HELD = "held: ";
+
   private static final String PENDING = "pending";
   private static final String RUNNING = "running";
   private static final String DONE = "done";
@@ -797,10 +803,15 @@ public final class EventLog implements AutoCloseable {
         continue;
       }
       String key = event.database() + "\u0000" + event.model() + "\u0000" + event.recordId();
-      if (!seen.add(key)) {
+      if (seen.contains(key)) {
         continue; // an older unfinished event of the record goes first
       }
-      if (event.nextAttemptAt().isAfter(now)) {
+      boolean waiting = event.nextAttemptAt().isAfter(now);
+      if (waiting && held(event)) {
+        continue; // waiting for a paused rule: the record's later events go on without it
+      }
+      seen.add(key);
+      if (waiting) {
         continue; // waiting for a retry, and holding the record's later events back
       }
       claimed.add(event);
@@ -889,12 +900,17 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
+  private static boolean held(Event event) {
+    return event.lastError() != null && event.lastError().startsWith(HELD);
+  }
+
   /**
-   * Makes due at {@code now} the pending events whose last error starts with {@code prefix} (those
-   * a paused rule held: its resume lets them go at once). Returns how many.
+   * Makes due at {@code now} the pending events held by the paused rule {@code rule} (their last
+   * error says {@code rule '<rule>' is paused}): its resume lets them go at once. Returns how many.
    */
-  public synchronized int release(String prefix, Instant now) {
-    String like = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+  public synchronized int releaseHeld(String rule, Instant now) {
+    String mark = "rule '" + rule + "' is paused";
+    String like = escapeLike(HELD) + "%" + escapeLike(mark) + "%";
     try (PreparedStatement update =
         connection.prepareStatement(
             "UPDATE sidecar_event SET next_attempt_at = ? WHERE status = ? AND last_error LIKE ?"
@@ -908,12 +924,16 @@ public final class EventLog implements AutoCloseable {
     }
     int released = 0;
     for (Event event : new ArrayList<>(pending.values())) {
-      if (event.lastError() != null && event.lastError().startsWith(prefix)) {
+      if (held(event) && event.lastError().contains(mark)) {
         pending.put(event.id(), withRetry(event, event.attempts(), now, event.lastError()));
         released++;
       }
     }
     return released;
+  }
+
+  private static String escapeLike(String text) {
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
   }
 
   /**

@@ -43,6 +43,7 @@ class SidecarModelsDaemonTest {
           "    [['|', ('attempts', '>=', 1), ('model', '=', 'res.partner')]], {'fields': ['rule', 'record_id', 'traceback']})",
           "out['rules'] = call(uid, secret, 'sidecar.rule', 'search_read', [[('paused', '=', False)]], {'fields': ['name', 'fired', 'source']})",
           "out['events'] = call(uid, secret, 'sidecar.event', 'search_count', [[('status', '=', 'dead')]])",
+          "out['watch'] = sorted(call(uid, secret, 'sidecar.event', 'watch_list', [])['models'])",
           "out['fields'] = sorted(call(uid, secret, 'sidecar.run', 'fields_get', [], {'attributes': ['type']}))",
           "user = common.authenticate('memory', 'admin', password, {})",
           "out['user'] = user",
@@ -119,6 +120,9 @@ class SidecarModelsDaemonTest {
           .containsExactlyInAnyOrder(
               ConsoleDaemonBrowserTest.FAILING, ConsoleDaemonBrowserTest.OTHER);
       assertThat(out.get("events")).isEqualTo(1);
+      assertThat((List<String>) out.get("watch"))
+          .as("the addon's watch_list still answered beside the model's reads")
+          .containsExactly("crm.lead");
       assertThat((List<String>) out.get("fields"))
           .contains("rule", "result", "traceback", "duration_ms");
       assertThat(((Number) out.get("user")).longValue())

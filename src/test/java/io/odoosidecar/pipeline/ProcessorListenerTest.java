@@ -200,7 +200,7 @@ class ProcessorListenerTest {
     assertThat(log.claim(1000, clock.instant())).as("it waits").isEmpty();
 
     paused.remove("VIP");
-    assertThat(log.release(Processor.HELD, clock.instant())).isEqualTo(1);
+    assertThat(log.releaseHeld("VIP", clock.instant())).isEqualTo(1);
     List<EventLog.Event> again = log.claim(1000, clock.instant());
     assertThat(again).hasSize(1);
     assertThat(again.get(0).attempts()).as("holding spent no attempt").isZero();
@@ -236,5 +236,99 @@ class ProcessorListenerTest {
 
     assertThat(priority(id)).isEqualTo("3");
     assertThat(log.counts()).containsEntry("done", 1L);
+  }
+
+  static Rule tag(String name) {
+    return new Rule(
+        name,
+        "crm.lead",
+        true,
+        io.odoosidecar.rule.Trigger.ON_CREATE_OR_WRITE,
+        List.of("expected_revenue"),
+        null,
+        "[('expected_revenue', '>', 10000)]",
+        Map.of(),
+        List.of(
+            Map.of(
+                "state",
+                "object_write",
+                "update_path",
+                "tag_ids",
+                "update_m2m_operation",
+                "add",
+                "value",
+                "1")));
+  }
+
+  @Test
+  void aHeldEventHoldsBackNoLaterEventOfItsRecordForTheOtherRulesAndOrderIsKeptOnResume() {
+    rules.add(vip("VIP"));
+    rules.add(tag("Tag"));
+    paused.add("VIP");
+    long id = leads(1).get(0);
+    Processor processor = listened(3);
+    revenueChanged(id, 5000, 20000);
+    drain(processor);
+    revenueChanged(id, 20000, 30000);
+    drain(processor);
+
+    assertThat(runs)
+        .extracting(RuleRun::rule)
+        .as("the other rule ran on both writes, the second not held back by the first's wait")
+        .containsExactly("Tag", "Tag");
+    assertThat(settled).containsExactly("crm.lead/write/held", "crm.lead/write/held");
+
+    paused.remove("VIP");
+    assertThat(log.releaseHeld("VIP", clock.instant())).isEqualTo(2);
+    List<EventLog.Event> first = log.claim(1000, clock.instant());
+    assertThat(first).as("the record's events in order: the oldest first, alone").hasSize(1);
+    processor.process(first);
+    drain(processor);
+    List<RuleRun> resumed = runs.subList(2, runs.size());
+    assertThat(resumed).extracting(RuleRun::rule).containsExactly("VIP", "VIP");
+    assertThat(resumed.get(0).events())
+        .as("the first write's event ran first")
+        .containsExactly(first.get(0).id());
+    assertThat(resumed.get(1).events().get(0)).isGreaterThan(first.get(0).id());
+    assertThat(log.counts()).doesNotContainKey("pending");
+  }
+
+  @Test
+  void aRuleResumedWhileItsBatchRanIsNotMissedAndAResumeReleasesOnlyItsOwnEvents() {
+    rules.add(vip("VIP"));
+    List<Long> ids = leads(2);
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    // paused when the batch matched, resumed by the time it settles
+    Processor processor =
+        processor(3)
+            .withListener(listener)
+            .withPauses(rule -> rule.equals("VIP") && asked.getAndIncrement() == 0);
+    revenueChanged(ids.get(0), 5000, 20000);
+    processor.process(log.claim(1000, clock.instant()));
+    assertThat(settled).containsExactly("crm.lead/write/held");
+    List<EventLog.Event> again = log.claim(1000, clock.instant());
+    assertThat(again).as("due at once, not in ten minutes").hasSize(1);
+    processor.process(again);
+    assertThat(priority(ids.get(0))).isEqualTo("3");
+
+    rules.add(
+        new Rule(
+            "Other",
+            "crm.lead",
+            true,
+            io.odoosidecar.rule.Trigger.ON_CREATE_OR_WRITE,
+            List.of("expected_revenue"),
+            null,
+            "[('expected_revenue', '>', 10000)]",
+            Map.of(),
+            List.of(Map.of("state", "object_write", "update_path", "description", "value", "x"))));
+    rules.remove(0);
+    paused.add("Other");
+    revenueChanged(ids.get(1), 5000, 20000);
+    drain(listened(3));
+    assertThat(log.releaseHeld("VIP", clock.instant())).as("VIP holds nothing now").isZero();
+    assertThat(log.claim(1000, clock.instant())).as("Other's event still waits").isEmpty();
+    assertThat(log.releaseHeld("Other", clock.instant())).isEqualTo(1);
   }
 }

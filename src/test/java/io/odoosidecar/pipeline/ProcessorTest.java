@@ -302,11 +302,23 @@ class ProcessorTest {
     revenuePushed(ids.get(0), 5000, Map.of("expected_revenue", 20000.0, "active", true));
     revenuePushed(ids.get(1), 5000, Map.of("expected_revenue", 30000.0, "active", true));
     odoo.records("crm.lead").remove(ids.get(0));
+    List<RuleRun> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    PipelineListener heard =
+        new PipelineListener() {
+          @Override
+          public void ran(RuleRun run) {
+            runs.add(run);
+          }
+        };
 
-    drain(processor(3));
+    drain(processor(3).withListener(heard));
 
     assertThat(priority(ids.get(1))).isEqualTo("3");
     assertThat(log.counts()).containsOnlyKeys("done");
+    assertThat(runs)
+        .as("the runs end as the events do: a deleted record's failure is no failure")
+        .isNotEmpty()
+        .allSatisfy(run -> assertThat(run.result()).isEqualTo("done"));
   }
 
   @Test

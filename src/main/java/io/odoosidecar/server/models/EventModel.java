@@ -52,11 +52,14 @@ public final class EventModel extends SidecarModel {
     this.log = log;
   }
 
-  /** {@code push} is the addon's, answered by the push receiver behind. */
+  /** {@code push} and {@code watch_list} are the addon's, answered by the push receiver behind. */
   @Override
   public boolean serves(String method) {
-    return !method.equals("push");
+    return !ADDON_METHODS.contains(method);
   }
+
+  /** The methods of {@code sidecar.event} the addon calls. */
+  static final java.util.Set<String> ADDON_METHODS = java.util.Set.of("push", "watch_list");
 
   @Override
   protected Rows rows() {
