@@ -137,6 +137,7 @@ public final class EventLog implements AutoCloseable {
 
   private Connection connection;
   private volatile Health health = new Health(State.UP, "", Instant.now());
+  private volatile boolean closed;
   private final List<Runnable> brokenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** The highest event id this process has seen: a database made anew starts above it. */
@@ -164,11 +165,26 @@ public final class EventLog implements AutoCloseable {
   }
 
   /**
-   * Where the log's connections come from: other stores of the same database (the sync log) open
-   * their own connections with it.
+   * Where the log's connections come from: other stores of the same database (the sync log, the run
+   * history) open their own connections with it. While the log is down (or closed), it opens none:
+   * a store opening one then would hold a lost embedded database open, and the log's recovery would
+   * find it again instead of a new file.
    */
   public ConnectionSource connectionSource() {
-    return source;
+    return () -> {
+      Health now = health;
+      if (closed) {
+        throw new SQLException("the event log is closed");
+      }
+      if (!now.usable()) {
+        throw new SQLException(
+            "the event log's database is "
+                + now.state().name().toLowerCase(java.util.Locale.ROOT)
+                + ": "
+                + now.reason());
+      }
+      return source.open();
+    };
   }
 
   /**
@@ -1721,6 +1737,7 @@ public final class EventLog implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    closed = true;
     try {
       connection.close();
     } catch (SQLException e) {

@@ -36,4 +36,34 @@ class StoreConnectionTest {
     }
     history.close();
   }
+
+  @Test
+  void whileTheEventLogIsDownItsStoresOpenNoConnectionSoItsRecoveryFindsANewFile()
+      throws Exception {
+    EventLog log = EventLog.embedded(dir);
+    RuleStates states = RuleStates.open(log.connectionSource(), Clock.systemUTC());
+    log.onBroken(states::close);
+    try {
+      java.nio.file.Files.delete(dir.resolve("events.mv.db"));
+      log.check();
+      assertThat(log.health().usable()).isFalse();
+
+      org.assertj.core.api.Assertions.assertThatThrownBy(states::refresh)
+          .as("no connection is opened on the lost database")
+          .hasMessageContaining("event log");
+      log.reopen();
+
+      assertThat(log.health().usable()).isTrue();
+      assertThat(dir.resolve("events.mv.db")).as("a new file, not the lost one kept open").exists();
+      log.check();
+      assertThat(log.health().usable()).as("and it stays up").isTrue();
+      states.refresh(); // the store's schema in the new file
+      assertThat(states.paused()).isEmpty();
+    } finally {
+      states.close();
+      log.close();
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.connectionSource().open())
+        .hasMessageContaining("closed");
+  }
 }
