@@ -2,7 +2,6 @@ package io.odoosidecar.app;
 
 import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooClients;
-import io.odoosidecar.odoo.OdooException;
 import io.odoosidecar.odoo.OdooSettings;
 import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.pipeline.PushReceiver;
@@ -286,9 +285,28 @@ public final class Daemon implements AutoCloseable {
   }
 
   private void imports(OdooSettings settings, OdooClient client) {
-    wiring.offloaded.importFrom(settings, client);
-    wiring.scheduling.importCrons(settings.database(), client);
-    registration.register(settings, client);
+    step(
+        settings,
+        "import the rules run in the sidecar",
+        () -> wiring.offloaded.importFrom(settings, client));
+    step(
+        settings,
+        "import the cron jobs run in the sidecar",
+        () -> wiring.scheduling.importCrons(settings.database(), client));
+    step(settings, "register with the addon", () -> registration.register(settings, client));
+  }
+
+  /** One step of what a connection learns; a failure is logged and the step tried again in 30 s. */
+  private static void step(OdooSettings settings, String what, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "connection '{}': cannot {} now, next try in 30 s: {}",
+          settings.name(),
+          what,
+          io.odoosidecar.odoo.Redaction.text(String.valueOf(e.getMessage())));
+    }
   }
 
   /**
@@ -346,7 +364,7 @@ public final class Daemon implements AutoCloseable {
             client.fieldsGet(field.relatedModel().get());
           }
         }
-      } catch (OdooException e) {
+      } catch (RuntimeException e) {
         LOG.debug(
             "connection '{}': no fields of {} yet: {}",
             settings.name(),

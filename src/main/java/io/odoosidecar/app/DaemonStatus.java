@@ -68,13 +68,17 @@ final class DaemonStatus {
     return HttpServer.Readiness.READY;
   }
 
-  /** Why the rules are not loaded, or null when they are. */
+  /**
+   * Why the rules are not loaded, or null when they are: the rule files are loaded when the daemon
+   * starts; the rules a connected database runs in the sidecar once they were looked for.
+   */
   private String rulesProblem() {
-    if (wiring.rules == null) {
-      return null; // no rules folder: nothing to load
+    for (OdooConnections.View view : wiring.connections.views()) {
+      if ("connected".equals(view.state()) && !wiring.offloaded.triedFrom(view.database())) {
+        return "the rules run in the sidecar for " + view.database() + " are not imported yet";
+      }
     }
-    RuleRegistry.Snapshot snapshot = wiring.rules.snapshot();
-    return snapshot == null ? "the rules are not loaded yet" : null;
+    return null;
   }
 
   private String whyNotConnected() {

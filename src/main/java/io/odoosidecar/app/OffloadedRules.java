@@ -26,6 +26,7 @@ final class OffloadedRules {
   private final RuleRegistry files;
   private final Path dataDir;
   private final Map<String, List<Rule>> offloaded = new ConcurrentHashMap<>();
+  private final Set<String> tried = ConcurrentHashMap.newKeySet();
 
   /**
    * @param files the rules folder, or null for none
@@ -105,6 +106,19 @@ final class OffloadedRules {
    * and left out, and a database that cannot be read keeps what it had.
    */
   void importFrom(OdooSettings settings, OdooClient client) {
+    try {
+      load(settings, client);
+    } finally {
+      tried.add(settings.database()); // read, or found unreadable: the rules in force are known
+    }
+  }
+
+  /** Whether the rules of a database were looked for at least once since the start. */
+  boolean triedFrom(String database) {
+    return tried.contains(database);
+  }
+
+  private void load(OdooSettings settings, OdooClient client) {
     try {
       String yaml = new io.odoosidecar.rule.RuleImport(client).offloadedYaml();
       Path dir = dataDir.resolve("offloaded");
