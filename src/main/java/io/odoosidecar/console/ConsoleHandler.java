@@ -126,9 +126,7 @@ public final class ConsoleHandler implements HttpHandler {
       PageRequest request = request(page.title(), base, path, s, query(exchange));
       send(exchange, base, s, page.render(request));
     } else {
-      Session s =
-          session.orElseThrow(
-              () -> new ConsoleError(403, "not logged in: log in first, then send the form"));
+      Session s = session.orElseThrow(() -> noSession(exchange));
       Map<String, List<String>> form = form(exchange);
       ConsoleAccess.csrfProblem(s.csrf(), first(form, CSRF_FIELD))
           .ifPresent(
@@ -144,6 +142,16 @@ public final class ConsoleHandler implements HttpHandler {
           pages.action(path).orElseThrow(() -> ConsoleError.notFound("no form at " + path));
       send(exchange, base, s, action.submit(request("", base, path, s, form)));
     }
+  }
+
+  private ConsoleError noSession(HttpServerExchange exchange) {
+    return access.local(exchange)
+        ? new ConsoleError(
+            403,
+            "this page's session has ended (only the newest "
+                + ConsoleSessions.MAX_LOCAL_SESSIONS
+                + " local ones are kept): reload the page and send the form again")
+        : new ConsoleError(403, "not logged in: log in first, then send the form");
   }
 
   private Optional<Session> localSession(HttpServerExchange exchange) {

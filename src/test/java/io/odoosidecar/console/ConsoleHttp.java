@@ -39,6 +39,11 @@ final class ConsoleHttp {
     return this;
   }
 
+  /** Forgets every cookie, as a new client would start. */
+  void forgetCookies() {
+    cookies.clear();
+  }
+
   HttpResponse<String> get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
