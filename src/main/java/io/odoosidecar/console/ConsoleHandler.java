@@ -21,8 +21,11 @@ import java.util.Optional;
 
 /**
  * The web console, as one Undertow handler for the prefix {@code /}: the pages on GET, their forms
- * on POST (session and CSRF token checked first), {@code /login}, {@code /logout} and the style
- * sheet. Every answer forbids caching, framing, scripts and other origins' resources.
+ * on POST, {@code /login}, {@code /logout} and the style sheet. Every POST is refused (403) unless
+ * its {@code Origin}, or without one its {@code Referer}, is the console's own (browsers send
+ * {@code Origin} with every POST: a POST with neither is refused too); then the session and the
+ * CSRF token are checked. Every answer forbids caching, framing, scripts and other origins'
+ * resources.
  */
 public final class ConsoleHandler implements HttpHandler {
   private static final org.slf4j.Logger LOG =
@@ -106,6 +109,13 @@ public final class ConsoleHandler implements HttpHandler {
     if (!get && !post) {
       exchange.getResponseHeaders().put(Headers.ALLOW, "GET, POST");
       throw new ConsoleError(405, "only GET and POST are answered");
+    }
+    if (post) {
+      ConsoleAccess.originProblem(exchange)
+          .ifPresent(
+              problem -> {
+                throw new ConsoleError(403, problem);
+              });
     }
     if (path.equals(STYLE) && get) {
       sendStyle(exchange);
