@@ -21,8 +21,11 @@ import java.util.Optional;
 
 /**
  * The web console, as one Undertow handler for the prefix {@code /}: the pages on GET, their forms
- * on POST (session and CSRF token checked first), {@code /login}, {@code /logout} and the style
- * sheet. Every answer forbids caching, framing, scripts and other origins' resources.
+ * on POST, {@code /login}, {@code /logout} and the style sheet. Every POST is refused (403) unless
+ * its {@code Origin}, or without one its {@code Referer}, is the console's own (browsers send
+ * {@code Origin} with every POST: a POST with neither is refused too); then the session and the
+ * CSRF token are checked. Every answer forbids caching, framing, scripts and other origins'
+ * resources.
  */
 public final class ConsoleHandler implements HttpHandler {
   private static final org.slf4j.Logger LOG =
@@ -107,6 +110,13 @@ public final class ConsoleHandler implements HttpHandler {
       exchange.getResponseHeaders().put(Headers.ALLOW, "GET, POST");
       throw new ConsoleError(405, "only GET and POST are answered");
     }
+    if (post) {
+      ConsoleAccess.originProblem(exchange)
+          .ifPresent(
+              problem -> {
+                throw new ConsoleError(403, problem);
+              });
+    }
     if (path.equals(STYLE) && get) {
       sendStyle(exchange);
     } else if (path.equals("/login")) {
@@ -126,9 +136,7 @@ public final class ConsoleHandler implements HttpHandler {
       PageRequest request = request(page.title(), base, path, s, query(exchange));
       send(exchange, base, s, page.render(request));
     } else {
-      Session s =
-          session.orElseThrow(
-              () -> new ConsoleError(403, "not logged in: log in first, then send the form"));
+      Session s = session.orElseThrow(() -> noSession(exchange));
       Map<String, List<String>> form = form(exchange);
       ConsoleAccess.csrfProblem(s.csrf(), first(form, CSRF_FIELD))
           .ifPresent(
@@ -144,6 +152,16 @@ public final class ConsoleHandler implements HttpHandler {
           pages.action(path).orElseThrow(() -> ConsoleError.notFound("no form at " + path));
       send(exchange, base, s, action.submit(request("", base, path, s, form)));
     }
+  }
+
+  private ConsoleError noSession(HttpServerExchange exchange) {
+    return access.local(exchange)
+        ? new ConsoleError(
+            403,
+            "this page's session has ended (only the newest "
+                + ConsoleSessions.MAX_LOCAL_SESSIONS
+                + " local ones are kept): reload the page and send the form again")
+        : new ConsoleError(403, "not logged in: log in first, then send the form");
   }
 
   private Optional<Session> localSession(HttpServerExchange exchange) {

@@ -5,23 +5,35 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The console's sessions, in memory: each a random id (the cookie's value), the user, a CSRF token
- * and an expiry a fixed time after the login. At most {@link #MAX_SESSIONS} are kept: a new one
- * past that ends the oldest.
+ * and an expiry a fixed time after the login. Sessions of logins and local sessions (opened without
+ * a login, for any cookie-less request from loopback) are kept apart: at most {@link #MAX_SESSIONS}
+ * of the first and {@link #MAX_LOCAL_SESSIONS} of the second, a new one past its cap ending the
+ * oldest of its own kind. Local requests, which anything on the machine can send without limit,
+ * thus never push out a logged-in user, and do not grow the memory held.
  */
 public final class ConsoleSessions {
+  /** The most sessions of logins kept. */
   static final int MAX_SESSIONS = 1_000;
+
+  /**
+   * The most local sessions kept: a few browsers on the machine, each keeping its cookie; a page
+   * whose session was pushed out by many cookie-less requests is reloaded to get a new one.
+   */
+  static final int MAX_LOCAL_SESSIONS = 32;
 
   private final SecureRandom random = new SecureRandom();
   private final Clock clock;
   private final Duration timeout;
-  private final Map<String, Session> byId = new HashMap<>();
+  private final Map<String, Session> logins = new LinkedHashMap<>();
+  private final Map<String, Session> locals = new LinkedHashMap<>();
   private final Map<String, String> notices = new HashMap<>();
 
   /**
@@ -45,19 +57,26 @@ public final class ConsoleSessions {
     this.timeout = timeout;
   }
 
-  /** Opens a session for a user. */
+  /** Opens a session for a user; past its kind's cap, the oldest of that kind ends. */
   public synchronized Session open(String user, boolean local) {
     Instant now = clock.instant();
-    byId.values().removeIf(s -> !s.expires().isAfter(now));
-    while (byId.size() >= MAX_SESSIONS) {
-      byId.values().stream()
-          .min(Comparator.comparing(Session::expires))
-          .ifPresent(oldest -> byId.remove(oldest.id()));
+    Map<String, Session> kind = local ? locals : logins;
+    int cap = local ? MAX_LOCAL_SESSIONS : MAX_SESSIONS;
+    kind.values().removeIf(s -> !s.expires().isAfter(now));
+    Iterator<String> oldest = kind.keySet().iterator(); // in the order opened
+    while (kind.size() >= cap) {
+      oldest.next();
+      oldest.remove();
     }
-    notices.keySet().retainAll(byId.keySet());
+    notices.keySet().removeIf(id -> !logins.containsKey(id) && !locals.containsKey(id));
     Session session = new Session(token(), user, local, token(), now.plus(timeout));
-    byId.put(session.id(), session);
+    kind.put(session.id(), session);
     return session;
+  }
+
+  /** How many sessions of a kind (local, or of logins) are kept, ended ones included. */
+  synchronized int count(boolean local) {
+    return (local ? locals : logins).size();
   }
 
   /** The session of an id, while it lasts. */
@@ -65,7 +84,7 @@ public final class ConsoleSessions {
     if (id == null) {
       return Optional.empty();
     }
-    Session session = byId.get(id);
+    Session session = logins.containsKey(id) ? logins.get(id) : locals.get(id);
     if (session == null) {
       return Optional.empty();
     }
@@ -78,13 +97,14 @@ public final class ConsoleSessions {
 
   /** Ends a session. */
   public synchronized void close(String id) {
-    byId.remove(id);
+    logins.remove(id);
+    locals.remove(id);
     notices.remove(id);
   }
 
   /** Keeps a notice for the session's next page. */
   public synchronized void notice(String id, String text) {
-    if (byId.containsKey(id)) {
+    if (logins.containsKey(id) || locals.containsKey(id)) {
       notices.put(id, text);
     }
   }

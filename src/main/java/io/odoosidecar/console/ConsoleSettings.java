@@ -9,7 +9,8 @@ import java.util.Objects;
  * How the console is reached and guarded.
  *
  * @param bindHost the host the sidecar's server listens on ({@code server.host}): requests need no
- *     login only when it is a loopback host and the peer is on loopback too
+ *     login only when it is a loopback host, the peer is on loopback too and the request's {@code
+ *     Host} names loopback ({@link ConsoleAccess})
  * @param group the Odoo group whose users may log in ({@code console.group}), as an xml id
  * @param sessionTimeout how long a login lasts ({@code console.session-timeout})
  * @param loginThrottle how many wrong logins (per login, per address) are answered at once; past

@@ -17,7 +17,9 @@ import java.util.stream.Collectors;
 
 /**
  * A browser without a browser, for the console's HTTP tests: keeps the cookies it is given, never
- * follows redirections, and reads the CSRF token of the last page.
+ * follows redirections, reads the CSRF token of the last page and, as browsers do, sends its page's
+ * {@code Origin} with every POST (the scheme is https when it sends {@code X-Forwarded-Proto:
+ * https}, as through a proxy that terminates TLS).
  */
 final class ConsoleHttp {
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
@@ -28,6 +30,16 @@ final class ConsoleHttp {
   private final Map<String, String> cookies = new LinkedHashMap<>();
   private final Map<String, String> headers = new LinkedHashMap<>();
   private String csrf = "";
+  private boolean sendsOrigin = true;
+
+  /** An answer to a request written by hand. */
+  record Raw(int status, Map<String, List<String>> headers, String body) {
+    /** The header's first value, or empty. */
+    String header(String name) {
+      List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+      return values == null ? "" : values.get(0);
+    }
+  }
 
   ConsoleHttp(String base) {
     this.base = base;
@@ -37,6 +49,27 @@ final class ConsoleHttp {
   ConsoleHttp header(String name, String value) {
     headers.put(name, value);
     return this;
+  }
+
+  /**
+   * Sends no {@code Origin} of its own from now on (a header set by {@link #header} still goes).
+   */
+  ConsoleHttp withoutOrigin() {
+    sendsOrigin = false;
+    return this;
+  }
+
+  /** The origin a browser on this client's pages sends. */
+  String origin() {
+    URI uri = URI.create(base);
+    String scheme =
+        "https".equalsIgnoreCase(headers.get("X-Forwarded-Proto")) ? "https" : uri.getScheme();
+    return scheme + "://" + uri.getRawAuthority();
+  }
+
+  /** Forgets every cookie, as a new client would start. */
+  void forgetCookies() {
+    cookies.clear();
   }
 
   HttpResponse<String> get(String path) {
@@ -79,9 +112,15 @@ final class ConsoleHttp {
               .map(e -> e.getKey() + "=" + e.getValue())
               .collect(Collectors.joining("; ")));
     }
+    HttpRequest built = request.build();
+    if (sendsOrigin
+        && built.method().equals("POST")
+        && built.headers().firstValue("Origin").isEmpty()) {
+      built =
+          HttpRequest.newBuilder(built, (name, value) -> true).header("Origin", origin()).build();
+    }
     try {
-      HttpResponse<String> response =
-          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = client.send(built, HttpResponse.BodyHandlers.ofString());
       for (String cookie : response.headers().allValues("Set-Cookie")) {
         String pair = cookie.split(";", 2)[0];
         String name = pair.substring(0, pair.indexOf('='));
@@ -116,6 +155,48 @@ final class ConsoleHttp {
 
   String csrf() {
     return csrf;
+  }
+
+  /**
+   * A request written by hand over a socket, for the headers Java's client will not send as given
+   * ({@code Host}): the request line, then the headers (pairs of name, value), then the body.
+   */
+  static Raw raw(int port, String method, String path, String body, String... headerPairs) {
+    return rawLine(port, method + " " + path + " HTTP/1.1", body, headerPairs);
+  }
+
+  /** A request written by hand, from its request line ({@code GET / HTTP/1.0}). */
+  static Raw rawLine(int port, String requestLine, String body, String... headerPairs) {
+    StringBuilder request = new StringBuilder(requestLine + "\r\n");
+    for (int i = 0; i < headerPairs.length; i += 2) {
+      request.append(headerPairs[i]).append(": ").append(headerPairs[i + 1]).append("\r\n");
+    }
+    byte[] content = body.getBytes(StandardCharsets.UTF_8);
+    if (!body.isEmpty()) {
+      request.append("Content-Length: ").append(content.length).append("\r\n");
+    }
+    request.append("Connection: close\r\n\r\n");
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(content);
+      socket.getOutputStream().flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int end = answer.indexOf("\r\n\r\n");
+      String[] lines = answer.substring(0, end).split("\r\n");
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers
+            .computeIfAbsent(
+                lines[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT),
+                k -> new ArrayList<>())
+            .add(lines[i].substring(colon + 1).trim());
+      }
+      return new Raw(Integer.parseInt(lines[0].split(" ")[1]), headers, answer.substring(end + 4));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   static String encode(String value) {
