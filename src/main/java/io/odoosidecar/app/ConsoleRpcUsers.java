@@ -49,17 +49,18 @@ final class ConsoleRpcUsers implements RpcModels.Users {
   }
 
   @Override
-  public OptionalLong authenticate(String database, String login, String password) {
+  public OptionalLong authenticate(String database, String login, String password, String peer) {
     if (!databases.contains(database) || login == null || login.isEmpty()) {
       return OptionalLong.empty();
     }
-    if (throttle.wait(login, "rpc").isPresent()) {
+    String address = "rpc:" + peer;
+    if (throttle.wait(login, address).isPresent()) {
       return OptionalLong.empty(); // too many wrong passwords lately: refused without asking Odoo
     }
     Authenticator.Verdict verdict = authenticator.authenticate(login, password);
     if (!verdict.accepted()) {
       if (verdict.outcome() != Authenticator.Outcome.UNAVAILABLE) {
-        throttle.failed(login, "rpc");
+        throttle.failed(login, address);
       }
       return OptionalLong.empty();
     }
@@ -70,15 +71,23 @@ final class ConsoleRpcUsers implements RpcModels.Users {
   }
 
   @Override
-  public boolean valid(String database, long uid, String password) {
+  public boolean valid(String database, long uid, String password, String peer) {
     Login known = logins.get(uid);
     if (known == null || !databases.contains(database)) {
       return false;
     }
-    if (known.until().isAfter(clock.instant())) {
-      return MessageDigest.isEqual(known.digest(), digest(password));
+    String address = "rpc:" + peer;
+    if (throttle.wait(known.login(), address).isPresent()) {
+      return false; // guessing a logged-in user's password is throttled as a login is
     }
-    return authenticate(database, known.login(), password).orElse(-1) == uid;
+    if (known.until().isAfter(clock.instant())) {
+      if (MessageDigest.isEqual(known.digest(), digest(password))) {
+        return true;
+      }
+      throttle.failed(known.login(), address);
+      return false;
+    }
+    return authenticate(database, known.login(), password, peer).orElse(-1) == uid;
   }
 
   private static byte[] digest(String password) {

@@ -123,10 +123,23 @@ public final class RpcEndpoint {
   }
 
   /** The raw request, for services that check a signature over the body. */
-  public record Request(byte[] body, Map<String, String> headers) {
+  public record Request(byte[] body, Map<String, String> headers, String peer) {
+    /** A request whose peer is not known. */
+    public Request(byte[] body, Map<String, String> headers) {
+      this(body, headers, "");
+    }
+
     public String header(String name) {
       return headers.get(name.toLowerCase(java.util.Locale.ROOT));
     }
+  }
+
+  /** The caller's address, as the connection shows it (no proxy header is trusted). */
+  private static String peer(io.undertow.server.HttpServerExchange exchange) {
+    java.net.InetSocketAddress source = exchange.getSourceAddress();
+    return source == null || source.getAddress() == null
+        ? ""
+        : source.getAddress().getHostAddress();
   }
 
   private final Service service;
@@ -266,7 +279,7 @@ public final class RpcEndpoint {
     }
     bodies.collect(
         exchange,
-        (ex, body) -> answer(ex, dialect, new Request(body, headers(ex))),
+        (ex, body) -> answer(ex, dialect, new Request(body, headers(ex), peer(ex))),
         ex -> respond(ex, dialect, tooLarge()));
   }
 

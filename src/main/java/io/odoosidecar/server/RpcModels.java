@@ -37,21 +37,22 @@ public final class RpcModels implements RpcEndpoint.Service {
     Users NONE =
         new Users() {
           @Override
-          public OptionalLong authenticate(String database, String login, String password) {
+          public OptionalLong authenticate(
+              String database, String login, String password, String peer) {
             return OptionalLong.empty();
           }
 
           @Override
-          public boolean valid(String database, long uid, String password) {
+          public boolean valid(String database, long uid, String password, String peer) {
             return false;
           }
         };
 
-    /** The uid of a user allowed in, or empty. */
-    OptionalLong authenticate(String database, String login, String password);
+    /** The uid of a user allowed in, or empty ({@code peer}: the caller's address). */
+    OptionalLong authenticate(String database, String login, String password, String peer);
 
     /** Whether {@code uid} with {@code password} is a user allowed in. */
-    boolean valid(String database, long uid, String password);
+    boolean valid(String database, long uid, String password, String peer);
   }
 
   private final RpcEndpoint.Service fallback;
@@ -90,7 +91,7 @@ public final class RpcModels implements RpcEndpoint.Service {
   public OptionalLong authenticate(
       String database, String login, String password, Request request) {
     OptionalLong uid = fallback.authenticate(database, login, password, request);
-    return uid.isPresent() ? uid : users.authenticate(database, login, password);
+    return uid.isPresent() ? uid : users.authenticate(database, login, password, request.peer());
   }
 
   @Override
@@ -109,7 +110,7 @@ public final class RpcModels implements RpcEndpoint.Service {
       return fallback.execute(database, uid, password, model, method, args, kwargs, request);
     }
     if (fallback.authenticate(database, "", password, request).isEmpty()
-        && !users.valid(database, uid, password)) {
+        && !users.valid(database, uid, password, request.peer())) {
       throw RpcFault.denied("Access Denied");
     }
     return served.call(method, args, kwargs);
