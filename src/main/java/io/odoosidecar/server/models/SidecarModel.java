@@ -404,13 +404,20 @@ public abstract class SidecarModel implements RpcModels.Model {
     }
   }
 
+  /** The most rows an answer ordered on another field than {@code id} holds in memory. */
+  static final int MAX_SORTED = 100_000;
+
   private List<Map<String, Object>> sorted(
       Rows rows,
       DomainEngine.Compiled domain,
       int offset,
       int limit,
-      Comparator<Map<String, Object>> order) {
-    long keep = limit > 0 ? (long) offset + limit : Long.MAX_VALUE;
+      Comparator<Map<String, Object>> order)
+      throws RpcFault {
+    if (limit > 0 && (long) offset + limit > MAX_SORTED) {
+      throw tooMany();
+    }
+    long keep = limit > 0 ? (long) offset + limit : MAX_SORTED + 1L; // one more: too many found
     PriorityQueue<Map<String, Object>> best = new PriorityQueue<>(order.reversed());
     forEachMatch(
         rows,
@@ -421,9 +428,20 @@ public abstract class SidecarModel implements RpcModels.Model {
             best.poll(); // the last in order goes
           }
         });
+    if (limit == 0 && best.size() > MAX_SORTED) {
+      throw tooMany();
+    }
     List<Map<String, Object>> all = new ArrayList<>(best);
     all.sort(order);
     return offset >= all.size() ? List.of() : all.subList(offset, all.size());
+  }
+
+  private RpcFault tooMany() {
+    return RpcFault.malformed(
+        name
+            + ": an order on another field than id keeps offset + limit rows in memory, at most "
+            + MAX_SORTED
+            + ": give a smaller limit, or order by id (which pages through the rows)");
   }
 
   private long count(Map<String, Object> a) throws RpcFault {

@@ -148,6 +148,17 @@ class SidecarModelsTest {
                 .toList());
     assertThat(fixture.runModel().call("search", args(List.of(), 1000), Map.of()))
         .isEqualTo(List.of());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                fixture
+                    .runModel()
+                    .call(
+                        "search_read",
+                        args(List.of(), false, 0, SidecarModel.MAX_SORTED + 1, "rule"),
+                        Map.of()))
+        .as("an order on another field keeps its rows in memory: bounded, with the reason")
+        .isInstanceOf(io.odoosidecar.server.RpcEndpoint.RpcFault.class)
+        .hasMessageContaining("at most " + SidecarModel.MAX_SORTED);
   }
 
   @Test
