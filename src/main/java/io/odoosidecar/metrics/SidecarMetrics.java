@@ -170,18 +170,28 @@ public final class SidecarMetrics implements PipelineListener, PythonEngine.Exec
         });
   }
 
+  /** The settled counters by their labels: one event after another, no meter lookup each. */
+  private final java.util.Map<java.util.List<String>, Counter> settledCounters =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   @Override
   public void settled(String database, String model, String operation, String result) {
     guard(
         () ->
-            Counter.builder("sidecar.events.settled")
-                .description(
-                    "Events settled by a batch, by result: done, retry, waiting, parked or held")
-                .tag("database", label(database))
-                .tag("model", label(model))
-                .tag("operation", label(operation))
-                .tag("result", label(result))
-                .register(registry)
+            settledCounters
+                .computeIfAbsent(
+                    java.util.List.of(
+                        label(database), label(model), label(operation), label(result)),
+                    labels ->
+                        Counter.builder("sidecar.events.settled")
+                            .description(
+                                "Events settled by a batch, by result: done, retry, waiting, parked"
+                                    + " or held")
+                            .tag("database", labels.get(0))
+                            .tag("model", labels.get(1))
+                            .tag("operation", labels.get(2))
+                            .tag("result", labels.get(3))
+                            .register(registry))
                 .increment());
   }
 

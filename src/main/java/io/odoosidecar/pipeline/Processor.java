@@ -264,20 +264,36 @@ public final class Processor {
   private void settle(List<EventLog.Event> group, Outcome outcome) {
     List<Long> done = new ArrayList<>();
     for (EventLog.Event event : group) {
-      org.slf4j.MDC.put("event", Long.toString(event.id()));
-      org.slf4j.MDC.put("record", Long.toString(event.recordId()));
-      try {
-        String result = settle(event, outcome);
-        if (result.equals("done")) {
-          done.add(event.id());
-        }
-        tell(() -> listener.settled(event.database(), event.model(), event.operation(), result));
-      } finally {
-        org.slf4j.MDC.remove("event");
-        org.slf4j.MDC.remove("record");
+      String result;
+      if (!outcome.settled(event.id()) && !outcome.held.containsKey(event.id())) {
+        result = "done"; // the common case: nothing to log, no context to set
+        done.add(event.id());
+      } else {
+        result = settleLogged(event, outcome);
       }
+      tell(event, result);
     }
     log.completeAll(done);
+  }
+
+  /** Settles an event that did not simply succeed, its log lines naming it. */
+  private String settleLogged(EventLog.Event event, Outcome outcome) {
+    org.slf4j.MDC.put("event", Long.toString(event.id()));
+    org.slf4j.MDC.put("record", Long.toString(event.recordId()));
+    try {
+      return settle(event, outcome);
+    } finally {
+      org.slf4j.MDC.remove("event");
+      org.slf4j.MDC.remove("record");
+    }
+  }
+
+  private void tell(EventLog.Event event, String result) {
+    try {
+      listener.settled(event.database(), event.model(), event.operation(), result);
+    } catch (RuntimeException e) {
+      LOG.warn("the pipeline's listener failed: {}", describe(e));
+    }
   }
 
   /** Settles one event but for marking it done; answers how it was settled. */
