@@ -182,8 +182,13 @@ public final class PipelineBench {
               Clock.systemUTC(),
               null);
       if (operations) {
+        boolean withHistory = Boolean.parseBoolean(System.getProperty("bench.history", "true"));
+        boolean withMetrics = Boolean.parseBoolean(System.getProperty("bench.metrics", "true"));
         processor
-            .withListener(io.odoosidecar.pipeline.Listeners.of(metrics, writer))
+            .withListener(
+                io.odoosidecar.pipeline.Listeners.of(
+                    withMetrics ? metrics : io.odoosidecar.pipeline.PipelineListener.NONE,
+                    withHistory ? writer : io.odoosidecar.pipeline.PipelineListener.NONE))
             .withPauses(states::isPaused);
       }
       MeteredOdoo.BY_METHOD.clear();
