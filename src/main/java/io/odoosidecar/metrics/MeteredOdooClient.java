@@ -8,10 +8,8 @@ import io.odoosidecar.odoo.OdooClient;
 import io.odoosidecar.odoo.OdooFaultException;
 import io.odoosidecar.odoo.OdooTransportException;
 import io.odoosidecar.odoo.ServerVersion;
-import io.odoosidecar.odoo.TransportKind;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,9 +28,8 @@ import org.slf4j.LoggerFactory;
  * from its cache after the first). The transport is read from the client once a call has succeeded
  * (it is then known without asking the server); until then it reads {@code unknown}.
  */
-public final class MeteredOdooClient implements OdooClient {
+public final class MeteredOdooClient extends io.odoosidecar.odoo.ForwardingOdooClient {
   private static final Logger LOG = LoggerFactory.getLogger(MeteredOdooClient.class);
-  private final OdooClient delegate;
   private final MeterRegistry registry;
   private final AtomicReference<String> transport;
 
@@ -43,7 +40,7 @@ public final class MeteredOdooClient implements OdooClient {
 
   private MeteredOdooClient(
       OdooClient delegate, MeterRegistry registry, AtomicReference<String> transport) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    super(delegate);
     this.registry = registry;
     this.transport = transport;
   }
@@ -51,21 +48,6 @@ public final class MeteredOdooClient implements OdooClient {
   /** The client whose calls this one meters. */
   public OdooClient delegate() {
     return delegate;
-  }
-
-  @Override
-  public String name() {
-    return delegate.name();
-  }
-
-  @Override
-  public String database() {
-    return delegate.database();
-  }
-
-  @Override
-  public TransportKind transport() {
-    return delegate.transport();
   }
 
   @Override
@@ -91,16 +73,6 @@ public final class MeteredOdooClient implements OdooClient {
   @Override
   public Map<String, FieldInfo> fieldsGet(String model) {
     return timed(model, "fieldsGet", () -> delegate.fieldsGet(model));
-  }
-
-  @Override
-  public void invalidateFields(String model) {
-    delegate.invalidateFields(model);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 
   private <T> T timed(String model, String method, Supplier<T> call) {

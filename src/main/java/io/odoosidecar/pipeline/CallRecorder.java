@@ -1,9 +1,6 @@
 package io.odoosidecar.pipeline;
 
-import io.odoosidecar.odoo.FieldInfo;
 import io.odoosidecar.odoo.OdooClient;
-import io.odoosidecar.odoo.ServerVersion;
-import io.odoosidecar.odoo.TransportKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +10,7 @@ import java.util.Map;
  * run history; every call goes to the client behind it. Calls may come from other threads (code
  * runs on the Python engine's), so the notes are kept under a lock.
  */
-final class CallRecorder implements OdooClient {
-  private final OdooClient delegate;
+final class CallRecorder extends io.odoosidecar.odoo.ForwardingOdooClient {
   private final Notes notes;
 
   /** The calls noted since the last {@link #take}, shared by the views made with a context. */
@@ -27,7 +23,7 @@ final class CallRecorder implements OdooClient {
   }
 
   private CallRecorder(OdooClient delegate, Notes notes) {
-    this.delegate = delegate;
+    super(delegate);
     this.notes = notes;
   }
 
@@ -60,41 +56,6 @@ final class CallRecorder implements OdooClient {
   @Override
   public OdooClient withContext(Map<String, ?> context) {
     return new CallRecorder(delegate.withContext(context), notes);
-  }
-
-  @Override
-  public String name() {
-    return delegate.name();
-  }
-
-  @Override
-  public String database() {
-    return delegate.database();
-  }
-
-  @Override
-  public TransportKind transport() {
-    return delegate.transport();
-  }
-
-  @Override
-  public ServerVersion version() {
-    return delegate.version();
-  }
-
-  @Override
-  public long authenticate() {
-    return delegate.authenticate();
-  }
-
-  @Override
-  public Map<String, FieldInfo> fieldsGet(String model) {
-    return delegate.fieldsGet(model);
-  }
-
-  @Override
-  public void invalidateFields(String model) {
-    delegate.invalidateFields(model);
   }
 
   @Override

@@ -429,9 +429,8 @@ public final class PushReceiver implements RpcEndpoint.Service {
       return null;
     }
     try {
-      return java.time.LocalDateTime.parse(text.substring(0, 19).replace(' ', 'T'))
-          .toInstant(java.time.ZoneOffset.UTC);
-    } catch (java.time.format.DateTimeParseException e) {
+      return io.odoosidecar.odoo.ValueCodec.parseDateTime(text);
+    } catch (IllegalArgumentException e) {
       return null;
     }
   }

@@ -106,11 +106,9 @@ public final class TestSidecar implements AutoCloseable {
   }
 
   /** Odoo refusing a login: wrong login or password. */
-  private static final class Refusing implements OdooClient {
-    private final OdooClient delegate;
-
+  private static final class Refusing extends io.odoosidecar.odoo.ForwardingOdooClient {
     Refusing(OdooClient delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -126,26 +124,6 @@ public final class TestSidecar implements AutoCloseable {
     }
 
     @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public String database() {
-      return delegate.database();
-    }
-
-    @Override
-    public io.odoosidecar.odoo.TransportKind transport() {
-      return delegate.transport();
-    }
-
-    @Override
-    public io.odoosidecar.odoo.ServerVersion version() {
-      return delegate.version();
-    }
-
-    @Override
     public OdooClient withContext(Map<String, ?> context) {
       return this;
     }
@@ -155,9 +133,6 @@ public final class TestSidecar implements AutoCloseable {
       authenticate();
       return Map.of();
     }
-
-    @Override
-    public void invalidateFields(String model) {}
 
     @Override
     public void close() {}
