@@ -4,7 +4,6 @@ import io.odoosidecar.pipeline.PipelineListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,13 +33,6 @@ final class Activity implements PipelineListener {
       Duration lag = changedAt == null ? null : Duration.between(changedAt, storedAt);
       lastPush.set(new LastPush(storedAt, lag == null || lag.isNegative() ? null : lag));
     }
-  }
-
-  /** Events stored by each source since the start. */
-  Map<String, Long> received() {
-    Map<String, Long> out = new TreeMap<>();
-    received.forEach((source, count) -> out.put(source, count.get()));
-    return out;
   }
 
   /** Events stored since the start, every source together. */

@@ -51,7 +51,7 @@ final class OffloadedRules {
     return all;
   }
 
-  private volatile Map.Entry<RuleRegistry.Snapshot, Map<String, String>> files_ = null;
+  private volatile Map.Entry<RuleRegistry.Snapshot, Map<String, String>> fileIndex = null;
 
   /**
    * Where a rule comes from: its file (relative to the rules folder) for a file's rule, {@code
@@ -74,7 +74,7 @@ final class OffloadedRules {
       return Map.of();
     }
     RuleRegistry.Snapshot snapshot = files.snapshot();
-    Map.Entry<RuleRegistry.Snapshot, Map<String, String>> known = files_;
+    Map.Entry<RuleRegistry.Snapshot, Map<String, String>> known = fileIndex;
     if (known != null && known.getKey() == snapshot) {
       return known.getValue();
     }
@@ -90,15 +90,8 @@ final class OffloadedRules {
     } catch (RuntimeException e) {
       LOG.debug("the rules' files cannot be listed now: {}", e.getMessage());
     }
-    files_ = Map.entry(snapshot, names);
+    fileIndex = Map.entry(snapshot, names);
     return names;
-  }
-
-  /** The names of the rules imported from databases. */
-  Set<String> importedNames() {
-    Set<String> out = new HashSet<>();
-    offloaded.values().forEach(list -> list.forEach(r -> out.add(r.name())));
-    return out;
   }
 
   /**
