@@ -24,7 +24,6 @@ import java.util.OptionalLong;
  * files. Several sidecars on one PostgreSQL share it: writes are upserts.
  */
 public final class DueIndex implements AutoCloseable {
-  private static final List<String> SCHEMA = List.of("V1__due_index.sql");
 
   /** A record's due time under a rule. */
   public record Due(String database, String rule, long recordId, Instant at) {}
@@ -48,7 +47,7 @@ public final class DueIndex implements AutoCloseable {
 
   /** Opens the index on the event log's database, creating its tables when missing. */
   public static DueIndex open(ConnectionSource source, Clock clock) {
-    return new DueIndex(StoreConnection.open(source, "due-time index", "due_index", SCHEMA, clock));
+    return new DueIndex(StoreConnection.open(source, "due-time index", "due_index"));
   }
 
   /** Sets the due times of records (replacing earlier ones), in one transaction. */

@@ -125,7 +125,7 @@ public final class Quartz implements AutoCloseable {
   static void prepare(Store store, String name, Clock clock) {
     try (Connection c = DriverManager.getConnection(store.url(), store.user(), store.password())) {
       String dialect = store.postgres() ? "postgresql" : "h2";
-      Migrations.apply(c, "quartz/" + dialect, List.of("V1__quartz_tables.sql"), clock);
+      Migrations.apply(c, "quartz/" + dialect);
       c.setAutoCommit(false);
       for (String lock : LOCKS) {
         insertLock(c, name, lock);

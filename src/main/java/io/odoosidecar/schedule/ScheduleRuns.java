@@ -23,7 +23,6 @@ import java.util.Optional;
  * its next run.
  */
 public final class ScheduleRuns implements AutoCloseable {
-  private static final List<String> SCHEMA = List.of("V1__schedule_runs.sql");
   private static final int RESULT_LIMIT = 8000;
 
   /**
@@ -52,8 +51,7 @@ public final class ScheduleRuns implements AutoCloseable {
 
   /** Opens the store on the connections a source gives, creating its table when missing. */
   public static ScheduleRuns open(ConnectionSource source, Clock clock) {
-    return new ScheduleRuns(
-        StoreConnection.open(source, "schedules' runs", "schedule_runs", SCHEMA, clock));
+    return new ScheduleRuns(StoreConnection.open(source, "schedules' runs", "schedule_runs"));
   }
 
   /** A run of the schedule started. */

@@ -1,124 +1,141 @@
 package io.odoosidecar.store;
 
 import io.odoosidecar.SidecarException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import io.odoosidecar.odoo.Redaction;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import java.util.Arrays;
+import java.util.Locale;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
 
 /**
- * Applies a store's SQL schema files in order, once each, on H2 or PostgreSQL, recording each
- * version applied in {@code sidecar_schema (store, version)}.
+ * Brings a store's schema to the version this build knows, with Flyway, on H2 or PostgreSQL.
  *
- * <p>The files are resources under {@code io/odoosidecar/store/STORE/}, named {@code
- * V<n>__what.sql}, given in order by the store; their statements are separated by a semicolon at
- * the end of a line. A file and its record are one transaction.
+ * <p>Each store has its folder of versioned SQL files, {@code io/odoosidecar/store/STORE/V<n>__
+ * what.sql}, and its own history table ({@code sidecar_schema_STORE}), so that stores sharing a
+ * database migrate independently. A store migrated by a newer build (a version this build does not
+ * have) is refused with a message: a downgrade would run old code on a schema it does not know.
+ *
+ * <p>A database from before Flyway recorded its versions in {@code sidecar_schema (store,
+ * version)}, or (the event log's tables) made them with {@code CREATE TABLE IF NOT EXISTS}: the
+ * first migration baselines at the recorded version, and the event log's first files are written to
+ * find their tables already there.
  */
 public final class Migrations {
-  private static final String BASE = "/io/odoosidecar/store/";
+  private static final String BASE = "io/odoosidecar/store/";
 
   private Migrations() {}
 
   /**
-   * Applies the files of {@code store} not yet applied; returns how many were.
+   * Migrates {@code store} on the connection; returns how many files were applied.
    *
-   * @param clock the time each is recorded applied at
+   * @param store the store's folder under {@code io/odoosidecar/store/} ({@code events}, {@code
+   *     quartz/h2})
+   * @throws SidecarException naming the store when its schema is newer than this build's
    */
-  public static int apply(
-      Connection connection, String store, List<String> files, java.time.Clock clock)
-      throws SQLException {
-    try (Statement st = connection.createStatement()) {
-      st.execute(
-          "CREATE TABLE IF NOT EXISTS sidecar_schema (store VARCHAR(100) NOT NULL,"
-              + " version INTEGER NOT NULL, applied_ms BIGINT NOT NULL,"
-              + " PRIMARY KEY (store, version))");
+  public static int apply(Connection connection, String store) throws SQLException {
+    Flyway flyway = flyway(connection, store);
+    refuseDowngrade(flyway, store);
+    try {
+      return flyway.migrate().migrationsExecuted;
+    } catch (FlywayException e) {
+      throw new SidecarException(
+          "cannot migrate the " + store + " store: " + Redaction.text(e.getMessage()), e);
     }
-    Set<Integer> applied = applied(connection, store);
-    int count = 0;
-    for (String file : files) {
-      int version = version(file);
-      if (!applied.contains(version)) {
-        run(connection, store, version, read(store + "/" + file), clock.millis());
-        count++;
-      }
-    }
-    return count;
   }
 
-  private static Set<Integer> applied(Connection connection, String store) throws SQLException {
-    Set<Integer> out = new HashSet<>();
+  private static Flyway flyway(Connection connection, String store) throws SQLException {
+    return Flyway.configure(Migrations.class.getClassLoader())
+        .dataSource(new SingleConnectionDataSource(connection))
+        .locations("classpath:" + BASE + store)
+        .table(table(store))
+        .baselineOnMigrate(true)
+        .baselineVersion(MigrationVersion.fromVersion(Integer.toString(legacy(connection, store))))
+        .baselineDescription("recorded before Flyway")
+        .placeholderReplacement(false)
+        .ignoreMigrationPatterns(new String[0])
+        .validateMigrationNaming(true)
+        .cleanDisabled(true)
+        .load();
+  }
+
+  /**
+   * The store's history table: {@code sidecar_schema_} and the folder, in SQL's letters. Flyway
+   * quotes its names: on H2 they are lower case, {@code "sidecar_schema_events"."version"}.
+   */
+  static String table(String store) {
+    return "sidecar_schema_" + store.replaceAll("[^A-Za-z0-9]", "_").toLowerCase(Locale.ROOT);
+  }
+
+  private static void refuseDowngrade(Flyway flyway, String store) {
+    MigrationInfo[] future =
+        Arrays.stream(flyway.info().all())
+            .filter(
+                i ->
+                    i.getState() == MigrationState.FUTURE_SUCCESS
+                        || i.getState() == MigrationState.FUTURE_FAILED)
+            .toArray(MigrationInfo[]::new);
+    if (future.length == 0) {
+      return;
+    }
+    MigrationInfo newest = future[future.length - 1];
+    throw new SidecarException(
+        "the "
+            + store
+            + " store's schema is at version "
+            + newest.getVersion()
+            + " ("
+            + newest.getDescription()
+            + "), made by a newer sidecar; this sidecar knows versions up to "
+            + known(flyway)
+            + ". A downgrade is refused: run the newer sidecar again, or restore the store's"
+            + " backup taken before the upgrade.");
+  }
+
+  /** The newest version among this build's files. */
+  private static String known(Flyway flyway) {
+    return Arrays.stream(flyway.info().all())
+        .filter(i -> i.getType() != null && !i.getType().isBaseline())
+        .filter(i -> i.getState() != MigrationState.FUTURE_SUCCESS)
+        .filter(i -> i.getState() != MigrationState.FUTURE_FAILED)
+        .map(MigrationInfo::getVersion)
+        .filter(java.util.Objects::nonNull)
+        .max(MigrationVersion::compareTo)
+        .map(MigrationVersion::toString)
+        .orElse("0");
+  }
+
+  /** The version recorded for the store before Flyway (0 when none). */
+  private static int legacy(Connection connection, String store) throws SQLException {
+    if (!hasTable(connection, "sidecar_schema")) {
+      return 0;
+    }
     try (PreparedStatement ps =
-        connection.prepareStatement("SELECT version FROM sidecar_schema WHERE store = ?")) {
+        connection.prepareStatement(
+            "SELECT COALESCE(MAX(version), 0) FROM sidecar_schema WHERE store = ?")) {
       ps.setString(1, store);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getInt(1));
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+  }
+
+  private static boolean hasTable(Connection connection, String name) throws SQLException {
+    DatabaseMetaData meta = connection.getMetaData();
+    for (String candidate : new String[] {name, name.toUpperCase(Locale.ROOT)}) {
+      try (ResultSet rs = meta.getTables(null, null, candidate, new String[] {"TABLE"})) {
+        if (rs.next()) {
+          return true;
         }
       }
     }
-    return out;
-  }
-
-  private static void run(Connection connection, String store, int version, String sql, long now)
-      throws SQLException {
-    boolean auto = connection.getAutoCommit();
-    connection.setAutoCommit(false);
-    try (Statement st = connection.createStatement();
-        PreparedStatement record =
-            connection.prepareStatement(
-                "INSERT INTO sidecar_schema (store, version, applied_ms) VALUES (?, ?, ?)")) {
-      for (String statement : sql.split(";\\s*(\\r?\\n|$)")) {
-        String text = strip(statement);
-        if (!text.isEmpty()) {
-          st.execute(text);
-        }
-      }
-      record.setString(1, store);
-      record.setInt(2, version);
-      record.setLong(3, now);
-      record.executeUpdate();
-      connection.commit();
-    } catch (SQLException e) {
-      connection.rollback();
-      throw e;
-    } finally {
-      connection.setAutoCommit(auto);
-    }
-  }
-
-  /** A statement without its comment lines. */
-  private static String strip(String statement) {
-    StringBuilder out = new StringBuilder();
-    for (String line : statement.split("\\r?\\n")) {
-      if (!line.trim().startsWith("--")) {
-        out.append(line).append('\n');
-      }
-    }
-    return out.toString().trim();
-  }
-
-  private static int version(String file) {
-    if (!file.matches("V\\d+__.+\\.sql")) {
-      throw new IllegalArgumentException("not a migration file name: " + file);
-    }
-    return Integer.parseInt(file.substring(1, file.indexOf("__")));
-  }
-
-  private static String read(String path) {
-    try (InputStream in = Migrations.class.getResourceAsStream(BASE + path)) {
-      if (in == null) {
-        throw new SidecarException("the schema file " + path + " is missing from the build");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SidecarException("cannot read the schema file " + path + ": " + e.getMessage(), e);
-    }
+    return false;
   }
 }

@@ -29,7 +29,6 @@ import java.util.TreeMap;
  * io/odoosidecar/store/rule_states/V*.sql}, applied by {@link Migrations}.
  */
 public final class RuleStates implements AutoCloseable {
-  private static final List<String> SCHEMA = List.of("V1__rule_states.sql");
   private static final int ERROR_LIMIT = 8000;
   private static final int BY_LIMIT = 255;
   private static final String COLUMNS =
@@ -90,8 +89,7 @@ public final class RuleStates implements AutoCloseable {
 
   /** Opens the states on the connections a source gives, creating the table when missing. */
   public static RuleStates open(ConnectionSource source, Clock clock) {
-    RuleStates out =
-        new RuleStates(StoreConnection.open(source, "rule states", "rule_states", SCHEMA, clock));
+    RuleStates out = new RuleStates(StoreConnection.open(source, "rule states", "rule_states"));
     out.refresh();
     return out;
   }

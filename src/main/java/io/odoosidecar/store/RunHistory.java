@@ -40,7 +40,6 @@ import java.util.TreeMap;
  * failure of an event is one indexed lookup.
  */
 public final class RunHistory implements AutoCloseable {
-  private static final List<String> SCHEMA = List.of("V1__run_history.sql");
 
   /** The most calls of one action its JSON keeps. */
   public static final int CALLS_KEPT = 200;
@@ -153,7 +152,7 @@ public final class RunHistory implements AutoCloseable {
    */
   public static RunHistory open(ConnectionSource source, Clock clock, Limits limits) {
     return new RunHistory(
-        StoreConnection.open(source, "run history", "run_history", SCHEMA, clock), clock, limits);
+        StoreConnection.open(source, "run history", "run_history"), clock, limits);
   }
 
   /** What is kept. */

@@ -5,8 +5,6 @@ import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.store.EventLog.ConnectionSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -47,16 +45,15 @@ public final class StoreConnection implements AutoCloseable {
   }
 
   /**
-   * Opens a store's connection and applies its schema files ({@link Migrations#apply}).
+   * Opens a store's connection and migrates its schema ({@link Migrations#apply}).
    *
    * @param what the store as its errors name it ({@code sync log})
    * @param store the store's folder of schema files
    */
-  public static StoreConnection open(
-      ConnectionSource source, String what, String store, List<String> schema, Clock clock) {
+  public static StoreConnection open(ConnectionSource source, String what, String store) {
     try {
       Connection first = source.open();
-      Migration migration = c -> Migrations.apply(c, store, schema, clock);
+      Migration migration = c -> Migrations.apply(c, store);
       migration.apply(first);
       return new StoreConnection(source, what, first, migration);
     } catch (SQLException e) {

@@ -30,7 +30,6 @@ public final class SyncLog implements SyncLogSink, AutoCloseable {
   /** The bodies' default cut: 64 KiB. */
   public static final int DEFAULT_BODY_LIMIT = 64 * 1024;
 
-  private static final List<String> SCHEMA = List.of("V1__sync_log.sql");
   private static final String COLUMNS =
       "at_ms, config, record_ids, operation, method, url, status, duration_ms, request_headers,"
           + " request_body, answer_body, error, idempotency_key, attempt, success";
@@ -147,8 +146,7 @@ public final class SyncLog implements SyncLogSink, AutoCloseable {
    * @param bodyLimit where bodies are cut, in characters
    */
   public static SyncLog open(ConnectionSource source, Clock clock, int bodyLimit) {
-    return new SyncLog(
-        StoreConnection.open(source, "sync log", "sync_log", SCHEMA, clock), clock, bodyLimit);
+    return new SyncLog(StoreConnection.open(source, "sync log", "sync_log"), clock, bodyLimit);
   }
 
   /** The embedded log under a data directory (an H2 file of its own). */

@@ -151,7 +151,9 @@ class SyncLogTest {
     try (SyncLog two = SyncLog.open(() -> DriverManager.getConnection(url), SyncFixture.CLOCK, 99);
         Connection c = DriverManager.getConnection(url);
         Statement st = c.createStatement();
-        var rs = st.executeQuery("SELECT COUNT(*) FROM sidecar_schema WHERE store = 'sync_log'")) {
+        var rs =
+            st.executeQuery(
+                "SELECT COUNT(*) FROM \"sidecar_schema_sync_log\" WHERE \"success\" AND \"type\" = 'SQL'")) {
       rs.next();
       assertThat(rs.getInt(1)).isEqualTo(1);
       assertThat(two.query(Query.newest(5))).hasSize(1);
