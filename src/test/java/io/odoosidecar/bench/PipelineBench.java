@@ -135,7 +135,17 @@ public final class PipelineBench {
         new io.odoosidecar.metrics.SidecarMetrics(Clock.systemUTC());
     io.odoosidecar.pipeline.RunHistoryWriter writer =
         io.odoosidecar.pipeline.RunHistoryWriter.start(history, states, Clock.systemUTC());
-    for (int round = 0; round <= warmups; round++) {
+    // -Dbench.alternate=R: after the warm-up, 2R rounds with and without the operations in the
+    // order on, off, off, on, ..., in one JVM: the medians side by side, and of their ratios
+    int alternate = Integer.getInteger("bench.alternate", 0);
+    int rounds = warmups + (alternate > 0 ? 2 * alternate : 1);
+    List<Double> withOps = new ArrayList<>();
+    List<Double> withoutOps = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      boolean on =
+          alternate > 0 && round >= warmups
+              ? (round - warmups) % 4 == 0 || (round - warmups) % 4 == 3
+              : operations;
       if (round > 0) { // the user's change again: priorities back to 0
         if (odoo instanceof MemoryOdoo memory) {
           ids.forEach(id -> memory.records("crm.lead").get(id).put("priority", "0"));
@@ -171,7 +181,7 @@ public final class PipelineBench {
       log.compact();
       MeteredOdoo client = new MeteredOdoo(odoo, method -> {});
       metered = client;
-      OdooClient used = operations ? metrics.meter(client) : client;
+      OdooClient used = on ? metrics.meter(client) : client;
       Processor processor =
           new Processor(
               log,
@@ -181,7 +191,7 @@ public final class PipelineBench {
                   5, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1))),
               Clock.systemUTC(),
               null);
-      if (operations) {
+      if (on) {
         boolean withHistory = Boolean.parseBoolean(System.getProperty("bench.history", "true"));
         boolean withMetrics = Boolean.parseBoolean(System.getProperty("bench.metrics", "true"));
         processor
@@ -216,7 +226,12 @@ public final class PipelineBench {
       wall = System.nanoTime() - start;
       if (round < warmups) {
         System.err.printf("# warm-up round %d: %.0f ms%n", round + 1, wall / 1e6);
+      } else if (alternate > 0) {
+        (on ? withOps : withoutOps).add(n / (wall / 1e9));
       }
+    }
+    if (alternate > 0) {
+      printAlternation(withOps, withoutOps);
     }
     long waiting = metered.nanos.get();
     StringBuilder byMethod = new StringBuilder();
@@ -264,6 +279,25 @@ public final class PipelineBench {
     history.close();
     states.close();
     log.close();
+  }
+
+  /** The alternated rounds' events/s: each side's median, and the median of the pairs' ratios. */
+  private static void printAlternation(List<Double> on, List<Double> off) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < Math.min(on.size(), off.size()); i++) {
+      ratios.add(on.get(i) / off.get(i));
+    }
+    System.out.printf(
+        "alternated %d rounds each: with the operations median %.0f events/s, without %.0f;"
+            + " median of the pairs' ratios %.3f (on/off)%n",
+        on.size(), median(on), median(off), median(ratios));
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    int mid = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
   }
 
   static void push(int n) throws Exception {
