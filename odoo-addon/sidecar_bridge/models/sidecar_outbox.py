@@ -6,7 +6,6 @@ import os
 import threading
 import time
 import uuid
-import xmlrpc.client
 from datetime import date, datetime, timedelta
 
 from odoo import api, fields, models
@@ -14,9 +13,11 @@ from odoo.exceptions import AccessError
 from odoo.release import version_info
 from odoo.modules.registry import Registry
 
+from . import sidecar_urls
+from .sidecar_urls import PARAM_URL  # the sidecar's base URLs, e.g. http://10.0.0.5:8765, http://10.0.0.6:8765
+
 _logger = logging.getLogger(__name__)
 
-PARAM_URL = 'sidecar_bridge.url'          # the sidecar's base URL, e.g. http://127.0.0.1:8765
 PARAM_SECRET = 'sidecar_bridge.secret'    # the shared push secret
 # JSON: {"models": {model: {"operations", "old_fields", "unlink_fields", "messages"}}}; unlink_fields
 # names the fields a deletion's row carries in its snapshot, "*" for every stored field but files
@@ -50,17 +51,6 @@ def _wire(value):
     if isinstance(value, bytes):
         return value.decode('ascii', 'replace')
     return str(value)
-
-
-class _TimeoutTransport(xmlrpc.client.Transport):
-    def __init__(self, timeout):
-        super().__init__()
-        self._timeout = timeout
-
-    def make_connection(self, host):
-        connection = super().make_connection(host)
-        connection.timeout = self._timeout
-        return connection
 
 
 class _Deliverer:
@@ -240,8 +230,8 @@ class SidecarOutbox(models.Model):
     def _deliver(self, limit=BATCH):
         """Pushes due pending rows, oldest first; returns how many were delivered."""
         params = self.env['ir.config_parameter'].sudo()
-        url, secret = params.get_param(PARAM_URL), params.get_param(PARAM_SECRET)
-        if not url or not secret:
+        urls, secret = sidecar_urls.parse(params.get_param(PARAM_URL)), params.get_param(PARAM_SECRET)
+        if not urls or not secret:
             return 0
         self.flush_model(['state', 'next_attempt'])  # the SELECT below sees this transaction's writes
         # rows locked by this delivery: a concurrent one (another save's, the cron) skips them
@@ -255,20 +245,28 @@ class SidecarOutbox(models.Model):
         done = rows.browse()
         limits = self._limit(params, PARAM_MAX_RECORDS, MAX_RECORDS), self._limit(params, PARAM_MAX_EVENTS, BATCH)
         for push in self._pushes(rows, *limits):
-            batch = {'nonce': uuid.uuid4().hex, 'sent_at': time.time(), 'events': [e for _r, e, _l in push]}
+            events = [e for _r, e, _l in push]
             try:
-                proxy = xmlrpc.client.ServerProxy(
-                    url.rstrip('/') + '/xmlrpc/2/object', allow_none=True, transport=_TimeoutTransport(TIMEOUT))
-                answer = proxy.execute_kw(self.env.cr.dbname, 1, secret, 'sidecar.event', 'push', [batch])
-            except Exception as e:  # noqa: BLE001 - the sidecar is away or refused: back off
+                url, answer = sidecar_urls.first_answer(
+                    self.env.cr.dbname, urls, lambda url: self._push(url, secret, events))
+            except Exception as e:  # noqa: BLE001 - no sidecar answered, or one refused: back off
                 self._back_off(rows - done, e)
                 self._mark_sent(done)
                 return len(done)
             done |= rows.browse([row.id for row, _e, last in push if last])
-            _logger.debug('sidecar_bridge: delivered %d events: %s', len(push), answer)
+            _logger.debug('sidecar_bridge: %s took %d events: %s', url, len(push), answer)
         self._mark_sent(done)
         self._due_now()  # the sidecar answers again: what waits in a backoff from its absence
         return len(done)
+
+    def _push(self, url, secret, events):
+        """One push of events to the sidecar at url; its answer. Each URL tried gets a batch of its
+        own (nonce, time): an instance that took a batch but answered too late has kept its nonce,
+        and another sharing its store would refuse that nonce as a replay; events sent twice the
+        sidecar keeps once (by outbox id and record)."""
+        batch = {'nonce': uuid.uuid4().hex, 'sent_at': time.time(), 'events': events}
+        proxy = sidecar_urls.proxy(url, 'object', TIMEOUT)
+        return proxy.execute_kw(self.env.cr.dbname, 1, secret, 'sidecar.event', 'push', [batch])
 
     @api.model
     def _limit(self, params, key, default):

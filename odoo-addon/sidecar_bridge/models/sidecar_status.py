@@ -4,7 +4,8 @@ What the outbox knows (last delivery, pending changes), and what the sidecar tel
 it runs for this database: their last runs and their dead letters, read over XML-RPC from the
 sidecar's ``sidecar.run`` and ``sidecar.dead_letter`` with the push secret as password, filtered
 by this database's name (one sidecar may serve several databases with rules of the same names). A sidecar
-away or refusing leaves the form open, with the reason in place of its lists.
+away or refusing leaves the form open, with the reason in place of its lists. With several sidecar
+URLs, each call goes to the first that answers, in the order the delivery uses (sidecar_urls).
 """
 import http.client
 import logging
@@ -15,6 +16,7 @@ from xml.parsers.expat import ExpatError
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from . import sidecar_urls
 from .sidecar_outbox import PARAM_SECRET, PARAM_URL, list_view
 
 _logger = logging.getLogger(__name__)
@@ -27,28 +29,26 @@ RESULTS = [('done', 'Done'), ('failed', 'Failed'), ('parked', 'Parked'), ('waiti
 
 
 class SidecarUnavailable(Exception):
-    """The sidecar could not be asked, or refused: the message says why, for a person."""
+    """The sidecar could not be asked, or refused: the message says why, for a person.
+
+    ``passes_on``: the next URL may be asked instead; ``answered``: a sidecar was there to say it."""
+
+    def __init__(self, message, passes_on=False, answered=False):
+        super().__init__(message)
+        self.passes_on = passes_on
+        self.answered = answered
 
 
-class _Timed:
-    """A transport whose connections wait at most TIMEOUT seconds (read when the call is made)."""
-
-    def make_connection(self, host):
-        connection = super().make_connection(host)
-        connection.timeout = TIMEOUT
-        return connection
-
-
-class _TimedTransport(_Timed, xmlrpc.client.Transport):
-    pass
-
-
-class _TimedSafeTransport(_Timed, xmlrpc.client.SafeTransport):
-    pass
+def _classify(error):
+    """What sidecar_urls.first_answer needs of a failure at one URL."""
+    if isinstance(error, SidecarUnavailable):
+        return error.passes_on, error.answered
+    return False, False
 
 
 class Sidecar:
-    """The sidecar's XML-RPC endpoint, opened with this database's push secret.
+    """The sidecar's XML-RPC endpoint, opened with this database's push secret; of several URLs,
+    the first that answers each call.
 
     ``authenticate(db, login, secret, {})`` answers the uid the sidecar gives the secret's holder
     (it checks the secret only); each call then passes that uid and the secret."""
@@ -56,56 +56,65 @@ class Sidecar:
     def __init__(self, env):
         self.env = env  # for the messages' language
         params = env['ir.config_parameter'].sudo()
-        self.url = (params.get_param(PARAM_URL) or '').strip().rstrip('/')
+        self.urls = sidecar_urls.parse(params.get_param(PARAM_URL))
+        self.url = self.urls[0] if self.urls else ''  # the one that answered last, for messages
         self.secret = params.get_param(PARAM_SECRET) or ''
         self.db = env.cr.dbname
         self.login = env.user.login
-        self.uid = None
+        self.uids = {}  # url -> the uid its login answered
 
-    def _proxy(self, service):
-        transport = (_TimedSafeTransport if self.url.startswith('https:') else _TimedTransport)()
-        return xmlrpc.client.ServerProxy('%s/xmlrpc/2/%s' % (self.url, service), allow_none=True,
-                                         transport=transport)
-
-    def _ask(self, what, call):
+    def _ask(self, url, what, call):
         try:
             return call()
         except xmlrpc.client.Fault as e:
             raise SidecarUnavailable(_('The sidecar at %(url)s refused %(what)s: %(reason)s',
-                                       url=self.url, what=what, reason=e.faultString)) from e
+                                       url=url, what=what, reason=e.faultString),
+                                     passes_on=sidecar_urls.passes_on(e), answered=True) from e
         except xmlrpc.client.ProtocolError as e:
             raise SidecarUnavailable(_('The sidecar at %(url)s answered %(what)s with HTTP %(code)s %(reason)s',
-                                       url=self.url, what=what, code=e.errcode, reason=e.errmsg)) from e
+                                       url=url, what=what, code=e.errcode, reason=e.errmsg),
+                                     passes_on=sidecar_urls.passes_on(e), answered=True) from e
         except (socket.timeout, TimeoutError) as e:
             raise SidecarUnavailable(_('The sidecar at %(url)s did not answer %(what)s within %(seconds)s seconds',
-                                       url=self.url, what=what, seconds='%g' % TIMEOUT)) from e
+                                       url=url, what=what, seconds='%g' % TIMEOUT), passes_on=True) from e
         except OSError as e:  # refused, unknown host, closed without an answer
             raise SidecarUnavailable(_('Cannot reach the sidecar at %(url)s: %(error)s',
-                                       url=self.url, error=e)) from e
-        except (ExpatError, http.client.HTTPException, ValueError) as e:
+                                       url=url, error=e), passes_on=True) from e
+        except (ExpatError, xmlrpc.client.ResponseError, http.client.HTTPException, ValueError) as e:
             raise SidecarUnavailable(_('The sidecar at %(url)s gave an answer to %(what)s that is not XML-RPC: %(error)s',
-                                       url=self.url, what=what, error=e)) from e
+                                       url=url, what=what, error=e), passes_on=True) from e
 
-    def _login(self):
-        if self.uid is not None:
-            return self.uid
-        if not self.url:
-            raise SidecarUnavailable(_('No sidecar URL: set the system parameter %s.', PARAM_URL))
-        if not self.secret:
-            raise SidecarUnavailable(_('No push secret: set the system parameter %s.', PARAM_SECRET))
-        uid = self._ask(_('the login'), lambda: self._proxy('common').authenticate(
+    def _login(self, url):
+        if url in self.uids:
+            return self.uids[url]
+        uid = self._ask(url, _('the login'), lambda: sidecar_urls.proxy(url, 'common', TIMEOUT).authenticate(
             self.db, self.login, self.secret, {}))
         if not uid:
             raise SidecarUnavailable(_('The sidecar at %(url)s refused the push secret (system parameter %(param)s)',
-                                       url=self.url, param=PARAM_SECRET))
-        self.uid = uid
+                                       url=url, param=PARAM_SECRET), answered=True)
+        self.uids[url] = uid
         return uid
 
     def execute(self, model, method, args, kwargs=None):
-        """model.method(*args, **kwargs) on the sidecar; SidecarUnavailable says why it failed."""
-        uid = self._login()
-        return self._ask('%s.%s' % (model, method), lambda: self._proxy('object').execute_kw(
-            self.db, uid, self.secret, model, method, args, kwargs or {}))
+        """model.method(*args, **kwargs) on the first sidecar that answers; SidecarUnavailable says
+        why it failed (at each URL, when there are several)."""
+        if not self.urls:
+            raise SidecarUnavailable(_('No sidecar URL: set the system parameter %s.', PARAM_URL))
+        if not self.secret:
+            raise SidecarUnavailable(_('No push secret: set the system parameter %s.', PARAM_SECRET))
+
+        def call(url):
+            uid = self._login(url)
+            return self._ask(url, '%s.%s' % (model, method), lambda: sidecar_urls.proxy(url, 'object', TIMEOUT)
+                             .execute_kw(self.db, uid, self.secret, model, method, args, kwargs or {}))
+        try:
+            self.url, answer = sidecar_urls.first_answer(self.db, self.urls, call, _classify)
+        except sidecar_urls.BadUrl as e:
+            raise SidecarUnavailable(str(e)) from e
+        except sidecar_urls.NoneAnswered as e:
+            reasons = '; '.join(str(error) for _url, error in e.failures)
+            raise SidecarUnavailable(_('No sidecar answered: %s', reasons)) from e
+        return answer
 
     def own_dead_letters(self, ids):
         """Those of ids that are dead letters of this database in the sidecar (a set)."""

@@ -1,3 +1,4 @@
 from . import test_outbox
 from . import test_ir_cron
 from . import test_status
+from . import test_urls

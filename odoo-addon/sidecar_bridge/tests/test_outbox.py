@@ -219,8 +219,7 @@ class TestOutbox(TransactionCase):
                     raise ConnectionRefusedError('refused')
                 return {'accepted': 1, 'duplicates': 0}
 
-        from ..models import sidecar_outbox
-        patcher = patch.object(sidecar_outbox.xmlrpc.client, 'ServerProxy', Proxy)
+        patcher = patch('xmlrpc.client.ServerProxy', Proxy)
         patcher.start()
         self.addCleanup(patcher.stop)
         params = self.env['ir.config_parameter'].sudo()
