@@ -67,7 +67,11 @@ public final class StoreConnection implements AutoCloseable {
     return postgres;
   }
 
-  /** Runs work on the connection; a broken connection is opened again once. */
+  /**
+   * Runs work on the connection; a broken connection is opened again once. A failure with the
+   * database out of reach (no connection opens, or the one used no longer answers) is thrown as a
+   * {@link StoreUnavailableException}: the same work may succeed later.
+   */
   public synchronized <T> T work(Work<T> work) {
     try {
       if (connection == null) {
@@ -82,11 +86,28 @@ public final class StoreConnection implements AutoCloseable {
         if (connection != null) {
           connection.close();
         }
+        connection = null;
         connection = reopened();
         return work.run(connection);
       } catch (SQLException e) {
-        throw new SidecarException(what + ": " + Redaction.text(e.getMessage()), e);
+        throw failure(e);
       }
+    }
+  }
+
+  private SidecarException failure(SQLException e) {
+    String message = what + ": " + Redaction.text(e.getMessage());
+    if (connection == null || !answers(connection)) {
+      return new StoreUnavailableException(message, e);
+    }
+    return new SidecarException(message, e);
+  }
+
+  private static boolean answers(Connection c) {
+    try {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
     }
   }
 

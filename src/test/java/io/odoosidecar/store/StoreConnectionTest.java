@@ -38,6 +38,23 @@ class StoreConnectionTest {
   }
 
   @Test
+  void aStatementRefusedOnAConnectionThatAnswers_isNoUnavailability() throws Exception {
+    String url = "jdbc:h2:file:" + dir.resolve("store").toAbsolutePath() + ";DB_CLOSE_DELAY=0";
+    try (StoreConnection store =
+        StoreConnection.open(
+            () -> DriverManager.getConnection(url), "push nonces", "push_nonces")) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> store.work(c -> c.createStatement().executeQuery("SELECT * FROM nowhere")))
+          .isInstanceOf(io.odoosidecar.SidecarException.class)
+          .isNotInstanceOf(StoreUnavailableException.class)
+          .hasMessageStartingWith("push nonces: ")
+          .hasMessageContaining("NOWHERE");
+      Boolean answers = store.work(c -> c.isValid(1));
+      assertThat(answers).as("the same connection goes on").isTrue();
+    }
+  }
+
+  @Test
   void whileTheEventLogIsDownItsStoresOpenNoConnectionSoItsRecoveryFindsANewFile()
       throws Exception {
     EventLog log = EventLog.embedded(dir);
@@ -50,6 +67,7 @@ class StoreConnectionTest {
 
       org.assertj.core.api.Assertions.assertThatThrownBy(states::refresh)
           .as("no connection is opened on the lost database")
+          .isInstanceOf(StoreUnavailableException.class)
           .hasMessageContaining("event log");
       log.reopen();
 
