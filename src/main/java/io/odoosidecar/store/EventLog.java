@@ -374,14 +374,7 @@ public final class EventLog implements AutoCloseable {
 
   /** The stores whose tables live on the log's connection, each migrated by its own files. */
   static final List<String> STORES =
-      List.of(
-          "events",
-          "action_marks",
-          "call_journal",
-          "webhooks",
-          "push_nonces",
-          "poll_state",
-          "timers");
+      List.of("events", "action_marks", "call_journal", "webhooks", "push_nonces", "poll_state");
 
   private void migrate() throws SQLException {
     for (String store : STORES) {
@@ -1405,45 +1398,6 @@ public final class EventLog implements AutoCloseable {
           }
         });
     return fresh[0];
-  }
-
-  // ------------------------------------------------------------------ timed rules
-
-  /** When a timed rule last ran on a database, if it did. */
-  public synchronized Optional<Instant> lastRun(String database, String rule) {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT last_run FROM sidecar_timer WHERE db = ? AND rule_name = ?")) {
-      select.setString(1, database);
-      select.setString(2, rule);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getTimestamp(1).toInstant()) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw failure("read a timed rule's last run", e);
-    }
-  }
-
-  /** Records when a timed rule ran. */
-  public synchronized void saveLastRun(String database, String rule, Instant when) {
-    inTransaction(
-        "save a timed rule's last run",
-        () -> {
-          try (PreparedStatement delete =
-                  connection.prepareStatement(
-                      "DELETE FROM sidecar_timer WHERE db = ? AND rule_name = ?");
-              PreparedStatement insert =
-                  connection.prepareStatement(
-                      "INSERT INTO sidecar_timer (db, rule_name, last_run) VALUES (?, ?, ?)")) {
-            delete.setString(1, database);
-            delete.setString(2, rule);
-            delete.executeUpdate();
-            insert.setString(1, database);
-            insert.setString(2, rule);
-            insert.setTimestamp(3, timestamp(when));
-            insert.executeUpdate();
-          }
-        });
   }
 
   // ------------------------------------------------------------------ poller state

@@ -123,18 +123,18 @@ class MigrationsTest {
   @ValueSource(strings = {"h2", "postgresql"})
   void storeMigratedByANewerSidecar_refusedWithTheVersions(String backend) throws SQLException {
     try (Connection c = connect(backend, "migrate_downgrade")) {
-      Migrations.apply(c, "timers");
+      Migrations.apply(c, "push_nonces");
       try (Statement s = c.createStatement()) {
         s.execute(
-            "INSERT INTO \"sidecar_schema_timers\" (\"installed_rank\", \"version\","
+            "INSERT INTO \"sidecar_schema_push_nonces\" (\"installed_rank\", \"version\","
                 + " \"description\", \"type\", \"script\", \"checksum\", \"installed_by\","
                 + " \"execution_time\", \"success\") VALUES (99, '7',"
-                + " 'timers kept elsewhere', 'SQL', 'V7__timers_kept_elsewhere.sql', 0, 'x', 1,"
+                + " 'nonces kept elsewhere', 'SQL', 'V7__nonces_kept_elsewhere.sql', 0, 'x', 1,"
                 + " TRUE)");
       }
-      assertThatThrownBy(() -> Migrations.apply(c, "timers"))
+      assertThatThrownBy(() -> Migrations.apply(c, "push_nonces"))
           .isInstanceOf(SidecarException.class)
-          .hasMessageContaining("timers store's schema is at version 7")
+          .hasMessageContaining("push_nonces store's schema is at version 7")
           .hasMessageContaining("knows versions up to 1")
           .hasMessageContaining("downgrade is refused");
     }
