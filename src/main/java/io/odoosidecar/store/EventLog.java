@@ -630,6 +630,32 @@ public final class EventLog implements AutoCloseable {
     return added;
   }
 
+  /** Another store's write on the log's database, made in the log's transaction. */
+  @FunctionalInterface
+  public interface Alongside {
+    void write(Connection connection) throws SQLException;
+  }
+
+  /**
+   * As {@link #appendEvents(List, Instant)}, another store's write made in the same transaction (a
+   * webhook call's answer with the call's events): both are kept or neither. A unique key's
+   * violation, of the events or of that write, is thrown as the failure it is.
+   */
+  public synchronized List<Event> appendEvents(
+      List<NewEvent> events, Instant now, Alongside alongside) {
+    ensureUsable();
+    List<Long> stored = new ArrayList<>();
+    List<Event> added = new ArrayList<>();
+    inTransaction(
+        "append",
+        () -> {
+          alongside.write(connection);
+          insertEvents(events, now, stored, added);
+        });
+    settle(stored, added);
+    return added;
+  }
+
   /** Whether a store failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */
   private static boolean duplicate(SidecarException e) {
     return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());

@@ -1,0 +1,29 @@
+package io.odoosidecar.store;
+
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** What the stores share of SQL: times in {@code TIMESTAMP} columns, a unique key's violation. */
+final class StoreSql {
+  private StoreSql() {}
+
+  /**
+   * An instant kept to the microsecond, the precision both databases store: truncated here, so that
+   * the database never rounds a time up past the moment it is compared with.
+   */
+  static Timestamp timestamp(Instant instant) {
+    return Timestamp.from(instant.truncatedTo(ChronoUnit.MICROS));
+  }
+
+  /** Whether a failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */
+  static boolean duplicate(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
