@@ -16,6 +16,7 @@ import io.odoosidecar.pipeline.RuleRun;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.schedule.ScheduleStatus;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PollState;
 import io.odoosidecar.store.RuleStates;
 import io.odoosidecar.store.RunHistory;
 import io.odoosidecar.sync.SyncLog;
@@ -93,14 +94,14 @@ final class DaemonConsole implements ConsoleBackend {
               int slash = key.indexOf('/');
               String db = key.substring(0, slash);
               String model = key.substring(slash + 1);
-              Optional<EventLog.Cursor> cursor = wiring.log.cursor(db, model);
+              Optional<PollState.Cursor> cursor = wiring.pollState.cursor(db, model);
               Object lastPoll = s.get("last_poll");
               out.add(
                   new Cursor(
                       db,
                       model,
-                      cursor.map(EventLog.Cursor::writeDate).orElse(""),
-                      cursor.map(EventLog.Cursor::recordId).orElse(0L),
+                      cursor.map(PollState.Cursor::writeDate).orElse(""),
+                      cursor.map(PollState.Cursor::recordId).orElse(0L),
                       lastPoll == null ? null : java.time.Instant.parse(lastPoll.toString()),
                       String.valueOf(s.getOrDefault("last_error", ""))));
             });

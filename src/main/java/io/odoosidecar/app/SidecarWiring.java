@@ -48,6 +48,10 @@ final class SidecarWiring implements AutoCloseable {
   final io.odoosidecar.metrics.SidecarMetrics metrics;
   final io.odoosidecar.store.RunHistory history;
   final io.odoosidecar.store.RuleStates states;
+  final io.odoosidecar.store.JournaledCalls journal;
+  final io.odoosidecar.store.Webhooks webhooks;
+  final io.odoosidecar.store.PushNonces nonces;
+  final io.odoosidecar.store.PollState pollState;
   final io.odoosidecar.pipeline.RunHistoryWriter historyWriter;
 
   /** What every source and the processor tell of their work. */
@@ -78,9 +82,17 @@ final class SidecarWiring implements AutoCloseable {
             new io.odoosidecar.store.RunHistory.Limits(
                 config.history().maxRuns(), config.history().retention()));
     this.states = io.odoosidecar.store.RuleStates.open(log.connectionSource(), clock);
+    this.journal = io.odoosidecar.store.JournaledCalls.open(log.connectionSource());
+    this.webhooks = io.odoosidecar.store.Webhooks.open(log.connectionSource(), clock);
+    this.nonces = io.odoosidecar.store.PushNonces.open(log.connectionSource());
+    this.pollState = io.odoosidecar.store.PollState.open(log.connectionSource());
     // the event log's recovery must find the database closed: the stores on it let go
     log.onBroken(history::close);
     log.onBroken(states::close);
+    log.onBroken(journal::close);
+    log.onBroken(webhooks::close);
+    log.onBroken(nonces::close);
+    log.onBroken(pollState::close);
     this.historyWriter = io.odoosidecar.pipeline.RunHistoryWriter.start(history, states, clock);
     this.listener = io.odoosidecar.pipeline.Listeners.of(activity, metrics, historyWriter);
     SidecarConfig.PipelineConfig p = config.pipeline();
@@ -98,7 +110,9 @@ final class SidecarWiring implements AutoCloseable {
                 echoes)
             .withPython(python)
             .withListener(listener)
-            .withPauses(states::isPaused);
+            .withPauses(states::isPaused)
+            .withJournal(journal)
+            .withWebhookAttempts(webhooks::recordAttempt);
     this.scheduling = scheduling();
     processor.withObserver(scheduling.observer());
     this.sync = openSync();
@@ -190,6 +204,7 @@ final class SidecarWiring implements AutoCloseable {
                               db,
                               client,
                               log,
+                              pollState,
                               offloaded::current,
                               new Poller.Settings(
                                   poll.batchSize(),
@@ -240,12 +255,28 @@ final class SidecarWiring implements AutoCloseable {
     wake();
   }
 
-  /** Forgets done events past the retention. */
+  /**
+   * Forgets done events past the retention, the journaled calls of events done, and the webhooks'
+   * attempts and answers and the pushes' nonces past the retention.
+   */
   void purge() {
     Duration retention = config.eventLog().retention();
-    int purged = log.purge(clock.instant().minus(retention));
+    java.time.Instant before = clock.instant().minus(retention);
+    int purged = log.purge(before);
     if (purged > 0) {
       LOG.info("event log: {} done events older than {} forgotten", purged, retention);
+    }
+    int calls = journal.purge();
+    int hooks = webhooks.purge(before);
+    int seen = nonces.purge(before);
+    if (calls + hooks + seen > 0) {
+      LOG.info(
+          "event log: {} journaled calls of done events, {} webhook attempts and answers and {}"
+              + " push nonces older than {} forgotten",
+          calls,
+          hooks,
+          seen,
+          retention);
     }
   }
 
@@ -300,6 +331,10 @@ final class SidecarWiring implements AutoCloseable {
     historyWriter.close(); // the runs still queued are written
     history.close();
     states.close();
+    journal.close();
+    webhooks.close();
+    nonces.close();
+    pollState.close();
     sync.close();
     log.close();
   }

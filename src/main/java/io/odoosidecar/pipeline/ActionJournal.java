@@ -3,7 +3,7 @@ package io.odoosidecar.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.odoosidecar.script.CallJournal;
-import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.JournaledCalls;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The {@link CallJournal} of one attempt of one action on some records, kept in the event log: the
- * calls earlier attempts made for these records' events are loaded when the attempt starts, and
- * each call this attempt makes is written down before the code goes on.
+ * The {@link CallJournal} of one attempt of one action on some records, kept in {@link
+ * JournaledCalls}: the calls earlier attempts made for these records' events are loaded when the
+ * attempt starts, and each call this attempt makes is written down before the code goes on.
  *
  * <p>A call is written down under the events of the records it names when it is a method called on
  * some of the action's own records ({@code message_post} on one lead: that lead's event), and under
@@ -32,7 +32,7 @@ import java.util.Set;
 final class ActionJournal implements CallJournal {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final EventLog log;
+  private final JournaledCalls calls;
   private final String actionKey;
   private final String model;
   private final Map<Long, Long> eventOf;
@@ -41,18 +41,18 @@ final class ActionJournal implements CallJournal {
   /**
    * @param eventOf the event of each record the attempt runs on
    */
-  ActionJournal(EventLog log, String actionKey, String model, Map<Long, Long> eventOf) {
-    this.log = log;
+  ActionJournal(JournaledCalls calls, String actionKey, String model, Map<Long, Long> eventOf) {
+    this.calls = calls;
     this.actionKey = actionKey;
     this.model = model;
     this.eventOf = eventOf;
-    for (EventLog.JournaledCall call : log.journal(actionKey, eventOf.values())) {
+    for (JournaledCalls.Call call : calls.journal(actionKey, eventOf.values())) {
       earlier.computeIfAbsent(call.callKey(), k -> new ArrayDeque<>()).add(call.answer());
     }
   }
 
   /** The journal of an action run on {@code target}'s records. */
-  static ActionJournal of(EventLog log, io.odoosidecar.action.ActionTarget target) {
+  static ActionJournal of(JournaledCalls calls, io.odoosidecar.action.ActionTarget target) {
     Map<Long, Long> events = new HashMap<>();
     for (Long id : target.ids()) {
       Long event = target.eventOf().get(id);
@@ -61,7 +61,7 @@ final class ActionJournal implements CallJournal {
       }
     }
     return new ActionJournal(
-        log, target.rule().name() + "#" + target.index(), target.model(), events);
+        calls, target.rule().name() + "#" + target.index(), target.model(), events);
   }
 
   @Override
@@ -75,7 +75,7 @@ final class ActionJournal implements CallJournal {
     if (eventOf.isEmpty()) {
       return;
     }
-    log.journalCall(actionKey, events(call), digest(call), answer);
+    calls.journalCall(actionKey, events(call), digest(call), answer);
   }
 
   /** The events a call belongs to: those of the action's records it is called on, or all. */

@@ -14,6 +14,7 @@ import io.odoosidecar.odoo.SearchOptions;
 import io.odoosidecar.odoo.ValueCodec;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PollState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,7 @@ public final class Poller {
   private final String database;
   private final OdooClient client;
   private final EventLog log;
+  private final PollState state;
   private final Supplier<? extends Collection<Rule>> rules;
   private final Settings settings;
   private final Clock clock;
@@ -83,10 +85,15 @@ public final class Poller {
     return stored.size();
   }
 
+  /**
+   * @param log where the changes found are stored
+   * @param state where the cursors and snapshots are kept
+   */
   public Poller(
       String database,
       OdooClient client,
       EventLog log,
+      PollState state,
       Supplier<? extends Collection<Rule>> rules,
       Settings settings,
       Clock clock,
@@ -94,6 +101,7 @@ public final class Poller {
     this.database = database;
     this.client = client.withContext(Map.of("active_test", false));
     this.log = log;
+    this.state = state;
     this.rules = rules;
     this.settings = settings;
     this.clock = clock;
@@ -114,7 +122,7 @@ public final class Poller {
   /** One pass over a model; returns the number of events stored. */
   public int poll(String model) {
     List<String> fields = snapshotFields(model);
-    EventLog.Cursor cursor = log.cursor(database, model).orElse(null);
+    PollState.Cursor cursor = state.cursor(database, model).orElse(null);
     if (cursor == null) {
       initialize(model, fields);
       return 0;
@@ -137,7 +145,7 @@ public final class Poller {
       Map<Long, Map<String, Object>> snapshots = new LinkedHashMap<>();
       List<EventLog.NewEvent> events = new ArrayList<>();
       Map<Long, String> known =
-          log.snapshots(database, model, page.stream().map(r -> id(r.values())).toList());
+          state.snapshots(database, model, page.stream().map(r -> id(r.values())).toList());
       for (OdooRecord record : page) {
         Map<String, Object> now = record.values();
         long id = id(now);
@@ -158,12 +166,12 @@ public final class Poller {
         events.add(change(model, id, before, now, cursor.writeDate()));
       }
       stored += stored(events);
-      log.savePoll(database, model, null, json(snapshots), List.of());
+      state.save(database, model, null, json(snapshots), List.of());
       if (page.size() < settings.batchSize()) {
         break;
       }
     }
-    log.savePoll(database, model, new EventLog.Cursor(maxWriteDate, maxId), Map.of(), List.of());
+    state.save(database, model, new PollState.Cursor(maxWriteDate, maxId), Map.of(), List.of());
     Instant lastCheck = lastDeletionCheck.get(model);
     if (lastCheck == null
         || !lastCheck.plus(settings.deletionInterval()).isAfter(clock.instant())) {
@@ -262,12 +270,12 @@ public final class Poller {
           maxId = id;
         }
       }
-      log.savePoll(database, model, null, json(snapshots), List.of());
+      state.save(database, model, null, json(snapshots), List.of());
       if (page.size() < settings.batchSize()) {
         break;
       }
     }
-    log.savePoll(database, model, new EventLog.Cursor(maxWriteDate, maxId), Map.of(), List.of());
+    state.save(database, model, new PollState.Cursor(maxWriteDate, maxId), Map.of(), List.of());
     lastDeletionCheck.put(model, clock.instant());
   }
 
@@ -285,7 +293,7 @@ public final class Poller {
       }
       lastId = page.get(page.size() - 1);
     }
-    Map<Long, String> known = log.snapshots(database, model, null);
+    Map<Long, String> known = state.snapshots(database, model, null);
     List<EventLog.NewEvent> events = new ArrayList<>();
     List<Long> gone = new ArrayList<>();
     for (Map.Entry<Long, String> e : known.entrySet()) {
@@ -308,7 +316,7 @@ public final class Poller {
               payload.toJson()));
     }
     int stored = stored(events);
-    log.savePoll(database, model, null, Map.of(), gone);
+    state.save(database, model, null, Map.of(), gone);
     return stored;
   }
 

@@ -101,6 +101,9 @@ public final class Processor {
   private volatile ChangeObserver observer = ChangeObserver.NONE;
   private volatile PipelineListener listener = PipelineListener.NONE;
   private volatile java.util.function.Predicate<String> paused = name -> false;
+  private volatile io.odoosidecar.store.JournaledCalls journal;
+  private volatile io.odoosidecar.action.AttemptLog attempts =
+      io.odoosidecar.action.AttemptLog.NONE;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
   private final WebhookSettings webhooks;
 
@@ -117,7 +120,8 @@ public final class Processor {
             Duration.ofSeconds(10),
             new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(5)),
             RetryPolicy.Sleeper.system(),
-            log::recordWebhookAttempt);
+            (rule, url, record, attempt, status, millis, error) ->
+                attempts.attempt(rule, url, record, attempt, status, millis, error));
     this.connections = connections;
     this.rules = rules;
     this.settings = settings;
@@ -187,6 +191,22 @@ public final class Processor {
    */
   public Processor withPauses(java.util.function.Predicate<String> paused) {
     this.paused = java.util.Objects.requireNonNull(paused, "paused");
+    return this;
+  }
+
+  /**
+   * Where code actions journal their calls that change data, so that an action run again for the
+   * same events (after a crash, a retry) is answered from it rather than making them again; the
+   * calls of the events completed are forgotten. None: every call is made again.
+   */
+  public Processor withJournal(io.odoosidecar.store.JournaledCalls journal) {
+    this.journal = java.util.Objects.requireNonNull(journal, "journal");
+    return this;
+  }
+
+  /** Where every attempt of a webhook action is recorded (none: not recorded). */
+  public Processor withWebhookAttempts(io.odoosidecar.action.AttemptLog attempts) {
+    this.attempts = java.util.Objects.requireNonNull(attempts, "attempts");
     return this;
   }
 
@@ -274,6 +294,20 @@ public final class Processor {
       tell(event, result);
     }
     log.completeAll(done);
+    forgetCalls(done);
+  }
+
+  /** Drops the journaled calls of the events done; those left behind go with the hourly purge. */
+  private void forgetCalls(List<Long> done) {
+    io.odoosidecar.store.JournaledCalls calls = journal;
+    if (calls == null) {
+      return;
+    }
+    try {
+      calls.forget(done);
+    } catch (RuntimeException e) {
+      LOG.warn("cannot forget the journaled calls of {} done events: {}", done.size(), describe(e));
+    }
   }
 
   /** Settles an event that did not simply succeed, its log lines naming it. */
@@ -986,7 +1020,7 @@ public final class Processor {
             .python(python)
             .known(known)
             .deleted(gone)
-            .journals(target -> ActionJournal.of(log, target))
+            .journals(this::journal)
             .webhooks(webhooks)
             .build();
     RunTrace trace = new RunTrace(rule, database, model, eventOf, clock.instant());
@@ -1122,6 +1156,12 @@ public final class Processor {
         }
       }
     }
+  }
+
+  /** The call journal of an action's attempt on {@code target}'s records. */
+  private io.odoosidecar.script.CallJournal journal(ActionTarget target) {
+    io.odoosidecar.store.JournaledCalls calls = journal;
+    return calls == null ? io.odoosidecar.script.CallJournal.NONE : ActionJournal.of(calls, target);
   }
 
   private static ActionTarget target(

@@ -5,6 +5,7 @@ import io.odoosidecar.odoo.ValueCodec;
 import io.odoosidecar.server.RpcEndpoint;
 import io.odoosidecar.server.RpcEndpoint.RpcFault;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PushNonces;
 import io.odoosidecar.store.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -55,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * X-Sidecar-Timestamp} and {@code X-Sidecar-Signature: sha256=HEX}, the HMAC-SHA256 of {@code
  * timestamp + "." + body} under the secret, checked before the body is parsed ({@link #admit}); the
  * secret itself never travels, and each signature is accepted once (a replay of any call is refused
- * with 409, also after a restart: the signatures seen are kept in the event log).
+ * with 409, also after a restart: the signatures seen are kept in {@link PushNonces}).
  */
 public final class PushReceiver implements RpcEndpoint.Service {
   private static final Logger LOG = LoggerFactory.getLogger(PushReceiver.class);
@@ -125,12 +126,15 @@ public final class PushReceiver implements RpcEndpoint.Service {
 
   private final Settings settings;
   private final EventLog log;
+  private final PushNonces nonces;
   private final Set<String> databases;
   private final Runnable wake;
   private final Clock clock;
   private final Supplier<Map<String, Object>> watchList;
 
   /**
+   * @param log where the pushed events are stored
+   * @param nonces the pushes' nonces and signatures seen (one sent again is refused)
    * @param databases the databases the sidecar serves (a push for another is refused)
    * @param wake called after events were stored
    * @param watchList what the rules need to see, for {@code sidecar.event.watch_list}
@@ -138,12 +142,14 @@ public final class PushReceiver implements RpcEndpoint.Service {
   public PushReceiver(
       Settings settings,
       EventLog log,
+      PushNonces nonces,
       Set<String> databases,
       Runnable wake,
       Clock clock,
       Supplier<Map<String, Object>> watchList) {
     this.settings = settings;
     this.log = log;
+    this.nonces = nonces;
     this.databases = Set.copyOf(databases);
     this.wake = wake;
     this.clock = clock;
@@ -216,7 +222,7 @@ public final class PushReceiver implements RpcEndpoint.Service {
     byte[] signature = verifySignature(request);
     Instant now = clock.instant();
     String key = "hmac:" + HexFormat.of().formatHex(signature);
-    if (!log.acceptNonce(key, now, now.minus(settings.window().multipliedBy(2)))) {
+    if (!nonces.accept(key, now, now.minus(settings.window().multipliedBy(2)))) {
       throw new RpcFault(
           409,
           2,
@@ -325,7 +331,7 @@ public final class PushReceiver implements RpcEndpoint.Service {
       lastOutbox = Math.max(lastOutbox, event.outbox());
     }
     Instant now = clock.instant();
-    if (!log.acceptNonce(n, now, now.minus(settings.window().multipliedBy(2)))) {
+    if (!nonces.accept(n, now, now.minus(settings.window().multipliedBy(2)))) {
       throw new RpcFault(
           409,
           2,

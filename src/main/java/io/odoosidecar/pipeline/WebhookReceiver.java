@@ -9,6 +9,7 @@ import io.odoosidecar.odoo.OdooException;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.Webhooks;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -35,9 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A hook's uuid is a capability: whoever knows it can fire the rule. It is the rule's {@code
  * webhook_uuid} (as imported from Odoo, or given in the rule file), or a random one (122 random
- * bits, {@link UUID#randomUUID}) made the first time the rule is seen and kept in the event log by
- * the rule's identity (database, model, name), so that it survives restarts; it is logged once, at
- * INFO, when made.
+ * bits, {@link UUID#randomUUID}) made the first time the rule is seen and kept in {@link Webhooks}
+ * by the rule's identity (database, model, name), so that it survives restarts; it is logged once,
+ * at INFO, when made.
  *
  * <p>A caller may send an {@code Idempotency-Key} header (1 to 255 printable ASCII characters): a
  * repeated call of the same rule with the same key stores nothing and gets the first call's answer.
@@ -55,6 +56,7 @@ public final class WebhookReceiver {
   private final String database;
   private final java.util.function.Function<String, OdooClient> clients;
   private final EventLog log;
+  private final Webhooks webhooks;
   private final Runnable wake;
   private final Clock clock;
   private final int maxBody;
@@ -85,15 +87,19 @@ public final class WebhookReceiver {
       String database,
       OdooClient client,
       EventLog log,
+      Webhooks webhooks,
       Runnable wake,
       Clock clock,
       int maxBody) {
-    this(rules, database, db -> client, log, wake, clock, maxBody, Duration.ofSeconds(10));
+    this(
+        rules, database, db -> client, log, webhooks, wake, clock, maxBody, Duration.ofSeconds(10));
   }
 
   /**
    * @param database the main connection's database: a rule's home unless it names its own
    * @param clients the client of each database served (null for one not connected)
+   * @param log where the calls' events are stored
+   * @param webhooks the rules' uuids and the answers of calls with an idempotency key
    * @param readTimeout how long a request's whole body may take to arrive (else 408)
    */
   public WebhookReceiver(
@@ -101,6 +107,7 @@ public final class WebhookReceiver {
       String database,
       java.util.function.Function<String, OdooClient> clients,
       EventLog log,
+      Webhooks webhooks,
       Runnable wake,
       Clock clock,
       int maxBody,
@@ -109,6 +116,7 @@ public final class WebhookReceiver {
     this.database = database;
     this.clients = clients;
     this.log = log;
+    this.webhooks = webhooks;
     this.wake = wake;
     this.clock = clock;
     this.maxBody = maxBody;
@@ -116,7 +124,7 @@ public final class WebhookReceiver {
   }
 
   /**
-   * A webhook rule's uuid: its {@code webhook_uuid}, or the random one kept for it in the event log
+   * A webhook rule's uuid: its {@code webhook_uuid}, or the random one kept for it in the store
    * (made and logged now if it has none yet).
    */
   public String uuid(Rule rule) {
@@ -129,13 +137,12 @@ public final class WebhookReceiver {
     if (known != null) {
       return known;
     }
-    Map.Entry<String, Boolean> kept =
-        log.webhookUuid(key, () -> UUID.randomUUID().toString(), clock.instant());
-    if (kept.getValue()) {
-      LOG.info("webhook rule '{}' is served at /web/hook/{}", rule.name(), kept.getKey());
+    Webhooks.Uuid kept = webhooks.uuid(key, () -> UUID.randomUUID().toString(), clock.instant());
+    if (kept.made()) {
+      LOG.info("webhook rule '{}' is served at /web/hook/{}", rule.name(), kept.uuid());
     }
-    uuids.put(key, kept.getKey());
-    return kept.getKey();
+    uuids.put(key, kept.uuid());
+    return kept.uuid();
   }
 
   /**
@@ -241,7 +248,7 @@ public final class WebhookReceiver {
     }
     String idempotency = idempotencyKey(exchange);
     if (idempotency != null) {
-      java.util.Optional<String> earlier = log.webhookAnswer(key(rule), idempotency);
+      java.util.Optional<String> earlier = webhooks.answer(key(rule), idempotency);
       if (earlier.isPresent()) {
         return repeat(earlier.get(), answer);
       }
@@ -304,8 +311,13 @@ public final class WebhookReceiver {
       Received.tell(listener, "webhook", log.appendEvents(events, now), e -> null, now);
     } else {
       java.util.Optional<String> earlier =
-          log.appendWebhookCall(
-              events, key(rule), idempotency, JSON.writeValueAsString(answer), clock.instant());
+          webhooks.appendCall(
+              log,
+              events,
+              key(rule),
+              idempotency,
+              JSON.writeValueAsString(answer),
+              clock.instant());
       if (earlier.isPresent()) {
         answer.clear();
         return repeat(earlier.get(), answer); // the same key, sent twice at once

@@ -11,7 +11,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,14 +75,6 @@ public final class EventLog implements AutoCloseable {
       this(database, dedupeKey, model, recordId, operation, payload, null);
     }
   }
-
-  /**
-   * A call that changes data in Odoo, made by an attempt of an action (see {@link #journal}).
-   *
-   * @param callKey the call's digest
-   * @param answer what Odoo answered, in JSON
-   */
-  public record JournaledCall(String callKey, String answer) {}
 
   /**
    * How the last error of an event held by a paused rule starts: such an event, until it is due,
@@ -151,9 +142,6 @@ public final class EventLog implements AutoCloseable {
 
   /** The actions recorded done for unfinished events. */
   private final java.util.Map<Long, java.util.Set<String>> marks = new java.util.HashMap<>();
-
-  /** The events that have calls in the journal. */
-  private final java.util.Set<Long> journaled = new java.util.HashSet<>();
 
   /** Whether batch records wait for {@link #compact}. */
   private boolean dirty;
@@ -290,7 +278,6 @@ public final class EventLog implements AutoCloseable {
       keepIdsAbove(highestId);
       pending.clear();
       marks.clear();
-      journaled.clear();
       load();
     } catch (SQLException | RuntimeException e) {
       closeQuietly(fresh);
@@ -373,8 +360,7 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** The stores whose tables live on the log's connection, each migrated by its own files. */
-  static final List<String> STORES =
-      List.of("events", "action_marks", "call_journal", "webhooks", "push_nonces", "poll_state");
+  static final List<String> STORES = List.of("events", "action_marks");
 
   private void migrate() throws SQLException {
     for (String store : STORES) {
@@ -408,12 +394,6 @@ public final class EventLog implements AutoCloseable {
               .computeIfAbsent(rows.getLong(1), k -> new java.util.HashSet<>())
               .add(rows.getString(2));
         }
-      }
-    }
-    try (Statement select = connection.createStatement();
-        ResultSet rows = select.executeQuery("SELECT DISTINCT event_id FROM sidecar_call")) {
-      while (rows.next()) {
-        journaled.add(rows.getLong(1));
       }
     }
     try (Statement select = connection.createStatement();
@@ -544,32 +524,9 @@ public final class EventLog implements AutoCloseable {
               }
               delete.executeBatch();
             }
-            forgetCalls(done);
           }
         });
     return more[0];
-  }
-
-  /** Drops the journaled calls of events that are done (their actions will not run again). */
-  private void forgetCalls(java.util.Collection<Long> done) throws SQLException {
-    List<Long> stale = new ArrayList<>();
-    for (long id : done) {
-      if (journaled.contains(id)) {
-        stale.add(id);
-      }
-    }
-    if (stale.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement delete =
-        connection.prepareStatement("DELETE FROM sidecar_call WHERE event_id = ?")) {
-      for (long id : stale) {
-        delete.setLong(1, id);
-        delete.addBatch();
-      }
-      delete.executeBatch();
-    }
-    stale.forEach(journaled::remove);
   }
 
   /** Drops the action records whose events are all finished (none is left in memory). */
@@ -1190,367 +1147,10 @@ public final class EventLog implements AutoCloseable {
     dirty = true;
   }
 
-  // ------------------------------------------------------------------ call journal
-
   /**
-   * The calls that earlier attempts of one action made for any of these events, oldest first, each
-   * once (a call made for several events is one). Costs no query when none of the events has any.
-   */
-  public synchronized List<JournaledCall> journal(
-      String actionKey, java.util.Collection<Long> eventIds) {
-    List<Long> wanted = new ArrayList<>();
-    for (long id : eventIds) {
-      if (journaled.contains(id)) {
-        wanted.add(id);
-      }
-    }
-    if (wanted.isEmpty()) {
-      return List.of();
-    }
-    List<JournaledCall> out = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    for (int from = 0; from < wanted.size(); from += 500) {
-      List<Long> part = wanted.subList(from, Math.min(wanted.size(), from + 500));
-      String sql =
-          "SELECT call_id, call_key, answer FROM sidecar_call WHERE action_key = ? AND event_id IN ("
-              + String.join(",", java.util.Collections.nCopies(part.size(), "?"))
-              + ") ORDER BY id";
-      try (PreparedStatement select = connection.prepareStatement(sql)) {
-        select.setString(1, actionKey);
-        for (int i = 0; i < part.size(); i++) {
-          select.setLong(i + 2, part.get(i));
-        }
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            if (seen.add(rows.getString(1))) {
-              out.add(new JournaledCall(rows.getString(2), rows.getString(3)));
-            }
-          }
-        }
-      } catch (SQLException e) {
-        throw failure("read the call journal", e);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Writes down a call that changes data, made by an action for these events, with Odoo's answer:
-   * one row per event, in one transaction. The rows go when their event is done.
-   */
-  public synchronized void journalCall(
-      String actionKey, java.util.Collection<Long> eventIds, String callKey, String answer) {
-    String callId = java.util.UUID.randomUUID().toString();
-    inTransaction(
-        "write the call journal",
-        () -> {
-          try (PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO sidecar_call (call_id, event_id, action_key, call_key, answer)"
-                      + " VALUES (?, ?, ?, ?, ?)")) {
-            for (long id : eventIds) {
-              insert.setString(1, callId);
-              insert.setLong(2, id);
-              insert.setString(3, actionKey);
-              insert.setString(4, callKey);
-              insert.setString(5, answer);
-              insert.addBatch();
-            }
-            insert.executeBatch();
-          }
-        });
-    journaled.addAll(eventIds);
-  }
-
-  // ------------------------------------------------------------------ webhook attempts
-
-  /** Records one attempt of a webhook action (status 0: no answer). */
-  public synchronized void recordWebhookAttempt(
-      String rule, String url, long recordId, int attempt, int status, long millis, String error) {
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO sidecar_webhook_log (at, rule_name, url, record_id, attempt, status,"
-                + " millis, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      insert.setTimestamp(1, timestamp(Instant.now()));
-      insert.setString(2, rule);
-      insert.setString(3, url);
-      insert.setLong(4, recordId);
-      insert.setInt(5, attempt);
-      insert.setInt(6, status);
-      insert.setLong(7, millis);
-      insert.setString(8, error);
-      insert.executeUpdate();
-    } catch (SQLException e) {
-      throw failure("record a webhook attempt", e);
-    }
-  }
-
-  /** The latest webhook attempts, newest first: rule, url, record, attempt, status, ms, error. */
-  public synchronized List<List<Object>> webhookAttempts(int limit) {
-    List<List<Object>> out = new ArrayList<>();
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT rule_name, url, record_id, attempt, status, millis, error, at"
-                + " FROM sidecar_webhook_log ORDER BY id DESC LIMIT ?")) {
-      select.setInt(1, limit);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          List<Object> row = new ArrayList<>();
-          for (int i = 1; i <= 8; i++) {
-            row.add(rows.getObject(i));
-          }
-          out.add(row);
-        }
-      }
-    } catch (SQLException e) {
-      throw failure("read webhook attempts", e);
-    }
-    return out;
-  }
-
-  // ------------------------------------------------------------------ webhook capabilities
-
-  /**
-   * The uuid a webhook rule is served at, keyed by the rule's identity: the one stored, or {@code
-   * fresh} stored now. Returns the uuid, and whether it was made now.
-   */
-  public synchronized Map.Entry<String, Boolean> webhookUuid(
-      String ruleKey, java.util.function.Supplier<String> fresh, Instant now) {
-    String[] found = new String[1];
-    boolean[] made = new boolean[1];
-    inTransaction(
-        "keep a webhook's uuid",
-        () -> {
-          try (PreparedStatement select =
-                  connection.prepareStatement(
-                      "SELECT uuid FROM sidecar_webhook_uuid WHERE rule_key = ?");
-              PreparedStatement insert =
-                  connection.prepareStatement(
-                      "INSERT INTO sidecar_webhook_uuid (rule_key, uuid, created_at)"
-                          + " VALUES (?, ?, ?)")) {
-            select.setString(1, ruleKey);
-            try (ResultSet rows = select.executeQuery()) {
-              if (rows.next()) {
-                found[0] = rows.getString(1);
-                return;
-              }
-            }
-            found[0] = fresh.get();
-            insert.setString(1, ruleKey);
-            insert.setString(2, found[0]);
-            insert.setTimestamp(3, timestamp(now));
-            insert.executeUpdate();
-            made[0] = true;
-          }
-        });
-    return Map.entry(found[0], made[0]);
-  }
-
-  /** The answer given to an earlier webhook call of a rule with this idempotency key, if any. */
-  public synchronized Optional<String> webhookAnswer(String ruleKey, String idempotencyKey) {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT answer FROM sidecar_webhook_call WHERE rule_key = ? AND idempotency_key = ?")) {
-      select.setString(1, ruleKey);
-      select.setString(2, idempotencyKey);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw failure("read a webhook call", e);
-    }
-  }
-
-  /**
-   * Appends the events of a webhook call and remembers its idempotency key with the answer, in one
-   * transaction; when the key is already known, stores nothing and returns the first answer.
-   */
-  public synchronized Optional<String> appendWebhookCall(
-      List<NewEvent> events, String ruleKey, String idempotencyKey, String answer, Instant now) {
-    Optional<String> earlier = webhookAnswer(ruleKey, idempotencyKey);
-    if (earlier.isPresent()) {
-      return earlier;
-    }
-    ensureUsable();
-    List<Long> stored = new ArrayList<>();
-    List<Event> added = new ArrayList<>();
-    inTransaction(
-        "record a webhook call",
-        () -> {
-          try (PreparedStatement insert =
-              connection.prepareStatement(
-                  "INSERT INTO sidecar_webhook_call (rule_key, idempotency_key, answer, at)"
-                      + " VALUES (?, ?, ?, ?)")) {
-            insert.setString(1, ruleKey);
-            insert.setString(2, idempotencyKey);
-            insert.setString(3, answer);
-            insert.setTimestamp(4, timestamp(now));
-            insert.executeUpdate();
-          }
-          insertEvents(events, now, stored, added);
-        });
-    settle(stored, added);
-    return Optional.empty();
-  }
-
-  // ------------------------------------------------------------------ push nonces
-
-  /**
-   * Remembers a push's nonce; false when it was seen before (a replayed push). Nonces seen before
-   * {@code forgetBefore} are dropped: pushes that old are refused by their time stamp instead.
-   */
-  public synchronized boolean acceptNonce(String nonce, Instant now, Instant forgetBefore) {
-    ensureUsable();
-    boolean[] fresh = new boolean[1];
-    inTransaction(
-        "record a push nonce",
-        () -> {
-          try (PreparedStatement purge =
-                  connection.prepareStatement("DELETE FROM sidecar_push_nonce WHERE seen_at < ?");
-              PreparedStatement known =
-                  connection.prepareStatement("SELECT 1 FROM sidecar_push_nonce WHERE nonce = ?");
-              PreparedStatement insert =
-                  connection.prepareStatement(
-                      "INSERT INTO sidecar_push_nonce (nonce, seen_at) VALUES (?, ?)")) {
-            purge.setTimestamp(1, timestamp(forgetBefore));
-            purge.executeUpdate();
-            if (exists(known, nonce)) {
-              return;
-            }
-            insert.setString(1, nonce);
-            insert.setTimestamp(2, timestamp(now));
-            insert.executeUpdate();
-            fresh[0] = true;
-          }
-        });
-    return fresh[0];
-  }
-
-  // ------------------------------------------------------------------ poller state
-
-  /** Where the poller of a model stands: the last write date and id it has seen. */
-  public record Cursor(String writeDate, long recordId) {}
-
-  /** The poller's cursor of a model, if it has one. */
-  public synchronized Optional<Cursor> cursor(String database, String model) {
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT write_date, record_id FROM sidecar_poll_cursor WHERE db = ? AND model = ?")) {
-      select.setString(1, database);
-      select.setString(2, model);
-      try (ResultSet rows = select.executeQuery()) {
-        return rows.next()
-            ? Optional.of(new Cursor(rows.getString(1), rows.getLong(2)))
-            : Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw failure("read a poll cursor", e);
-    }
-  }
-
-  /**
-   * Moves the poller's cursor of a model and stores the snapshots it took ({@code vals} as JSON by
-   * record id) and forgets those of {@code deleted}, in one transaction.
-   */
-  public synchronized void savePoll(
-      String database,
-      String model,
-      Cursor cursor,
-      java.util.Map<Long, String> snapshots,
-      java.util.Collection<Long> deleted) {
-    inTransaction(
-        "save the poller's state",
-        () -> {
-          try (PreparedStatement delete =
-                  connection.prepareStatement(
-                      "DELETE FROM sidecar_snapshot WHERE db = ? AND model = ? AND record_id = ?");
-              PreparedStatement insert =
-                  connection.prepareStatement(
-                      "INSERT INTO sidecar_snapshot (db, model, record_id, vals) VALUES (?, ?, ?, ?)");
-              PreparedStatement dropCursor =
-                  connection.prepareStatement(
-                      "DELETE FROM sidecar_poll_cursor WHERE db = ? AND model = ?");
-              PreparedStatement putCursor =
-                  connection.prepareStatement(
-                      "INSERT INTO sidecar_poll_cursor (db, model, write_date, record_id)"
-                          + " VALUES (?, ?, ?, ?)")) {
-            java.util.Set<Long> gone = new java.util.LinkedHashSet<>(deleted);
-            gone.addAll(snapshots.keySet());
-            for (long id : gone) {
-              delete.setString(1, database);
-              delete.setString(2, model);
-              delete.setLong(3, id);
-              delete.addBatch();
-            }
-            delete.executeBatch();
-            for (java.util.Map.Entry<Long, String> e : snapshots.entrySet()) {
-              insert.setString(1, database);
-              insert.setString(2, model);
-              insert.setLong(3, e.getKey());
-              insert.setString(4, e.getValue());
-              insert.addBatch();
-            }
-            insert.executeBatch();
-            if (cursor != null) {
-              dropCursor.setString(1, database);
-              dropCursor.setString(2, model);
-              dropCursor.executeUpdate();
-              putCursor.setString(1, database);
-              putCursor.setString(2, model);
-              putCursor.setString(3, cursor.writeDate());
-              putCursor.setLong(4, cursor.recordId());
-              putCursor.executeUpdate();
-            }
-          }
-        });
-  }
-
-  /** The snapshots of a model's records (JSON values by record id), all or of {@code ids}. */
-  public synchronized java.util.Map<Long, String> snapshots(
-      String database, String model, java.util.Collection<Long> ids) {
-    java.util.Map<Long, String> out = new java.util.LinkedHashMap<>();
-    String sql = "SELECT record_id, vals FROM sidecar_snapshot WHERE db = ? AND model = ?";
-    List<List<Long>> chunks = new ArrayList<>();
-    if (ids == null) {
-      chunks.add(null);
-    } else {
-      List<Long> all = new ArrayList<>(ids);
-      for (int i = 0; i < all.size(); i += 500) {
-        chunks.add(all.subList(i, Math.min(all.size(), i + 500)));
-      }
-    }
-    for (List<Long> chunk : chunks) {
-      String query =
-          chunk == null
-              ? sql + " ORDER BY record_id"
-              : sql
-                  + " AND record_id IN ("
-                  + String.join(",", java.util.Collections.nCopies(chunk.size(), "?"))
-                  + ")";
-      try (PreparedStatement select = connection.prepareStatement(query)) {
-        select.setString(1, database);
-        select.setString(2, model);
-        if (chunk != null) {
-          for (int i = 0; i < chunk.size(); i++) {
-            select.setLong(3 + i, chunk.get(i));
-          }
-        }
-        try (ResultSet rows = select.executeQuery()) {
-          while (rows.next()) {
-            out.put(rows.getLong(1), rows.getString(2));
-          }
-        }
-      } catch (SQLException e) {
-        throw failure("read snapshots", e);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Forgets done events stored before {@code before}, with their action records, and the poll
-   * nonces of that age. Their dedupe keys go with them: a delivery repeated later than the
-   * retention is taken for a new one. Returns how many events were forgotten.
+   * Forgets done events stored before {@code before}, with their action records. Their dedupe keys
+   * go with them: a delivery repeated later than the retention is taken for a new one. Returns how
+   * many events were forgotten.
    */
   public synchronized int purge(Instant before) {
     dirty = true;
@@ -1569,11 +1169,6 @@ public final class EventLog implements AutoCloseable {
             marks.setString(1, DONE);
             marks.setTimestamp(2, timestamp(before));
             marks.executeUpdate();
-            try (PreparedStatement calls =
-                connection.prepareStatement("DELETE FROM sidecar_webhook_call WHERE at < ?")) {
-              calls.setTimestamp(1, timestamp(before));
-              calls.executeUpdate();
-            }
             events.setString(1, DONE);
             events.setTimestamp(2, timestamp(before));
             purged[0] = events.executeUpdate();

@@ -131,6 +131,9 @@ public final class PipelineBench {
             io.odoosidecar.store.RunHistory.Limits.DEFAULT);
     io.odoosidecar.store.RuleStates states =
         io.odoosidecar.store.RuleStates.open(log.connectionSource(), Clock.systemUTC());
+    // the call journal as the daemon wires it: the calls of the events done forgotten per batch
+    io.odoosidecar.store.JournaledCalls journal =
+        io.odoosidecar.store.JournaledCalls.open(log.connectionSource());
     io.odoosidecar.metrics.SidecarMetrics metrics =
         new io.odoosidecar.metrics.SidecarMetrics(Clock.systemUTC());
     io.odoosidecar.pipeline.RunHistoryWriter writer =
@@ -191,6 +194,7 @@ public final class PipelineBench {
                   5, new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(1))),
               Clock.systemUTC(),
               null);
+      processor.withJournal(journal);
       if (on) {
         boolean withHistory = Boolean.parseBoolean(System.getProperty("bench.history", "true"));
         boolean withMetrics = Boolean.parseBoolean(System.getProperty("bench.metrics", "true"));
@@ -278,6 +282,7 @@ public final class PipelineBench {
                 : "off (-Dbench.operations=false)"));
     history.close();
     states.close();
+    journal.close();
     log.close();
   }
 
@@ -304,6 +309,8 @@ public final class PipelineBench {
     OdooSettings settings = LiveOdoo.settings();
     Path dir = Files.createTempDirectory("sidecar-bench");
     EventLog log = EventLog.embedded(dir);
+    io.odoosidecar.store.PushNonces nonces =
+        io.odoosidecar.store.PushNonces.open(log.connectionSource());
     SynchronousQueue<Long> acks = new SynchronousQueue<>();
     OdooClient odoo = OdooClients.create(settings);
     MeteredOdoo metered =
@@ -335,6 +342,7 @@ public final class PipelineBench {
             new PushReceiver.Settings(
                 Secret.of("bench"), PushReceiver.Auth.SECRET, Duration.ofMinutes(5), 1000),
             log,
+            nonces,
             Set.of(settings.database()),
             pipeline::wake,
             Clock.systemUTC(),
@@ -402,6 +410,7 @@ public final class PipelineBench {
     odoo.unlink("crm.lead", List.of(lead));
     server.stop();
     pipeline.close();
+    nonces.close();
     log.close();
     System.exit(0);
   }

@@ -262,7 +262,9 @@ class ActionsLiveIT {
     try (OdooClient odoo = OdooClients.create(LiveOdoo.settings());
         io.odoosidecar.script.PythonEngine python =
             new io.odoosidecar.script.PythonEngine(1, 1_000_000, java.time.Duration.ofSeconds(60));
-        io.odoosidecar.store.EventLog log = io.odoosidecar.store.EventLog.embedded(dir)) {
+        io.odoosidecar.store.EventLog log = io.odoosidecar.store.EventLog.embedded(dir);
+        io.odoosidecar.store.JournaledCalls journal =
+            io.odoosidecar.store.JournaledCalls.open(log.connectionSource())) {
       List<Long> leads = new java.util.ArrayList<>();
       for (String name : List.of("first", "poison", "last")) {
         leads.add(
@@ -302,7 +304,8 @@ class ActionsLiveIT {
                             3, java.time.Duration.ZERO, java.time.Duration.ZERO)),
                     clock,
                     null)
-                .withPython(python);
+                .withPython(python)
+                .withJournal(journal);
         for (List<io.odoosidecar.store.EventLog.Event> batch = log.claim(100, clock.instant());
             !batch.isEmpty();
             batch = log.claim(100, clock.instant())) {

@@ -8,6 +8,7 @@ import io.odoosidecar.server.RpcEndpoint;
 import io.odoosidecar.server.RpcEndpoint.RpcFault;
 import io.odoosidecar.server.RpcModels;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PushNonces;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,11 +29,13 @@ class DeadLetterEndpointHostileTest {
 
   @TempDir Path dir;
   private EventLog log;
+  private PushNonces nonces;
   private long dead;
 
   @BeforeEach
   void setUp() {
     log = EventLog.embedded(dir);
+    nonces = PushNonces.open(log.connectionSource());
     Instant now = Instant.now();
     log.append(
         List.of(new EventLog.NewEvent("odoo", "outbox:1", "crm.lead", 7, "write", "{}")), now);
@@ -42,6 +45,7 @@ class DeadLetterEndpointHostileTest {
 
   @AfterEach
   void tearDown() {
+    nonces.close();
     log.close();
   }
 
@@ -127,6 +131,7 @@ class DeadLetterEndpointHostileTest {
         new PushReceiver(
             new PushReceiver.Settings(Secret.of(SECRET), auth, Duration.ofMinutes(5), 100),
             log,
+            nonces,
             Set.of("odoo"),
             () -> {},
             Clock.systemUTC(),

@@ -7,6 +7,7 @@ import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.RpcEndpoint;
 import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PushNonces;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,16 +31,19 @@ class HmacHostileTest {
 
   @TempDir Path dir;
   EventLog log;
+  PushNonces nonces;
   HttpServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
   void start() {
     log = EventLog.embedded(dir);
+    nonces = PushNonces.open(log.connectionSource());
     PushReceiver receiver =
         new PushReceiver(
             new PushReceiver.Settings(
                 Secret.of(SECRET), PushReceiver.Auth.HMAC, Duration.ofMinutes(5), 100),
             log,
+            nonces,
             java.util.Set.of("odoo"),
             () -> {},
             Clock.systemUTC(),
@@ -54,6 +58,7 @@ class HmacHostileTest {
       server.stop();
     }
     if (log != null) {
+      nonces.close();
       log.close();
     }
   }

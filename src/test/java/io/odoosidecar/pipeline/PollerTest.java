@@ -6,6 +6,7 @@ import io.odoosidecar.odoo.RetryPolicy;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PollState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +22,7 @@ class PollerTest {
   @TempDir Path dir;
   MemoryOdoo odoo;
   EventLog log;
+  PollState state;
   Echoes echoes;
   final List<Rule> rules = new ArrayList<>();
   Poller poller;
@@ -30,6 +32,7 @@ class PollerTest {
   void setUp() {
     odoo = MemoryOdoo.fromFixtures(ProcessorTest.FIXTURES);
     log = EventLog.embedded(dir);
+    state = PollState.open(log.connectionSource());
     echoes = new Echoes(Clock.systemUTC(), Duration.ofMinutes(10));
     rules.add(ProcessorTest.vip("VIP"));
     rules.add(
@@ -46,6 +49,7 @@ class PollerTest {
             "memory",
             odoo,
             log,
+            state,
             () -> rules,
             new Poller.Settings(50, Duration.ofSeconds(60), Duration.ZERO),
             Clock.systemUTC(),
@@ -63,6 +67,7 @@ class PollerTest {
 
   @AfterEach
   void tearDown() {
+    state.close();
     log.close();
   }
 
@@ -82,8 +87,8 @@ class PollerTest {
   @Test
   void theFirstPassTakesSnapshotsAndFiresNothingForThePast() {
     assertThat(poller.poll("crm.lead")).isZero();
-    assertThat(log.cursor("memory", "crm.lead")).isPresent();
-    assertThat(log.snapshots("memory", "crm.lead", null)).hasSameSizeAs(odoo.records("crm.lead"));
+    assertThat(state.cursor("memory", "crm.lead")).isPresent();
+    assertThat(state.snapshots("memory", "crm.lead", null)).hasSameSizeAs(odoo.records("crm.lead"));
     assertThat(poller.poll("crm.lead")).isZero();
   }
 

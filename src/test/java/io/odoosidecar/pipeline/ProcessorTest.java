@@ -8,6 +8,7 @@ import io.odoosidecar.odoo.ValueCodec;
 import io.odoosidecar.rule.Rule;
 import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.JournaledCalls;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,7 @@ class ProcessorTest {
   @TempDir Path dir;
   MemoryOdoo odoo;
   EventLog log;
+  JournaledCalls journal;
   final List<Rule> rules = new ArrayList<>();
   final Clock clock = Clock.systemUTC();
 
@@ -46,10 +48,12 @@ class ProcessorTest {
   void setUp() {
     odoo = MemoryOdoo.fromFixtures(FIXTURES);
     log = EventLog.embedded(dir);
+    journal = JournaledCalls.open(log.connectionSource());
   }
 
   @AfterEach
   void tearDown() {
+    journal.close();
     log.close();
   }
 
@@ -68,12 +72,13 @@ class ProcessorTest {
 
   Processor processor(int attempts) {
     return new Processor(
-        log,
-        db -> db.equals("memory") ? odoo : null,
-        () -> rules,
-        new Processor.Settings(5, new RetryPolicy(attempts, Duration.ZERO, Duration.ZERO)),
-        clock,
-        null);
+            log,
+            db -> db.equals("memory") ? odoo : null,
+            () -> rules,
+            new Processor.Settings(5, new RetryPolicy(attempts, Duration.ZERO, Duration.ZERO)),
+            clock,
+            null)
+        .withJournal(journal);
   }
 
   List<Long> leads(int n) {
@@ -711,13 +716,20 @@ class ProcessorTest {
     assertThat(log.counts()).containsEntry("pending", 1L); // failed, due again
     assertThat(tasksNamed("once ")).containsExactly(Map.entry("once " + id, 1L));
 
-    log.close(); // the sidecar stops and starts again
+    journal.close(); // the sidecar stops and starts again
+    log.close();
     log = EventLog.embedded(dir);
+    journal = JournaledCalls.open(log.connectionSource());
     drain(processor(3).withPython(python));
 
     assertThat(log.counts()).containsOnlyKeys("done");
     assertThat(tasksNamed("once ")).containsExactly(Map.entry("once " + id, 1L));
     assertThat(odoo.records("crm.lead").get(id).get("color")).isEqualTo(4L);
+    long event = log.page(0, false, 10, null).get(0).id();
+    journal.refresh(); // what the store holds, not what this process remembers
+    assertThat(journal.journal("Once#0", List.of(event)))
+        .as("the done event's calls are forgotten")
+        .isEmpty();
   }
 
   @Test

@@ -15,6 +15,7 @@ import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.RpcEndpoint;
 import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PushNonces;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +42,7 @@ class PushEndpointTest {
 
   @TempDir Path dir;
   EventLog log;
+  PushNonces nonces;
   HttpServer server;
   final AtomicInteger wakes = new AtomicInteger();
 
@@ -48,10 +50,12 @@ class PushEndpointTest {
 
   void start(PushReceiver.Auth auth, int maxBody) {
     log = EventLog.embedded(dir);
+    nonces = PushNonces.open(log.connectionSource());
     PushReceiver receiver =
         new PushReceiver(
             new PushReceiver.Settings(Secret.of(SECRET), auth, Duration.ofMinutes(5), 100),
             log,
+            nonces,
             java.util.Set.of("odoo"),
             wakes::incrementAndGet,
             Clock.systemUTC(),
@@ -88,6 +92,7 @@ class PushEndpointTest {
       server.stop();
     }
     if (log != null) {
+      nonces.close();
       log.close();
     }
   }

@@ -7,6 +7,7 @@ import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.RpcEndpoint;
 import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PushNonces;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,12 +33,14 @@ class PushLimitsHostileTest {
 
   @TempDir Path dir;
   EventLog log;
+  PushNonces nonces;
   HttpServer server;
   final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
   void start() {
     log = EventLog.embedded(dir);
+    nonces = PushNonces.open(log.connectionSource());
     PushReceiver receiver =
         new PushReceiver(
             new PushReceiver.Settings(
@@ -48,6 +51,7 @@ class PushLimitsHostileTest {
                 50,
                 MAX_BODY),
             log,
+            nonces,
             java.util.Set.of("odoo"),
             () -> {},
             Clock.systemUTC(),
@@ -61,6 +65,7 @@ class PushLimitsHostileTest {
   @AfterEach
   void stop() {
     server.stop();
+    nonces.close();
     log.close();
   }
 

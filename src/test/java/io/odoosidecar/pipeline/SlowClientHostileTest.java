@@ -12,6 +12,8 @@ import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.RpcEndpoint;
 import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.PushNonces;
+import io.odoosidecar.store.Webhooks;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,12 +42,16 @@ class SlowClientHostileTest {
 
   @TempDir Path dir;
   EventLog log;
+  PushNonces nonces;
+  Webhooks webhooks;
   HttpServer server;
   final List<Socket> sockets = new ArrayList<>();
 
   @BeforeEach
   void start() {
     log = EventLog.embedded(dir);
+    nonces = PushNonces.open(log.connectionSource());
+    webhooks = Webhooks.open(log.connectionSource(), Clock.systemUTC());
     PushReceiver receiver =
         new PushReceiver(
             new PushReceiver.Settings(
@@ -54,6 +60,7 @@ class SlowClientHostileTest {
                 Duration.ofMinutes(5),
                 100),
             log,
+            nonces,
             java.util.Set.of("odoo"),
             () -> {},
             Clock.systemUTC(),
@@ -71,6 +78,7 @@ class SlowClientHostileTest {
                             "odoo",
                             null, // a stalled body never reaches Odoo
                             log,
+                            webhooks,
                             () -> {},
                             Clock.systemUTC(),
                             1 << 20,
@@ -85,6 +93,8 @@ class SlowClientHostileTest {
       socket.close();
     }
     server.stop();
+    nonces.close();
+    webhooks.close();
     log.close();
   }
 

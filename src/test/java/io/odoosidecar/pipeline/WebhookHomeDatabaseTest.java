@@ -8,6 +8,7 @@ import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.Webhooks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +29,7 @@ class WebhookHomeDatabaseTest {
   MemoryOdoo main;
   MemoryOdoo other;
   EventLog log;
+  Webhooks webhooks;
   HttpServer server;
   WebhookReceiver receiver;
   Map<String, MemoryOdoo> connected;
@@ -51,12 +53,14 @@ class WebhookHomeDatabaseTest {
     main.records("crm.lead").values().forEach(r -> r.put("priority", "0"));
     connected = new java.util.HashMap<>(Map.of("memory", main, "other", other));
     log = EventLog.embedded(dir);
+    webhooks = Webhooks.open(log.connectionSource(), Clock.systemUTC());
     receiver =
         new WebhookReceiver(
             () -> List.of(rule),
             "memory",
             connected::get,
             log,
+            webhooks,
             () -> {},
             Clock.systemUTC(),
             1 << 16,
@@ -67,6 +71,7 @@ class WebhookHomeDatabaseTest {
   @AfterEach
   void tearDown() {
     server.stop();
+    webhooks.close();
     log.close();
   }
 

@@ -8,6 +8,7 @@ import io.odoosidecar.rule.RuleFiles;
 import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.Webhooks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +33,7 @@ class WebhookHostileTest {
   @TempDir Path dir;
   MemoryOdoo odoo;
   EventLog log;
+  Webhooks webhooks;
   HttpServer server;
   WebhookReceiver receiver;
   final Rule rule = WebhookTest.hook("Lead hook", null, "3");
@@ -44,15 +46,24 @@ class WebhookHostileTest {
 
   void start(Path data) {
     log = EventLog.embedded(data);
+    webhooks = Webhooks.open(log.connectionSource(), Clock.systemUTC());
     receiver =
         new WebhookReceiver(
-            () -> List.of(rule), "memory", odoo, log, () -> {}, Clock.systemUTC(), 1 << 16);
+            () -> List.of(rule),
+            "memory",
+            odoo,
+            log,
+            webhooks,
+            () -> {},
+            Clock.systemUTC(),
+            1 << 16);
     server = TestServers.started(Map.of("/web/hook/", receiver.handler()));
   }
 
   @AfterEach
   void tearDown() {
     server.stop();
+    webhooks.close();
     log.close();
   }
 

@@ -8,6 +8,7 @@ import io.odoosidecar.rule.Trigger;
 import io.odoosidecar.server.HttpServer;
 import io.odoosidecar.server.TestServers;
 import io.odoosidecar.store.EventLog;
+import io.odoosidecar.store.Webhooks;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +30,7 @@ class WebhookTest {
   @TempDir Path dir;
   MemoryOdoo odoo;
   EventLog log;
+  Webhooks webhooks;
   HttpServer server;
   final List<Rule> rules = new ArrayList<>();
   WebhookReceiver receiver;
@@ -55,17 +57,20 @@ class WebhookTest {
     odoo = MemoryOdoo.fromFixtures(ProcessorTest.FIXTURES);
     odoo.records("crm.lead").values().forEach(r -> r.put("priority", "0"));
     log = EventLog.embedded(dir);
+    webhooks = Webhooks.open(log.connectionSource(), Clock.systemUTC());
     rules.add(hook("Default getter", null, "3"));
     rules.add(hook("By name", "model.search([('name', '=', payload.get('ref'))], limit=1)", "2"));
     rules.add(hook("Broken getter", "model.browse(int(payload['missing']))", "1"));
     receiver =
-        new WebhookReceiver(() -> rules, "memory", odoo, log, () -> {}, Clock.systemUTC(), 1 << 16);
+        new WebhookReceiver(
+            () -> rules, "memory", odoo, log, webhooks, () -> {}, Clock.systemUTC(), 1 << 16);
     server = TestServers.started(Map.of("/web/hook/", receiver.handler()));
   }
 
   @AfterEach
   void tearDown() {
     server.stop();
+    webhooks.close();
     log.close();
   }
 

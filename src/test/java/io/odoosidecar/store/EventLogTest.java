@@ -135,43 +135,6 @@ class EventLogTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
-  void journaledCalls_outliveARestart_areFoundPerActionOnce_andGoWhenTheEventIsDone(
-      Backend backend) {
-    String name = name();
-    List<Long> ids;
-    try (EventLog log = backend.open().apply(name)) {
-      ids = log.append(List.of(event("j1", 1), event("j2", 2), event("j3", 3)), T0);
-      log.claim(10, T0);
-      log.journalCall("Rule#0", List.of(ids.get(0), ids.get(1)), "task", "[41]");
-      log.journalCall("Rule#0", List.of(ids.get(1)), "post", "true");
-      log.journalCall("Rule#0", List.of(ids.get(1)), "post", "true");
-      log.journalCall("Other#0", List.of(ids.get(0)), "post", "true");
-    }
-    try (EventLog log = backend.open().apply(name)) {
-      assertThat(log.journal("Rule#0", ids))
-          .as("a call written down for two events comes back once")
-          .containsExactly(
-              new EventLog.JournaledCall("task", "[41]"),
-              new EventLog.JournaledCall("post", "true"),
-              new EventLog.JournaledCall("post", "true"));
-      assertThat(log.journal("Rule#0", List.of(ids.get(0))))
-          .containsExactly(new EventLog.JournaledCall("task", "[41]"));
-      assertThat(log.journal("Rule#0", List.of(ids.get(2)))).isEmpty();
-      assertThat(log.journal("Other#0", List.of(ids.get(1)))).isEmpty();
-
-      log.claim(10, T0);
-      log.completeAll(List.of(ids.get(0)));
-      log.compact();
-      assertThat(log.journal("Other#0", List.of(ids.get(0)))).isEmpty();
-      assertThat(log.journal("Rule#0", List.of(ids.get(0)))).isEmpty();
-      assertThat(log.journal("Rule#0", List.of(ids.get(1))))
-          .as("the call stays for the event not yet done")
-          .hasSize(3);
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("backends")
   void afterACrash_claimedEventsAreHandedOutAgain_andDoneActionsAreKnown(Backend backend) {
     String name = name();
     long id;
