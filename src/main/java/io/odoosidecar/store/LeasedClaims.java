@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * instance, the claim's number and the lease's end. The instance's heartbeat extends its leases;
  * one not extended (its instance died) is taken over by the next claim of any instance. A settle
  * (complete, fail, postpone) changes only the rows this instance still holds in that claim: the
- * late settle of a lease taken over is ignored.
+ * late settle of a lease taken over is ignored. An event this instance still holds is not claimed
+ * again by it (its lease ended while a worker still ran it): the worker's settle, ignored, comes
+ * first.
  *
  * <p>Per-record order: an event is claimable only when no older unfinished event of its record is
  * pending and due, waiting for a retry or leased, and no other event of its record is leased (but
@@ -58,6 +60,7 @@ final class LeasedClaims implements ClaimStrategy {
           + " OR (o.id < e.id AND o.status IN ('pending', 'running')"
           + " AND NOT (o.status = 'pending' AND o.next_attempt_at > ?"
           + " AND o.last_error LIKE 'held: %'))))"
+          + " AND NOT e.id = ANY(?)"
           + " ORDER BY e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED)"
           + " UPDATE sidecar_event s SET status = 'running', lease_owner = ?, lease_claim = ?,"
           + " lease_expires_at = ? FROM picked WHERE s.id = picked.id RETURNING "
@@ -203,6 +206,7 @@ final class LeasedClaims implements ClaimStrategy {
       select.setTimestamp(i++, EventLog.timestamp(now));
       select.setTimestamp(i++, EventLog.timestamp(now));
       select.setTimestamp(i++, EventLog.timestamp(now));
+      select.setArray(i++, ids(held.keySet()));
       select.setInt(i++, max);
       select.setString(i++, owner);
       select.setLong(i++, claim);
