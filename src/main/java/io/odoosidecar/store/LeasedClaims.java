@@ -52,23 +52,23 @@ final class LeasedClaims implements ClaimStrategy {
           + "SELECT e.id FROM sidecar_event e"
           + " WHERE e.status IN ('pending', 'running')"
           + " AND ((e.status = 'pending' AND e.next_attempt_at <= ?)"
-          + " OR (e.status = 'running' AND e.lease_expires_at <= ?))"
+          + " OR (e.status = 'running' AND e.lease_expires_ms <= ?))"
           + " AND NOT EXISTS (SELECT 1 FROM sidecar_event o"
           + " WHERE o.db = e.db AND o.model = e.model AND o.record_id = e.record_id"
           + " AND o.id <> e.id"
-          + " AND ((o.status = 'running' AND o.lease_expires_at > ?)"
+          + " AND ((o.status = 'running' AND o.lease_expires_ms > ?)"
           + " OR (o.id < e.id AND o.status IN ('pending', 'running')"
           + " AND NOT (o.status = 'pending' AND o.next_attempt_at > ?"
           + " AND o.last_error LIKE 'held: %'))))"
           + " AND NOT e.id = ANY(?)"
           + " ORDER BY e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED)"
           + " UPDATE sidecar_event s SET status = 'running', lease_owner = ?, lease_claim = ?,"
-          + " lease_expires_at = ? FROM picked WHERE s.id = picked.id RETURNING "
+          + " lease_expires_ms = ? FROM picked WHERE s.id = picked.id RETURNING "
           + prefixed("s.");
 
   private static final String COMPLETE =
       "WITH done AS (UPDATE sidecar_event SET status = 'done', lease_owner = NULL,"
-          + " lease_claim = NULL, lease_expires_at = NULL WHERE id = ANY(?) AND "
+          + " lease_claim = NULL, lease_expires_ms = NULL WHERE id = ANY(?) AND "
           + LEASED
           + " RETURNING id),"
           + " calls AS (DELETE FROM sidecar_call WHERE event_id IN (SELECT id FROM done)),"
@@ -78,17 +78,17 @@ final class LeasedClaims implements ClaimStrategy {
   private static final String FAIL =
       "UPDATE sidecar_event SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
           + " status = CASE WHEN attempts + 1 >= ? THEN 'dead' ELSE 'pending' END,"
-          + " lease_owner = NULL, lease_claim = NULL, lease_expires_at = NULL WHERE id = ? AND "
+          + " lease_owner = NULL, lease_claim = NULL, lease_expires_ms = NULL WHERE id = ? AND "
           + LEASED;
 
   private static final String POSTPONE =
       "UPDATE sidecar_event SET status = 'pending', last_error = ?, next_attempt_at = ?,"
-          + " lease_owner = NULL, lease_claim = NULL, lease_expires_at = NULL WHERE id = ? AND "
+          + " lease_owner = NULL, lease_claim = NULL, lease_expires_ms = NULL WHERE id = ? AND "
           + LEASED;
 
   private static final String RELEASE =
       "UPDATE sidecar_event SET status = 'pending', lease_owner = NULL, lease_claim = NULL,"
-          + " lease_expires_at = NULL WHERE status = 'running'"
+          + " lease_expires_ms = NULL WHERE status = 'running'"
           + " AND (lease_owner = ? OR lease_owner IS NULL)";
 
   private final EventLog log;
@@ -202,15 +202,15 @@ final class LeasedClaims implements ClaimStrategy {
     try (PreparedStatement select = log.connection().prepareStatement(CLAIM)) {
       int i = 1;
       select.setLong(i++, CLAIM_LOCK);
-      select.setTimestamp(i++, EventLog.timestamp(now));
-      select.setTimestamp(i++, EventLog.timestamp(now));
-      select.setTimestamp(i++, EventLog.timestamp(now));
-      select.setTimestamp(i++, EventLog.timestamp(now));
+      select.setTimestamp(i++, EventLog.timestamp(now)); // due
+      select.setLong(i++, now.toEpochMilli()); // an expired lease
+      select.setLong(i++, now.toEpochMilli()); // another's lease holding the record
+      select.setTimestamp(i++, EventLog.timestamp(now)); // an older one held, not due
       select.setArray(i++, ids(held.keySet()));
       select.setInt(i++, max);
       select.setString(i++, owner);
       select.setLong(i++, claim);
-      select.setTimestamp(i, EventLog.timestamp(now.plus(ttl)));
+      select.setLong(i, now.plus(ttl).toEpochMilli());
       select.execute();
       select.getMoreResults(); // past the lock's answer, to the rows claimed
       try (ResultSet rows = select.getResultSet()) {
@@ -332,9 +332,9 @@ final class LeasedClaims implements ClaimStrategy {
     try (PreparedStatement update =
         log.connection()
             .prepareStatement(
-                "UPDATE sidecar_event SET lease_expires_at = ?"
+                "UPDATE sidecar_event SET lease_expires_ms = ?"
                     + " WHERE status = 'running' AND lease_owner = ?")) {
-      update.setTimestamp(1, EventLog.timestamp(now.plus(ttl)));
+      update.setLong(1, now.plus(ttl).toEpochMilli());
       update.setString(2, owner);
       update.executeUpdate();
     }

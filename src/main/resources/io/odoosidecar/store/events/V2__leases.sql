@@ -4,6 +4,7 @@
 -- claim. The embedded H2 store (one instance) keeps its claims in memory and leaves them empty.
 ALTER TABLE sidecar_event ADD COLUMN IF NOT EXISTS lease_owner VARCHAR(255);
 ALTER TABLE sidecar_event ADD COLUMN IF NOT EXISTS lease_claim BIGINT;
-ALTER TABLE sidecar_event ADD COLUMN IF NOT EXISTS lease_expires_at TIMESTAMP;
+-- epoch milliseconds: the same instant whatever the time zone of the instance that wrote it
+ALTER TABLE sidecar_event ADD COLUMN IF NOT EXISTS lease_expires_ms BIGINT;
 -- the unfinished events in id order, as a claim walks them (it stops at its batch's size)
 CREATE INDEX IF NOT EXISTS sidecar_event_claim ON sidecar_event (status, id);
