@@ -44,6 +44,7 @@ final class Leadership implements AutoCloseable {
   private volatile Instant renewedAt;
   private volatile String leader;
   private volatile List<Instances.Instance> live = List.of();
+  private volatile boolean closed;
 
   private Leadership(
       String id, String url, Duration ttl, Clock clock, Leases leases, Instances instances) {
@@ -87,8 +88,8 @@ final class Leadership implements AutoCloseable {
    * Beats: this instance's heartbeat in the registry, the leader lease taken or renewed, the
    * instances alive read again. Any failure steps down.
    */
-  void beat() {
-    if (leases == null) {
+  synchronized void beat() {
+    if (leases == null || closed) {
       return;
     }
     boolean was = leading();
@@ -159,7 +160,9 @@ final class Leadership implements AutoCloseable {
    */
   List<String> urls() {
     Set<String> out = new LinkedHashSet<>();
-    out.add(url);
+    if (!url.isBlank()) {
+      out.add(url);
+    }
     for (Instances.Instance instance : live) {
       if (!instance.url().isBlank()) {
         out.add(instance.url());
@@ -183,12 +186,13 @@ final class Leadership implements AutoCloseable {
     return out;
   }
 
-  /** Gives the lease up (another instance leads at once) and leaves the registry. */
+  /** Gives the lease up (another instance leads at once) and leaves the registry; beats no more. */
   @Override
-  public void close() {
-    if (leases == null) {
+  public synchronized void close() {
+    if (leases == null || closed) {
       return;
     }
+    closed = true;
     boolean was = leading();
     renewedAt = null;
     try {

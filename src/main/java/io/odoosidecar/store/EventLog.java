@@ -703,7 +703,7 @@ public final class EventLog implements AutoCloseable {
    * after the last heartbeat): called every third of the lease.
    */
   public synchronized void heartbeat(Instant now) {
-    if (!health.usable()) {
+    if (closed || !health.usable()) {
       return;
     }
     try {
