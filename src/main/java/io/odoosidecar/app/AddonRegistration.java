@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
  * the rules need to see (system parameters {@code sidecar_bridge.url}, {@code .secret}, {@code
  * .watch}, {@code .max_records}, {@code .max_events}); done at connection and again whenever what
  * it would say changes. A database without the addon is left alone (the poller covers it).
+ *
+ * <p>The URL given is a comma-separated list when several instances share the event log: those
+ * alive, the leader's (which registers) first; the addon delivers to the first that answers.
  */
 final class AddonRegistration {
   private static final Logger LOG = LoggerFactory.getLogger(AddonRegistration.class);
@@ -24,16 +27,30 @@ final class AddonRegistration {
 
   private final SidecarConfig.PushConfig push;
   private final Supplier<Map<String, Object>> watchList;
+  private final Supplier<List<String>> urls;
   private final Map<String, String> registered = new ConcurrentHashMap<>();
 
-  AddonRegistration(SidecarConfig.PushConfig push, Supplier<Map<String, Object>> watchList) {
+  /**
+   * @param urls the sidecars' public URLs to give, this one's first
+   */
+  AddonRegistration(
+      SidecarConfig.PushConfig push,
+      Supplier<Map<String, Object>> watchList,
+      Supplier<List<String>> urls) {
     this.push = push;
     this.watchList = watchList;
+    this.urls = urls;
+  }
+
+  /** Forgets what was registered: the next {@link #register} writes it again (a new leader). */
+  void forget() {
+    registered.clear();
   }
 
   /** Registers with the database's addon, unless nothing changed since the last time. */
   void register(OdooSettings settings, OdooClient client) {
-    if (push.secret().isEmpty() || push.publicUrl().isEmpty()) {
+    String url = String.join(",", urls.get());
+    if (push.secret().isEmpty() || url.isEmpty()) {
       return;
     }
     try {
@@ -47,14 +64,14 @@ final class AddonRegistration {
       String state =
           String.join(
               "\u0000",
-              push.publicUrl().get(),
+              url,
               watch,
               Integer.toString(push.maxRecords()),
               Integer.toString(push.maxEvents()));
       if (state.equals(registered.get(settings.name()))) {
         return;
       }
-      setParam(client, "sidecar_bridge.url", push.publicUrl().get());
+      setParam(client, "sidecar_bridge.url", url);
       setParam(client, "sidecar_bridge.secret", push.secret().get().reveal());
       setParam(client, "sidecar_bridge.watch", watch);
       setParam(client, "sidecar_bridge.max_records", Integer.toString(push.maxRecords()));
@@ -64,7 +81,7 @@ final class AddonRegistration {
       LOG.info(
           "connection '{}': registered with the sidecar_bridge addon at {}",
           settings.name(),
-          Redaction.text(push.publicUrl().get()));
+          Redaction.text(url));
     } catch (OdooException | com.fasterxml.jackson.core.JsonProcessingException e) {
       LOG.warn(
           "connection '{}': cannot register with the addon: {}",

@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * built by {@link SidecarWiring}, the connections kept by {@link OdooConnections}, the periodic
  * jobs run by {@link PeriodicJobs}, the addon told by {@link AddonRegistration}, the status built
  * by {@link DaemonStatus}; each HTTP service mounts its own routes.
+ *
+ * <p>Several daemons may share a PostgreSQL event log: each claims events under its {@code
+ * instance.id}, beats (its claims' leases and its place in the registry, every third of {@code
+ * instance.lease}), and the one that holds the {@link Leadership} registers with the addon and
+ * polls; all take pushes and webhooks. On the embedded store the daemon locks its data directory
+ * for itself ({@link io.odoosidecar.store.DataDirLock}) and always leads.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -59,6 +65,9 @@ public final class Daemon implements AutoCloseable {
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final PeriodicJobs jobs = new PeriodicJobs();
+  private final PeriodicJobs beats = new PeriodicJobs("beats");
+  private io.odoosidecar.store.DataDirLock dataDirLock;
+  private Leadership leadership;
   private OdooConnections connections;
   private SidecarWiring wiring;
   private AddonRegistration registration;
@@ -118,6 +127,20 @@ public final class Daemon implements AutoCloseable {
   /** Starts the HTTP server and the connections; returns once the server listens. */
   public void start() {
     transition(State.NEW, State.STARTING);
+    if (config.eventLog().url().isEmpty()) {
+      dataDirLock = io.odoosidecar.store.DataDirLock.acquire(config.dataDir());
+    }
+    try {
+      starting();
+    } catch (RuntimeException | Error e) {
+      if (dataDirLock != null) {
+        dataDirLock.close();
+      }
+      throw e;
+    }
+  }
+
+  private void starting() {
     if (rules != null) {
       rules.watch();
     }
@@ -125,8 +148,8 @@ public final class Daemon implements AutoCloseable {
     connections =
         new OdooConnections(config, clientFactory.andThen(metrics::meter), clock, sleeper);
     wiring = new SidecarWiring(config, clock, sleeper, rules, connections, metrics, exit);
-    registration = new AddonRegistration(config.push(), wiring::watchList);
-    status = new DaemonStatus(state::get, wiring, this::schedules);
+    registration = new AddonRegistration(config.push(), wiring::watchList, () -> leadership.urls());
+    status = new DaemonStatus(state::get, wiring, this::schedules, () -> leadership);
     scheduleStatus.compareAndSet(NO_SCHEDULES, wiring.scheduling::status);
     warmUpPython();
     wiring.pipeline.start();
@@ -138,10 +161,90 @@ public final class Daemon implements AutoCloseable {
             new HttpServer.Timeouts(config.server().readTimeout(), config.server().idleTimeout()));
     server.start();
     exposure(config.server().host(), config.push().secret().isPresent()).ifPresent(LOG::warn);
+    leadership = leadership(publicUrl(config, server.port()));
+    beats();
     connections.start(this::connected);
     wiring.scheduling.start();
     periodicJobs();
     transition(State.STARTING, State.RUNNING);
+  }
+
+  /**
+   * This instance among those sharing the event log: alone on the embedded store; on PostgreSQL
+   * leading while it holds the leader lease, its stores on the log's database.
+   */
+  private Leadership leadership(String url) {
+    SidecarConfig.InstanceConfig instance = config.instance();
+    if (config.eventLog().url().isEmpty()) {
+      return Leadership.alone(instance.id(), url, clock);
+    }
+    io.odoosidecar.store.Leases leases =
+        io.odoosidecar.store.Leases.open(wiring.log.connectionSource());
+    io.odoosidecar.store.Instances instances =
+        io.odoosidecar.store.Instances.open(wiring.log.connectionSource());
+    // the event log's recovery must find the database closed: the stores on it let go
+    wiring.log.onBroken(leases::close);
+    wiring.log.onBroken(instances::close);
+    return Leadership.shared(instance.id(), url, instance.lease(), clock, leases, instances)
+        .onChange(this::leadershipChanged);
+  }
+
+  /**
+   * The first beat now (who leads is known before the first connection registers), then every third
+   * of the lease, on a thread of their own: the leadership's and the claims' leases.
+   */
+  private void beats() {
+    try {
+      leadership.beat();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "{}: the first beat failed, next in {}: {}",
+          leadership.id(),
+          beatEvery(),
+          e.getMessage());
+    }
+    beats
+        .every("the leadership's beat", beatEvery(), beatEvery(), leadership::beat)
+        .every(
+            "the claims' heartbeat",
+            beatEvery(),
+            beatEvery(),
+            () -> wiring.log.heartbeat(clock.instant()));
+  }
+
+  private Duration beatEvery() {
+    return config.instance().lease().dividedBy(3);
+  }
+
+  /** A new leader registers at once (its URL first); any leader when the URLs alive change. */
+  private void leadershipChanged() {
+    if (leadership.leading()) {
+      registration.forget();
+    }
+    jobs.once("the addon's registration", () -> connections.forEachConnected(this::register));
+  }
+
+  private void register(OdooSettings settings, OdooClient client) {
+    step(
+        settings,
+        "register with the addon",
+        () -> {
+          if (leadership.leading()) {
+            registration.register(settings, client);
+          }
+        });
+  }
+
+  /**
+   * This instance's URL as Odoo reaches it: {@code push.public-url}, or the server's address with
+   * the port it took when {@code server.port} is 0.
+   */
+  static String publicUrl(SidecarConfig config, int port) {
+    String configured = config.push().publicUrl().orElse("");
+    String unbound = "http://" + config.server().host() + ":0";
+    return configured.equals(unbound)
+        ? "http://" + config.server().host() + ":" + port
+        : configured;
   }
 
   /** The first Python context takes seconds: made off an event's path. */
@@ -166,7 +269,7 @@ public final class Daemon implements AutoCloseable {
     ConsoleWiring console =
         new ConsoleWiring(
             config,
-            new DaemonConsole(status::state, wiring, this::schedules, clock),
+            new DaemonConsole(status::state, wiring, this::schedules, () -> leadership, clock),
             clientFactory,
             syncSecrets(),
             clock);
@@ -270,7 +373,15 @@ public final class Daemon implements AutoCloseable {
             wiring.states::refresh);
     SidecarConfig.PollConfig poll = config.poll();
     if (poll.enabled()) {
-      jobs.every("the poller", Duration.ZERO, poll.interval(), wiring.polling::pollOnce);
+      jobs.every(
+          "the poller",
+          Duration.ZERO,
+          poll.interval(),
+          () -> {
+            if (leadership.leading()) {
+              wiring.polling.pollOnce();
+            }
+          });
     }
   }
 
@@ -295,7 +406,7 @@ public final class Daemon implements AutoCloseable {
         settings,
         "import the cron jobs run in the sidecar",
         () -> wiring.scheduling.importCrons(settings.database(), client));
-    step(settings, "register with the addon", () -> registration.register(settings, client));
+    register(settings, client);
   }
 
   /** One step of what a connection learns; a failure is logged and the step tried again in 30 s. */
@@ -432,6 +543,9 @@ public final class Daemon implements AutoCloseable {
     }
     LOG.info("sidecar {} -> {}", from, State.STOPPING);
     jobs.close();
+    if (leadership != null) {
+      leadership.close(); // another instance leads at once
+    }
     if (connections != null) {
       connections.stopConnecting();
     }
@@ -442,13 +556,17 @@ public final class Daemon implements AutoCloseable {
       server.stop(); // no new pushes
     }
     if (wiring != null) {
-      wiring.close(); // batches in flight finish; the rest waits in the log
+      wiring.close(); // batches in flight finish (their leases beaten); the rest waits in the log
     }
+    beats.close();
     if (connections != null) {
       connections.close();
     }
     if (rules != null) {
       rules.close();
+    }
+    if (dataDirLock != null) {
+      dataDirLock.close();
     }
     transition(State.STOPPING, State.STOPPED);
     stopped.countDown();

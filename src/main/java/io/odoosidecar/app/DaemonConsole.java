@@ -36,16 +36,22 @@ final class DaemonConsole implements ConsoleBackend {
   private final Supplier<String> state;
   private final SidecarWiring wiring;
   private final Supplier<List<ScheduleStatus>> schedules;
+  private final Supplier<Leadership> leadership;
   private final Clock clock;
 
+  /**
+   * @param leadership this instance among those sharing the event log; null until known
+   */
   DaemonConsole(
       Supplier<String> state,
       SidecarWiring wiring,
       Supplier<List<ScheduleStatus>> schedules,
+      Supplier<Leadership> leadership,
       Clock clock) {
     this.state = state;
     this.wiring = wiring;
     this.schedules = schedules;
+    this.leadership = leadership;
     this.clock = clock;
   }
 
@@ -70,7 +76,21 @@ final class DaemonConsole implements ConsoleBackend {
         counts(),
         push == null ? null : new Push(push.at(), push.lag()),
         cursors(),
-        new PythonPool(wiring.python.contexts(), wiring.python.busy()));
+        new PythonPool(wiring.python.contexts(), wiring.python.busy()),
+        instance());
+  }
+
+  /** This instance, its role and the instances alive; null before it is known. */
+  private Instance instance() {
+    Leadership current = leadership.get();
+    if (current == null) {
+      return null;
+    }
+    List<Member> members = new ArrayList<>();
+    for (Leadership.Member m : current.members()) {
+      members.add(new Member(m.id(), m.url(), m.leader(), m.heartbeatAt()));
+    }
+    return new Instance(current.id(), current.leading(), members);
   }
 
   private EventCounts counts() {

@@ -13,21 +13,28 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * What the running daemon shows of itself: the status {@code /health} answers, and whether it is
- * ready ({@code /health/ready}: the store open, the rules loaded, at least one Odoo connection up).
+ * What the running daemon shows of itself: the status {@code /health} answers (with this instance:
+ * its id, whether it leads, the instances alive), and whether it is ready ({@code /health/ready}:
+ * the store open, the rules loaded, at least one Odoo connection up).
  */
 final class DaemonStatus {
   private final Supplier<Daemon.State> state;
   private final SidecarWiring wiring;
   private final Supplier<List<ScheduleStatus>> schedules;
+  private final Supplier<Leadership> leadership;
 
+  /**
+   * @param leadership this instance among those sharing the event log; null until known
+   */
   DaemonStatus(
       Supplier<Daemon.State> state,
       SidecarWiring wiring,
-      Supplier<List<ScheduleStatus>> schedules) {
+      Supplier<List<ScheduleStatus>> schedules,
+      Supplier<Leadership> leadership) {
     this.state = state;
     this.wiring = wiring;
     this.schedules = schedules;
+    this.leadership = leadership;
   }
 
   /** The daemon's state in lower case ({@code running}, ...). */
@@ -46,7 +53,30 @@ final class DaemonStatus {
         connections(),
         rules(),
         running ? events(store) : Map.of(),
-        running ? schedules() : List.of());
+        running ? schedules() : List.of(),
+        instance());
+  }
+
+  /** This instance: its id, whether it leads, and the instances alive (id, URL, last beat). */
+  Map<String, Object> instance() {
+    Leadership current = leadership.get();
+    if (current == null) {
+      return Map.of();
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", current.id());
+    out.put("leader", current.leading());
+    List<Map<String, Object>> members = new ArrayList<>();
+    for (Leadership.Member member : current.members()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", member.id());
+      m.put("url", member.url());
+      m.put("leader", member.leader());
+      m.put("heartbeat_at", String.valueOf(member.heartbeatAt()));
+      members.add(m);
+    }
+    out.put("instances", members);
+    return out;
   }
 
   /** Ready when running, with the store open, the rules loaded and one Odoo connection up. */

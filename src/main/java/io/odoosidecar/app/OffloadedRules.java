@@ -117,7 +117,14 @@ final class OffloadedRules {
       Path dir = dataDir.resolve("offloaded");
       Files.createDirectories(dir);
       Path file = dir.resolve(settings.name() + ".yaml");
-      Files.writeString(file, yaml);
+      // written aside, then moved in place: instances sharing a data-dir never read half a file
+      Path written = Files.createTempFile(dir, settings.name() + ".", ".tmp");
+      Files.writeString(written, yaml);
+      Files.move(
+          written,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       List<Rule> found = new ArrayList<>();
       for (Rule rule : io.odoosidecar.rule.RuleFiles.loadFile(file)) {
         found.add(bound(rule, settings.database()));

@@ -38,6 +38,7 @@ import java.util.Optional;
  * @param console the web console
  * @param logging how log entries are written
  * @param metrics the metrics endpoint
+ * @param instance this instance among those sharing a PostgreSQL event log
  */
 public record SidecarConfig(
     Path file,
@@ -54,7 +55,30 @@ public record SidecarConfig(
     HistoryConfig history,
     ConsoleConfig console,
     LoggingConfig logging,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    InstanceConfig instance) {
+
+  /**
+   * This instance among those sharing a PostgreSQL event log (on the embedded store it is the only
+   * one).
+   *
+   * @param id its id, unique among the instances running at a time: on its claims, its leases and
+   *     in the registry
+   * @param lease how long its claims and its leadership hold without a heartbeat (it beats every
+   *     third of it): how soon another instance takes over when it dies
+   */
+  public record InstanceConfig(String id, Duration lease) {
+    /** The defaults: {@code host:pid}, 30 s. */
+    public static final InstanceConfig DEFAULTS =
+        new InstanceConfig(
+            io.odoosidecar.store.EventLog.Claimant.thisProcess(),
+            io.odoosidecar.store.EventLog.Claimant.LEASE);
+
+    /** The claimant the event log's claims are made as. */
+    public io.odoosidecar.store.EventLog.Claimant claimant() {
+      return new io.odoosidecar.store.EventLog.Claimant(id, lease);
+    }
+  }
 
   /**
    * The outbound syncs' log of HTTP attempts (kept in the event log's database).
@@ -242,6 +266,42 @@ public record SidecarConfig(
     connections = Collections.unmodifiableMap(new LinkedHashMap<>(connections));
   }
 
+  /** A configuration with the default instance. */
+  public SidecarConfig(
+      Path file,
+      Map<String, OdooSettings> connections,
+      String defaultConnection,
+      ServerConfig server,
+      Path dataDir,
+      EventLogConfig eventLog,
+      PushConfig push,
+      PipelineConfig pipeline,
+      PollConfig poll,
+      PythonConfig python,
+      SyncSettings sync,
+      HistoryConfig history,
+      ConsoleConfig console,
+      LoggingConfig logging,
+      MetricsConfig metrics) {
+    this(
+        file,
+        connections,
+        defaultConnection,
+        server,
+        dataDir,
+        eventLog,
+        push,
+        pipeline,
+        poll,
+        python,
+        sync,
+        history,
+        console,
+        logging,
+        metrics,
+        InstanceConfig.DEFAULTS);
+  }
+
   /** A configuration with the defaults of the run history, console, logging and metrics. */
   public SidecarConfig(
       Path file,
@@ -336,7 +396,8 @@ public record SidecarConfig(
         newHistory,
         console,
         logging,
-        metrics);
+        metrics,
+        instance);
   }
 
   /** This configuration with another console section. */
@@ -356,7 +417,8 @@ public record SidecarConfig(
         history,
         newConsole,
         logging,
-        metrics);
+        metrics,
+        instance);
   }
 
   /** This configuration with another logging section. */
@@ -376,7 +438,8 @@ public record SidecarConfig(
         history,
         console,
         newLogging,
-        metrics);
+        metrics,
+        instance);
   }
 
   /** This configuration with another metrics section. */
@@ -396,7 +459,29 @@ public record SidecarConfig(
         history,
         console,
         logging,
-        newMetrics);
+        newMetrics,
+        instance);
+  }
+
+  /** This configuration with another instance section. */
+  public SidecarConfig withInstance(InstanceConfig newInstance) {
+    return new SidecarConfig(
+        file,
+        connections,
+        defaultConnection,
+        server,
+        dataDir,
+        eventLog,
+        push,
+        pipeline,
+        poll,
+        python,
+        sync,
+        history,
+        console,
+        logging,
+        metrics,
+        newInstance);
   }
 
   /** The connection named {@code name}, or the default one when {@code name} is null. */

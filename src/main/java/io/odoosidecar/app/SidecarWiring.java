@@ -287,7 +287,8 @@ final class SidecarWiring implements AutoCloseable {
         return EventLog.open(
             c.url().get(),
             c.user(),
-            c.password().map(io.odoosidecar.odoo.Secret::reveal).orElse(""));
+            c.password().map(io.odoosidecar.odoo.Secret::reveal).orElse(""),
+            config.instance().claimant());
       } catch (RuntimeException e) {
         // the driver's message may quote the URL or the password: shown masked, cause left out
         throw new io.odoosidecar.SidecarException(

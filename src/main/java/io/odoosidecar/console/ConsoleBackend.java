@@ -68,6 +68,7 @@ public interface ConsoleBackend {
    * @param lastPush the last push received, or null when none since the start
    * @param cursors each poller's cursor
    * @param python the Python context pool
+   * @param instance this instance among those sharing the event log, or null when not known
    */
   record Overview(
       String state,
@@ -75,12 +76,45 @@ public interface ConsoleBackend {
       EventCounts events,
       Push lastPush,
       List<Cursor> cursors,
-      PythonPool python) {
+      PythonPool python,
+      Instance instance) {
     public Overview {
       connections = List.copyOf(connections);
       cursors = List.copyOf(cursors);
     }
+
+    /** An overview with no instance known. */
+    public Overview(
+        String state,
+        List<Connection> connections,
+        EventCounts events,
+        Push lastPush,
+        List<Cursor> cursors,
+        PythonPool python) {
+      this(state, connections, events, lastPush, cursors, python, null);
+    }
   }
+
+  /**
+   * This instance among those sharing the event log (one alone on the embedded store).
+   *
+   * @param id its {@code instance.id}
+   * @param leader whether it leads (registers with the addon, polls)
+   * @param members the instances alive, oldest first
+   */
+  record Instance(String id, boolean leader, List<Member> members) {
+    public Instance {
+      members = List.copyOf(members);
+    }
+  }
+
+  /**
+   * An instance alive.
+   *
+   * @param url its public URL
+   * @param heartbeatAt its last beat
+   */
+  record Member(String id, String url, boolean leader, Instant heartbeatAt) {}
 
   /**
    * One Odoo connection.

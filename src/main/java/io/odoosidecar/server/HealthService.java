@@ -77,6 +77,9 @@ public final class HealthService implements HttpService {
     body.put("rules", current.rules());
     body.put("events", current.events());
     body.put("schedules", current.schedules());
+    if (!current.instance().isEmpty()) {
+      body.put("instance", current.instance());
+    }
     send(exchange, current.healthy() ? 200 : 503, JSON.writeValueAsString(body));
   }
 

@@ -21,16 +21,16 @@ import java.util.Optional;
  * <p>Implementation notes: one row per record and change. A unique (database, dedupe key) drops
  * duplicate deliveries (the addon's outbox id, or the poller's model, id and write date). {@link
  * #claim} hands out only the oldest unfinished event of each record, so the events of one record
- * are processed in order while different records go in parallel. Claimed events are held in memory
- * by the process that claimed them, not marked in the database: a crash releases them, and the next
- * start hands them out again; completions of actions are recorded apart ({@link #markActionDone}),
- * so that a replayed event does not apply an action twice. One process consumes the log.
+ * are processed in order while different records go in parallel; completions of actions are
+ * recorded apart ({@link #markActionDone}), so that a replayed event does not apply an action
+ * twice.
  *
- * <p>The unfinished events (and the actions done for them) are also kept in memory, loaded at open:
- * claims are answered without a query. Completions are made durable as one row per call (the ids of
- * a batch, in {@code sidecar_done_batch} and {@code sidecar_mark_batch}) rather than a row write
- * per event, which costs H2 20 to 50 µs each; {@link #compact} folds them into the events' status
- * later, when the pipeline is idle, at open, and before counting or purging.
+ * <p>How claims are held depends on the database ({@link ClaimStrategy}): the embedded H2 store has
+ * one instance, which keeps the unfinished events and its claims in memory ({@link MemoryClaims}: a
+ * crash releases them, claims cost no query, completions are written as batches that {@link
+ * #compact} folds in later); on PostgreSQL several instances share the log, each claim a lease in
+ * the database held by the instance's {@link Claimant} and extended by its {@link #heartbeat}
+ * ({@link LeasedClaims}).
  */
 public final class EventLog implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventLog.class);
@@ -82,11 +82,46 @@ public final class EventLog implements AutoCloseable {
    */
   public static final String HELD = "held: ";
 
-  private static final String PENDING = "pending";
-  private static final String RUNNING = "running";
-  private static final String DONE = "done";
-  private static final String DEAD = "dead";
+  static final String PENDING = "pending";
+  static final String RUNNING = "running";
+  static final String DONE = "done";
+  static final String DEAD = "dead";
   private static final String DISCARDED = "discarded";
+
+  /**
+   * Who claims events on a log that several instances share (PostgreSQL): the instance's id, and
+   * how long a claim holds unless {@link #heartbeat} extends it (an instance that died loses its
+   * claims to the others that long after its last heartbeat).
+   */
+  public record Claimant(String instance, java.time.Duration lease) {
+    /** The default lease: 30 s. */
+    public static final java.time.Duration LEASE = java.time.Duration.ofSeconds(30);
+
+    public Claimant {
+      if (instance == null || instance.isBlank()) {
+        throw new IllegalArgumentException("an instance id is needed");
+      }
+      if (lease.isNegative() || lease.isZero()) {
+        throw new IllegalArgumentException("a lease must be longer than 0s, got " + lease);
+      }
+    }
+
+    /** This process: its host and process id ({@code host:pid}), with the default lease. */
+    public static Claimant ofThisProcess() {
+      return new Claimant(thisProcess(), LEASE);
+    }
+
+    /** {@code host:pid} of this process. */
+    public static String thisProcess() {
+      String host;
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "localhost";
+      }
+      return host + ":" + ProcessHandle.current().pid();
+    }
+  }
 
   /** Where the log's connection comes from: opened at start, and again to recover. */
   @FunctionalInterface
@@ -134,22 +169,36 @@ public final class EventLog implements AutoCloseable {
   /** The highest event id this process has seen: a database made anew starts above it. */
   private long highestId;
 
-  /** Events claimed and not yet settled, by id, with their record's key. */
-  private final java.util.Map<Long, String> claimedEvents = new java.util.HashMap<>();
+  /**
+   * Whether the log is on PostgreSQL, which several instances may share: what another instance
+   * wrote is read from the database rather than known in memory.
+   */
+  private final boolean shared;
 
-  /** The unfinished events (pending, claimed or waiting for a retry), by id. */
-  private final java.util.TreeMap<Long, Event> pending = new java.util.TreeMap<>();
+  /** How events are claimed and settled: in memory (H2), or leased in the database (PostgreSQL). */
+  private final ClaimStrategy claims;
 
-  /** The actions recorded done for unfinished events. */
-  private final java.util.Map<Long, java.util.Set<String>> marks = new java.util.HashMap<>();
-
-  /** Whether batch records wait for {@link #compact}. */
-  private boolean dirty;
-
-  private EventLog(ConnectionSource source, java.nio.file.Path file, Connection connection) {
+  private EventLog(
+      ConnectionSource source, java.nio.file.Path file, Connection connection, Claimant claimant)
+      throws SQLException {
     this.source = source;
     this.file = file;
     this.connection = connection;
+    this.shared =
+        connection
+            .getMetaData()
+            .getDatabaseProductName()
+            .toLowerCase(java.util.Locale.ROOT)
+            .contains("postgres");
+    this.claims =
+        shared
+            ? new LeasedClaims(this, claimant.instance(), claimant.lease())
+            : new MemoryClaims(this);
+  }
+
+  /** The log's connection now (it is made again when the log reopens). */
+  Connection connection() {
+    return connection;
   }
 
   /**
@@ -179,8 +228,16 @@ public final class EventLog implements AutoCloseable {
    * Opens (and creates if needed) the log at a JDBC URL: {@code jdbc:h2:file:...} or PostgreSQL.
    */
   public static EventLog open(String jdbcUrl, String user, String password) {
+    return open(jdbcUrl, user, password, Claimant.ofThisProcess());
+  }
+
+  /**
+   * Opens the log at a JDBC URL, claiming as {@code claimant} when the database is shared
+   * (PostgreSQL).
+   */
+  public static EventLog open(String jdbcUrl, String user, String password, Claimant claimant) {
     try {
-      return open(() -> DriverManager.getConnection(jdbcUrl, user, password), null);
+      return open(() -> DriverManager.getConnection(jdbcUrl, user, password), null, claimant);
     } catch (SQLException e) {
       throw new SidecarException(
           "cannot open the event log at " + jdbcUrl + ": " + e.getMessage(), e);
@@ -193,11 +250,23 @@ public final class EventLog implements AutoCloseable {
    */
   public static EventLog open(ConnectionSource source, java.nio.file.Path file)
       throws SQLException {
+    return open(source, file, Claimant.ofThisProcess());
+  }
+
+  /** As {@link #open(ConnectionSource, java.nio.file.Path)}, claiming as {@code claimant}. */
+  public static EventLog open(ConnectionSource source, java.nio.file.Path file, Claimant claimant)
+      throws SQLException {
     Connection connection = source.open();
     connection.setAutoCommit(true);
-    EventLog log = new EventLog(source, file, connection);
-    log.migrate();
-    log.load();
+    EventLog log;
+    try {
+      log = new EventLog(source, file, connection, claimant);
+      log.migrate();
+      log.load(false);
+    } catch (SQLException | RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
     return log;
   }
 
@@ -276,15 +345,13 @@ public final class EventLog implements AutoCloseable {
     try {
       migrate();
       keepIdsAbove(highestId);
-      pending.clear();
-      marks.clear();
-      load();
+      load(true);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(fresh);
       throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
     }
     health = new Health(State.UP, "", Instant.now());
-    LOG.info("event log: usable again, {} unfinished events", pending.size());
+    LOG.info("event log: usable again");
   }
 
   private static void closeQuietly(Connection c) {
@@ -368,47 +435,12 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
-  /** Folds the batch records into the events, then reads the unfinished events and their marks. */
-  private synchronized void load() throws SQLException {
-    dirty = true;
-    compactDone(Integer.MAX_VALUE);
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM sidecar_event WHERE status IN (?, ?) ORDER BY id")) {
-      select.setString(1, PENDING);
-      select.setString(2, RUNNING);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          Event event = event(rows);
-          pending.put(event.id(), event);
-          highestId = Math.max(highestId, event.id());
-        }
-      }
-    }
-    try (Statement select = connection.createStatement();
-        ResultSet rows =
-            select.executeQuery("SELECT event_id, action_key FROM sidecar_action_done")) {
-      while (rows.next()) {
-        if (pending.containsKey(rows.getLong(1))) {
-          marks
-              .computeIfAbsent(rows.getLong(1), k -> new java.util.HashSet<>())
-              .add(rows.getString(2));
-        }
-      }
-    }
-    try (Statement select = connection.createStatement();
-        ResultSet rows = select.executeQuery("SELECT action_key, ids FROM sidecar_mark_batch")) {
-      while (rows.next()) {
-        for (long id : ids(rows.getString(2))) {
-          if (pending.containsKey(id)) {
-            marks.computeIfAbsent(id, k -> new java.util.HashSet<>()).add(rows.getString(1));
-          }
-        }
-      }
-    }
+  /** Reads what the claims keep of the log. */
+  private synchronized void load(boolean reopened) throws SQLException {
+    highestId = Math.max(highestId, claims.load(reopened));
   }
 
-  private static List<Long> ids(String text) {
+  static List<Long> ids(String text) {
     List<Long> out = new ArrayList<>();
     for (String part : text.split(",")) {
       if (!part.isBlank()) {
@@ -418,7 +450,7 @@ public final class EventLog implements AutoCloseable {
     return out;
   }
 
-  private static String text(java.util.Collection<Long> ids) {
+  static String text(java.util.Collection<Long> ids) {
     StringBuilder out = new StringBuilder(ids.size() * 8);
     for (long id : ids) {
       if (out.length() > 0) {
@@ -435,40 +467,20 @@ public final class EventLog implements AutoCloseable {
    * calls it when idle.
    */
   public synchronized void compact() {
-    if (!dirty) {
-      return;
-    }
-    while (compactDone(Integer.MAX_VALUE)) {
-      // all at once
-    }
-    compactMarks();
-    dirty = false;
+    claims.compact(Integer.MAX_VALUE, false);
   }
 
   /**
    * Takes in the pending events that another process put in the log (a dead letter replayed by
-   * {@code sidecar dead-letters replay} against a shared PostgreSQL log). Returns how many.
+   * {@code sidecar dead-letters replay} against a shared PostgreSQL log, whose claims see it at
+   * once: none there). Returns how many.
    */
   public synchronized int refresh() {
-    compact();
-    int found = 0;
-    try (PreparedStatement select =
-        connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM sidecar_event WHERE status = ? ORDER BY id")) {
-      select.setString(1, PENDING);
-      try (ResultSet rows = select.executeQuery()) {
-        while (rows.next()) {
-          long id = rows.getLong(1);
-          if (!pending.containsKey(id)) {
-            pending.put(id, event(rows));
-            found++;
-          }
-        }
-      }
+    try {
+      return claims.refresh();
     } catch (SQLException e) {
       throw failure("refresh", e);
     }
-    return found;
   }
 
   /**
@@ -476,84 +488,7 @@ public final class EventLog implements AutoCloseable {
    * calls it between batches while idle, so that the log's lock is never held long.
    */
   public synchronized boolean compactSome(int maxRecords) {
-    if (!dirty) {
-      return false;
-    }
-    if (compactDone(maxRecords)) {
-      return true;
-    }
-    compactMarks();
-    dirty = false;
-    return false;
-  }
-
-  private boolean compactDone(int maxRecords) {
-    boolean[] more = new boolean[1];
-    inTransaction(
-        "compact",
-        () -> {
-          List<Long> done = new ArrayList<>();
-          List<Long> batches = new ArrayList<>();
-          try (Statement select = connection.createStatement();
-              ResultSet rows =
-                  select.executeQuery("SELECT id, ids FROM sidecar_done_batch ORDER BY id")) {
-            while (rows.next()) {
-              if (batches.size() >= maxRecords) {
-                more[0] = true;
-                break;
-              }
-              batches.add(rows.getLong(1));
-              done.addAll(ids(rows.getString(2)));
-            }
-          }
-          if (!done.isEmpty()) {
-            try (PreparedStatement update =
-                connection.prepareStatement("UPDATE sidecar_event SET status = ? WHERE id = ?")) {
-              for (long id : done) {
-                update.setString(1, DONE);
-                update.setLong(2, id);
-                update.addBatch();
-              }
-              update.executeBatch();
-            }
-            try (PreparedStatement delete =
-                connection.prepareStatement("DELETE FROM sidecar_done_batch WHERE id = ?")) {
-              for (long id : batches) {
-                delete.setLong(1, id);
-                delete.addBatch();
-              }
-              delete.executeBatch();
-            }
-          }
-        });
-    return more[0];
-  }
-
-  /** Drops the action records whose events are all finished (none is left in memory). */
-  private void compactMarks() {
-    inTransaction(
-        "compact",
-        () -> {
-          List<Long> stale = new ArrayList<>();
-          try (Statement select = connection.createStatement();
-              ResultSet rows = select.executeQuery("SELECT id, ids FROM sidecar_mark_batch")) {
-            while (rows.next()) {
-              if (ids(rows.getString(2)).stream().noneMatch(pending::containsKey)) {
-                stale.add(rows.getLong(1));
-              }
-            }
-          }
-          if (!stale.isEmpty()) {
-            try (PreparedStatement delete =
-                connection.prepareStatement("DELETE FROM sidecar_mark_batch WHERE id = ?")) {
-              for (long id : stale) {
-                delete.setLong(1, id);
-                delete.addBatch();
-              }
-              delete.executeBatch();
-            }
-          }
-        });
+    return claims.compact(maxRecords, false);
   }
 
   /**
@@ -620,9 +555,9 @@ public final class EventLog implements AutoCloseable {
 
   private void settle(List<Long> stored, List<Event> added) {
     for (Event e : added) {
-      pending.put(e.id(), e);
       highestId = Math.max(highestId, e.id());
     }
+    claims.arrived(added);
   }
 
   /** Inserts the events that are no duplicates, within the caller's transaction. */
@@ -697,11 +632,11 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** A unit of work on the connection. */
-  private interface Work {
+  interface Work {
     void run() throws SQLException;
   }
 
-  private void inTransaction(String what, Work work) {
+  void inTransaction(String what, Work work) {
     try {
       connection.setAutoCommit(false);
       try {
@@ -723,37 +658,33 @@ public final class EventLog implements AutoCloseable {
 
   /**
    * Claims up to {@code max} pending events whose time has come, oldest first, and only the oldest
-   * unfinished event of each record: they are marked running until completed or failed.
+   * unfinished event of each record (see {@link ClaimStrategy#claim}): they are held by this
+   * instance until completed, failed or postponed.
    */
   public synchronized List<Event> claim(int max, Instant now) {
     if (!health.usable()) {
       return List.of(); // nothing is handed out that could not be settled
     }
-    java.util.Set<String> seen = new java.util.HashSet<>(claimedEvents.values());
-    List<Event> claimed = new ArrayList<>();
-    for (Event event : pending.values()) {
-      if (claimed.size() >= max) {
-        break;
-      }
-      if (claimedEvents.containsKey(event.id())) {
-        continue;
-      }
-      String key = event.database() + "\u0000" + event.model() + "\u0000" + event.recordId();
-      if (seen.contains(key)) {
-        continue; // an older unfinished event of the record goes first
-      }
-      boolean waiting = event.nextAttemptAt().isAfter(now);
-      if (waiting && held(event)) {
-        continue; // waiting for a paused rule: the record's later events go on without it
-      }
-      seen.add(key);
-      if (waiting) {
-        continue; // waiting for a retry, and holding the record's later events back
-      }
-      claimed.add(event);
-      claimedEvents.put(event.id(), key);
+    try {
+      return claims.claim(max, now);
+    } catch (SQLException e) {
+      throw failure("claim", e);
     }
-    return claimed;
+  }
+
+  /**
+   * Extends the claims this instance holds (on a shared log their leases end {@link Claimant#lease}
+   * after the last heartbeat): called every third of the lease.
+   */
+  public synchronized void heartbeat(Instant now) {
+    if (closed || !health.usable()) {
+      return;
+    }
+    try {
+      claims.heartbeat(now);
+    } catch (SQLException e) {
+      throw failure("extend the claims' leases", e);
+    }
   }
 
   /** Marks an event done. */
@@ -761,24 +692,16 @@ public final class EventLog implements AutoCloseable {
     completeAll(List.of(id));
   }
 
-  /** Marks events done: one row records them all (see {@link #compact}). */
+  /** Marks events done (on H2 one row records them all: see {@link #compact}). */
   public synchronized void completeAll(java.util.Collection<Long> ids) {
     if (ids.isEmpty()) {
       return;
     }
-    try (PreparedStatement insert =
-        connection.prepareStatement("INSERT INTO sidecar_done_batch (ids) VALUES (?)")) {
-      insert.setString(1, text(ids));
-      insert.executeUpdate();
+    try {
+      claims.complete(ids);
     } catch (SQLException e) {
       throw failure("complete", e);
     }
-    for (long id : ids) {
-      claimedEvents.remove(id);
-      pending.remove(id);
-      marks.remove(id);
-    }
-    dirty = true;
   }
 
   /**
@@ -786,28 +709,8 @@ public final class EventLog implements AutoCloseable {
    * letter once it has failed {@code maxAttempts} times.
    */
   public synchronized void fail(long id, String error, Instant retryAt, int maxAttempts) {
-    String sql =
-        "UPDATE sidecar_event SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
-            + " status = CASE WHEN attempts + 1 >= ? THEN ? ELSE ? END WHERE id = ?";
-    try (PreparedStatement update = connection.prepareStatement(sql)) {
-      update.setString(1, error);
-      update.setTimestamp(2, timestamp(retryAt));
-      update.setInt(3, maxAttempts);
-      update.setString(4, DEAD);
-      update.setString(5, PENDING);
-      update.setLong(6, id);
-      update.executeUpdate();
-      claimedEvents.remove(id);
-      Event event = pending.get(id);
-      if (event != null) {
-        int attempts = event.attempts() + 1;
-        if (attempts >= maxAttempts) {
-          pending.remove(id);
-          marks.remove(id);
-        } else {
-          pending.put(id, withRetry(event, attempts, retryAt, error));
-        }
-      }
+    try {
+      claims.fail(id, error, retryAt, maxAttempts);
     } catch (SQLException e) {
       throw failure("fail", e);
     }
@@ -818,25 +721,14 @@ public final class EventLog implements AutoCloseable {
    * Odoo being unreachable, not the event's fault, and it waits as long as that lasts.
    */
   public synchronized void postpone(long id, String error, Instant retryAt) {
-    try (PreparedStatement update =
-        connection.prepareStatement(
-            "UPDATE sidecar_event SET status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?")) {
-      update.setString(1, PENDING);
-      update.setString(2, error);
-      update.setTimestamp(3, timestamp(retryAt));
-      update.setLong(4, id);
-      update.executeUpdate();
-      claimedEvents.remove(id);
-      Event event = pending.get(id);
-      if (event != null) {
-        pending.put(id, withRetry(event, event.attempts(), retryAt, error));
-      }
+    try {
+      claims.postpone(id, error, retryAt);
     } catch (SQLException e) {
       throw failure("postpone", e);
     }
   }
 
-  private static boolean held(Event event) {
+  static boolean held(Event event) {
     return event.lastError() != null && event.lastError().startsWith(HELD);
   }
 
@@ -854,18 +746,10 @@ public final class EventLog implements AutoCloseable {
       update.setTimestamp(1, timestamp(now));
       update.setString(2, PENDING);
       update.setString(3, like);
-      update.executeUpdate();
+      return claims.released(mark, now, update.executeUpdate());
     } catch (SQLException e) {
       throw failure("release", e);
     }
-    int released = 0;
-    for (Event event : new ArrayList<>(pending.values())) {
-      if (held(event) && event.lastError().contains(mark)) {
-        pending.put(event.id(), withRetry(event, event.attempts(), now, event.lastError()));
-        released++;
-      }
-    }
-    return released;
   }
 
   private static String escapeLike(String text) {
@@ -874,16 +758,11 @@ public final class EventLog implements AutoCloseable {
 
   /**
    * Hands out again the events a crash left marked running (by an earlier version of the log, which
-   * marked claims in the database) and releases this process's claims. Returns how many events.
+   * marked claims in the database) and releases this instance's claims. Returns how many events.
    */
   public synchronized int recover() {
-    try (PreparedStatement update =
-        connection.prepareStatement("UPDATE sidecar_event SET status = ? WHERE status = ?")) {
-      update.setString(1, PENDING);
-      update.setString(2, RUNNING);
-      int released = claimedEvents.size();
-      claimedEvents.clear();
-      return update.executeUpdate() + released;
+    try {
+      return claims.recover();
     } catch (SQLException e) {
       throw failure("recover", e);
     }
@@ -968,7 +847,7 @@ public final class EventLog implements AutoCloseable {
 
   /** An event with the status this process knows: {@code running} while it holds the claim. */
   private Event asKept(Event e) {
-    if (!claimedEvents.containsKey(e.id())) {
+    if (!claims.holds(e.id())) {
       return e;
     }
     return new Event(
@@ -1023,7 +902,7 @@ public final class EventLog implements AutoCloseable {
     return discarded;
   }
 
-  private static Event withRetry(Event event, int attempts, Instant retryAt, String error) {
+  static Event withRetry(Event event, int attempts, Instant retryAt, String error) {
     return new Event(
         event.id(),
         event.database(),
@@ -1058,7 +937,7 @@ public final class EventLog implements AutoCloseable {
       select.setLong(1, id);
       try (ResultSet rows = select.executeQuery()) {
         if (rows.next()) {
-          pending.put(id, event(rows));
+          claims.arrived(List.of(event(rows)));
         }
       }
     } catch (SQLException e) {
@@ -1102,14 +981,11 @@ public final class EventLog implements AutoCloseable {
   /** The actions recorded done for each of some unfinished events, by event id. */
   public synchronized java.util.Map<Long, java.util.Set<String>> actionsDone(
       java.util.Collection<Long> eventIds) {
-    java.util.Map<Long, java.util.Set<String>> out = new java.util.HashMap<>();
-    for (long id : eventIds) {
-      java.util.Set<String> done = marks.get(id);
-      if (done != null) {
-        out.put(id, new java.util.HashSet<>(done));
-      }
+    try {
+      return claims.actionsDone(eventIds);
+    } catch (SQLException e) {
+      throw failure("read action completions", e);
     }
-    return out;
   }
 
   /** Records that one action of an event is done (idempotent). */
@@ -1120,31 +996,11 @@ public final class EventLog implements AutoCloseable {
   /** Records that one action is done for several events: one row for them all (idempotent). */
   public synchronized void markActionDone(
       java.util.Collection<Long> eventIds, String actionKey, String result) {
-    List<Long> fresh = new ArrayList<>();
-    for (long id : eventIds) {
-      if (!marks.getOrDefault(id, java.util.Set.of()).contains(actionKey)) {
-        fresh.add(id);
-      }
-    }
-    if (fresh.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement insert =
-        connection.prepareStatement(
-            "INSERT INTO sidecar_mark_batch (action_key, result, ids) VALUES (?, ?, ?)")) {
-      insert.setString(1, actionKey);
-      insert.setString(2, result);
-      insert.setString(3, text(fresh));
-      insert.executeUpdate();
+    try {
+      claims.markActionDone(eventIds, actionKey, result);
     } catch (SQLException e) {
       throw failure("record action completion", e);
     }
-    for (long id : fresh) {
-      if (pending.containsKey(id)) {
-        marks.computeIfAbsent(id, k -> new java.util.HashSet<>()).add(actionKey);
-      }
-    }
-    dirty = true;
   }
 
   /**
@@ -1153,8 +1009,7 @@ public final class EventLog implements AutoCloseable {
    * many events were forgotten.
    */
   public synchronized int purge(Instant before) {
-    dirty = true;
-    compact();
+    claims.compact(Integer.MAX_VALUE, true);
     int[] purged = new int[1];
     inTransaction(
         "purge",
@@ -1191,21 +1046,28 @@ public final class EventLog implements AutoCloseable {
     }
   }
 
-  /** How many events this process's workers hold claimed now. */
+  /** How many events this instance's workers hold claimed now. */
   public synchronized int inFlight() {
-    return claimedEvents.size();
+    try {
+      return claims.inFlight();
+    } catch (SQLException e) {
+      throw failure("count the events in flight", e);
+    }
   }
 
-  /** How many events are in each status. */
+  /**
+   * How many events are in each status; an event claimed is {@code pending} (unfinished), on a
+   * shared log as on H2.
+   */
   public synchronized java.util.Map<String, Long> counts() {
-    dirty = true;
-    compact();
+    claims.compact(Integer.MAX_VALUE, true);
     java.util.Map<String, Long> out = new java.util.TreeMap<>();
     try (Statement s = connection.createStatement();
         ResultSet rows =
             s.executeQuery("SELECT status, COUNT(*) FROM sidecar_event GROUP BY status")) {
       while (rows.next()) {
-        out.put(rows.getString(1), rows.getLong(2));
+        String status = rows.getString(1);
+        out.merge(shared && RUNNING.equals(status) ? PENDING : status, rows.getLong(2), Long::sum);
       }
     } catch (SQLException e) {
       throw failure("count", e);
@@ -1217,16 +1079,16 @@ public final class EventLog implements AutoCloseable {
    * Times are kept to the microsecond, the precision both databases store: truncated here, so that
    * the database never rounds a time up past the moment it is compared with.
    */
-  private static Timestamp timestamp(Instant instant) {
+  static Timestamp timestamp(Instant instant) {
     return Timestamp.from(instant.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
   }
 
   /** The columns {@link #event} reads, in its order. */
-  private static final String COLUMNS =
+  static final String COLUMNS =
       "id, db, dedupe_key, model, record_id, operation, payload, status, attempts,"
           + " next_attempt_at, last_error";
 
-  private static Event event(ResultSet row) throws SQLException {
+  static Event event(ResultSet row) throws SQLException {
     return new Event(
         row.getLong(1),
         row.getString(2),

@@ -18,11 +18,12 @@ import java.util.UUID;
  * again record by record) is answered from here rather than making them twice.
  *
  * <p>The events that have calls are also kept in memory (loaded at open): {@link #journal} costs no
- * query for events with none, the common case. A done event's calls go with {@link #forget}, told
- * of the events the processor completed (no query unless one of them has calls); {@link #purge}
- * sweeps away the calls of events no longer unfinished in the event log's table (left by a crash
- * between a completion and its forgetting). The schema is {@code
- * io/odoosidecar/store/call_journal/V*.sql}, applied by {@link Migrations}.
+ * query for events with none, the common case (on H2; on PostgreSQL, shared by several instances,
+ * it asks). A done event's calls go with {@link #forget}, told of the events the processor
+ * completed (no query unless one of them has calls); {@link #purge} sweeps away the calls of events
+ * no longer unfinished in the event log's table (left by a crash between a completion and its
+ * forgetting). The schema is {@code io/odoosidecar/store/call_journal/V*.sql}, applied by {@link
+ * Migrations}.
  */
 public final class JournaledCalls implements AutoCloseable {
   /**
@@ -37,11 +38,18 @@ public final class JournaledCalls implements AutoCloseable {
 
   private final StoreConnection store;
 
-  /** The events that have calls in the journal. */
+  /** The events that have calls in the journal (on PostgreSQL: those this instance journaled). */
   private final Set<Long> journaled = new HashSet<>();
+
+  /**
+   * Whether the journal is on PostgreSQL, which several instances share: an event taken over from
+   * another instance may have calls this one never saw, so {@link #journal} always asks.
+   */
+  private final boolean shared;
 
   private JournaledCalls(StoreConnection store) {
     this.store = store;
+    this.shared = store.postgres();
   }
 
   /** Opens the journal on the connections a source gives, its schema migrated. */
@@ -80,7 +88,7 @@ public final class JournaledCalls implements AutoCloseable {
   public synchronized List<Call> journal(String actionKey, Collection<Long> eventIds) {
     List<Long> wanted = new ArrayList<>();
     for (long id : eventIds) {
-      if (journaled.contains(id)) {
+      if (shared || journaled.contains(id)) {
         wanted.add(id);
       }
     }
@@ -145,16 +153,17 @@ public final class JournaledCalls implements AutoCloseable {
   }
 
   /**
-   * Drops the calls of events that are done (their actions will not run again): no query unless one
-   * of them has calls. Returns how many of the events had some.
+   * Drops the calls of events that are done (their actions will not run again): on H2 no query
+   * unless one of them has calls; on PostgreSQL one batch, as another instance may have journaled
+   * them. Returns how many of the events were looked for.
    */
   public synchronized int forget(Collection<Long> done) {
-    if (journaled.isEmpty()) {
+    if (journaled.isEmpty() && !shared) {
       return 0;
     }
     List<Long> stale = new ArrayList<>();
     for (long id : done) {
-      if (journaled.contains(id)) {
+      if (shared || journaled.contains(id)) {
         stale.add(id);
       }
     }

@@ -24,6 +24,7 @@ public final class ConfigCatalogue {
               odoo(),
               server(),
               eventLog(),
+              instance(),
               push(),
               pipeline(),
               poll(),
@@ -127,6 +128,21 @@ public final class ConfigCatalogue {
             "done events (and their dedupe keys) are forgotten after this long; checked hourly"));
   }
 
+  private static List<ConfigKey> instance() {
+    return List.of(
+        key(
+            "instance.id",
+            "the host's name and the process id, `host:pid`",
+            "this sidecar among the instances sharing a PostgreSQL `event-log.url`: on its claims,"
+                + " its leadership and in `/health`; unique among the instances running at a time"
+                + " (one restarted with the same id takes back its claims at once)"),
+        key(
+            "instance.lease",
+            "`30s`",
+            "how long an instance's claims and its leadership hold without its heartbeat (every"
+                + " third of it): another takes over that long after it dies; at least `3s`"));
+  }
+
   private static List<ConfigKey> push() {
     return List.of(
         key(
@@ -165,7 +181,8 @@ public final class ConfigCatalogue {
             "`http://` + `server.host:port`",
             "the sidecar's URL as Odoo reaches it: given, with the secret and the watch list,"
                 + " to a database that has the `sidecar_bridge` addon (at connection, and"
-                + " every 30 s when the rules change)"));
+                + " every 30 s when the rules change); of several instances, the leader gives the"
+                + " URLs of those alive, its own first"));
   }
 
   private static List<ConfigKey> pipeline() {

@@ -35,6 +35,7 @@ public final class ConfigReader {
         HistorySection.read(root),
         ConsoleSection.read(root),
         LoggingSection.read(root),
-        MetricsSection.read(root));
+        MetricsSection.read(root),
+        InstanceSection.read(root));
   }
 }
