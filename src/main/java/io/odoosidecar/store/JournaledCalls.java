@@ -155,7 +155,7 @@ public final class JournaledCalls implements AutoCloseable {
   /**
    * Drops the calls of events that are done (their actions will not run again): on H2 no query
    * unless one of them has calls; on PostgreSQL one batch, as another instance may have journaled
-   * them. Returns how many of the events were looked for.
+   * them. Returns how many of the events had some.
    */
   public synchronized int forget(Collection<Long> done) {
     if (journaled.isEmpty() && !shared) {
@@ -170,19 +170,24 @@ public final class JournaledCalls implements AutoCloseable {
     if (stale.isEmpty()) {
       return 0;
     }
-    store.work(
-        c -> {
-          try (PreparedStatement delete =
-              c.prepareStatement("DELETE FROM sidecar_call WHERE event_id = ?")) {
-            for (long id : stale) {
-              delete.setLong(1, id);
-              delete.addBatch();
-            }
-            return delete.executeBatch();
-          }
-        });
+    int[] counts =
+        store.work(
+            c -> {
+              try (PreparedStatement delete =
+                  c.prepareStatement("DELETE FROM sidecar_call WHERE event_id = ?")) {
+                for (long id : stale) {
+                  delete.setLong(1, id);
+                  delete.addBatch();
+                }
+                return delete.executeBatch();
+              }
+            });
     stale.forEach(journaled::remove);
-    return stale.size();
+    int had = 0;
+    for (int count : counts) {
+      had += count > 0 || count == java.sql.Statement.SUCCESS_NO_INFO ? 1 : 0;
+    }
+    return had;
   }
 
   /**

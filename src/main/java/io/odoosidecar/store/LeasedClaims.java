@@ -71,7 +71,6 @@ final class LeasedClaims implements ClaimStrategy {
           + " lease_claim = NULL, lease_expires_ms = NULL WHERE id = ANY(?) AND "
           + LEASED
           + " RETURNING id),"
-          + " calls AS (DELETE FROM sidecar_call WHERE event_id IN (SELECT id FROM done)),"
           + " marks AS (DELETE FROM sidecar_action_done WHERE event_id IN (SELECT id FROM done))"
           + " SELECT id FROM done";
 
@@ -152,16 +151,10 @@ final class LeasedClaims implements ClaimStrategy {
             }
           }
           try (PreparedStatement update =
-                  log.connection()
-                      .prepareStatement(
-                          "UPDATE sidecar_event SET status = 'done' WHERE id = ANY(?)");
-              PreparedStatement calls =
-                  log.connection()
-                      .prepareStatement("DELETE FROM sidecar_call WHERE event_id = ANY(?)")) {
+              log.connection()
+                  .prepareStatement("UPDATE sidecar_event SET status = 'done' WHERE id = ANY(?)")) {
             update.setArray(1, ids(done));
             update.executeUpdate();
-            calls.setArray(1, ids(done));
-            calls.executeUpdate();
           }
           try (PreparedStatement insert =
                   log.connection()

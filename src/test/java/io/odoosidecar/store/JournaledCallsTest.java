@@ -125,9 +125,15 @@ class JournaledCallsTest {
         JournaledCalls theirs = JournaledCalls.open(log.connectionSource())) {
       long id = log.append(List.of(event("r1", 1)), T0).get(0);
       theirs.journalCall("Rule#0", List.of(id), "post", "true");
-      assertThat(mine.journal("Rule#0", List.of(id)))
-          .as("its events with calls are known from memory until refreshed")
-          .isEmpty();
+      if (backend.equals("h2")) {
+        assertThat(mine.journal("Rule#0", List.of(id)))
+            .as("its events with calls are known from memory until refreshed")
+            .isEmpty();
+      } else {
+        assertThat(mine.journal("Rule#0", List.of(id)))
+            .as("PostgreSQL, shared by instances: asked at once")
+            .containsExactly(new JournaledCalls.Call("post", "true"));
+      }
       mine.refresh();
       assertThat(mine.journal("Rule#0", List.of(id)))
           .containsExactly(new JournaledCalls.Call("post", "true"));
@@ -136,10 +142,12 @@ class JournaledCallsTest {
 
   /**
    * What the pipeline asks of the journal for each batch (the calls of events without any, the
-   * forgetting of events done without any) costs no statement: the hot path gains no round trip.
+   * forgetting of events done without any) costs no statement: the hot path gains no round trip. On
+   * H2 only: on PostgreSQL, which several instances share, an event taken over may have calls
+   * another instance journaled, so the journal asks the database (as the cluster test shows).
    */
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"h2", "postgresql"})
+  @ValueSource(strings = {"h2"})
   void eventsWithoutCalls_costNoStatement(String backend) throws Exception {
     EventLog.ConnectionSource source = Runs.source(backend, dir, "journal_free");
     AtomicInteger statements = new AtomicInteger();
