@@ -197,7 +197,7 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** The log's connection now (it is made again when the log reopens). */
-  Connection connection() {
+  synchronized Connection connection() {
     return connection;
   }
 
@@ -400,7 +400,7 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** Whether a failure means the database is lost, rather than one statement refused. */
-  private boolean lost(SQLException e) {
+  private synchronized boolean lost(SQLException e) {
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (LOST_CODES.contains(e.getErrorCode())
         || state.startsWith("08")
@@ -431,7 +431,7 @@ public final class EventLog implements AutoCloseable {
 
   private void migrate() throws SQLException {
     for (String store : STORES) {
-      Migrations.apply(connection, store);
+      Migrations.apply(connection(), store);
     }
   }
 
@@ -541,7 +541,7 @@ public final class EventLog implements AutoCloseable {
     inTransaction(
         "append",
         () -> {
-          alongside.write(connection);
+          alongside.write(connection());
           insertEvents(events, now, stored, added);
         });
     settle(stored, added);
@@ -568,14 +568,15 @@ public final class EventLog implements AutoCloseable {
         "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload, status,"
             + " attempts, next_attempt_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
     try (PreparedStatement insert =
-            connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
+            connection().prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
         PreparedStatement byKey =
-            connection.prepareStatement(
-                "SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
+            connection()
+                .prepareStatement("SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
         PreparedStatement byVersion =
-            connection.prepareStatement(
-                "SELECT 1 FROM sidecar_event WHERE db = ? AND model = ? AND record_id = ?"
-                    + " AND version = ?")) {
+            connection()
+                .prepareStatement(
+                    "SELECT 1 FROM sidecar_event WHERE db = ? AND model = ? AND record_id = ?"
+                        + " AND version = ?")) {
       java.util.Set<String> batch = new java.util.HashSet<>();
       for (NewEvent event : events) {
         if (!batch.add(event.database() + "\u0000" + event.dedupeKey())
@@ -636,7 +637,7 @@ public final class EventLog implements AutoCloseable {
     void run() throws SQLException;
   }
 
-  void inTransaction(String what, Work work) {
+  synchronized void inTransaction(String what, Work work) {
     try {
       connection.setAutoCommit(false);
       try {
@@ -884,9 +885,10 @@ public final class EventLog implements AutoCloseable {
         "discard dead letters",
         () -> {
           try (PreparedStatement update =
-              connection.prepareStatement(
-                  "UPDATE sidecar_event SET status = ?, next_attempt_at = ?,"
-                      + " last_error = ? || COALESCE(last_error, '') WHERE id = ? AND status = ?")) {
+              connection()
+                  .prepareStatement(
+                      "UPDATE sidecar_event SET status = ?, next_attempt_at = ?,"
+                          + " last_error = ? || COALESCE(last_error, '') WHERE id = ? AND status = ?")) {
             for (long id : new java.util.LinkedHashSet<>(ids)) {
               update.setString(1, DISCARDED);
               update.setTimestamp(2, timestamp(when));
@@ -1015,12 +1017,14 @@ public final class EventLog implements AutoCloseable {
         "purge",
         () -> {
           try (PreparedStatement marks =
-                  connection.prepareStatement(
-                      "DELETE FROM sidecar_action_done WHERE event_id IN (SELECT id FROM"
-                          + " sidecar_event WHERE status = ? AND next_attempt_at < ?)");
+                  connection()
+                      .prepareStatement(
+                          "DELETE FROM sidecar_action_done WHERE event_id IN (SELECT id FROM"
+                              + " sidecar_event WHERE status = ? AND next_attempt_at < ?)");
               PreparedStatement events =
-                  connection.prepareStatement(
-                      "DELETE FROM sidecar_event WHERE status = ? AND next_attempt_at < ?")) {
+                  connection()
+                      .prepareStatement(
+                          "DELETE FROM sidecar_event WHERE status = ? AND next_attempt_at < ?")) {
             marks.setString(1, DONE);
             marks.setTimestamp(2, timestamp(before));
             marks.executeUpdate();
