@@ -32,11 +32,12 @@ import org.slf4j.LoggerFactory;
  * first.
  *
  * <p>Per-record order: an event is claimable only when no older unfinished event of its record is
- * pending and due, waiting for a retry or leased, and no other event of its record is leased (but
- * for events held by a paused rule until they are due, which hold back none), as {@link
- * MemoryClaims} orders them. The claims of all instances take one advisory lock, each in its own
- * transaction, so that each sees the leases the one before it took: two claims cannot both find a
- * record free. Nothing of the backlog is kept in memory: only the ids this instance holds.
+ * pending and due or waiting for a retry, and no other event of its record is leased (but for
+ * events held by a paused rule until they are due, which hold back none), as {@link MemoryClaims}
+ * orders them; a lease that ended is put back in line first. The claims of all instances take one
+ * advisory lock, each in its own transaction, so that each sees the leases the one before it took:
+ * two claims cannot both find a record free. Nothing of the backlog is kept in memory: only the ids
+ * this instance holds.
  */
 final class LeasedClaims implements ClaimStrategy {
   private static final Logger LOG = LoggerFactory.getLogger(LeasedClaims.class);
@@ -46,25 +47,27 @@ final class LeasedClaims implements ClaimStrategy {
 
   private static final String LEASED = "status = 'running' AND lease_owner = ? AND lease_claim = ?";
 
+  /**
+   * A claim, three statements in one round trip and one transaction: the lock all claims take; the
+   * leases that ended put back in line (their instance stopped beating: its late settle will find
+   * them gone); then the oldest due events whose record nothing holds back, leased.
+   */
   private static final String CLAIM =
       "SELECT pg_advisory_xact_lock(?);"
-          + " WITH picked AS MATERIALIZED ("
+          + " UPDATE sidecar_event SET status = 'pending', lease_owner = NULL, lease_claim = NULL,"
+          + " lease_expires_ms = NULL WHERE status = 'running' AND lease_expires_ms <= ?;"
+          + " UPDATE sidecar_event SET status = 'running', lease_owner = ?, lease_claim = ?,"
+          + " lease_expires_ms = ? WHERE id = ANY(ARRAY("
           + "SELECT e.id FROM sidecar_event e"
-          + " WHERE e.status IN ('pending', 'running')"
-          + " AND ((e.status = 'pending' AND e.next_attempt_at <= ?)"
-          + " OR (e.status = 'running' AND e.lease_expires_ms <= ?))"
+          + " WHERE e.status = 'pending' AND e.next_attempt_at <= ? AND NOT e.id = ANY(?)"
           + " AND NOT EXISTS (SELECT 1 FROM sidecar_event o"
           + " WHERE o.db = e.db AND o.model = e.model AND o.record_id = e.record_id"
           + " AND o.id <> e.id"
-          + " AND ((o.status = 'running' AND o.lease_expires_ms > ?)"
-          + " OR (o.id < e.id AND o.status IN ('pending', 'running')"
-          + " AND NOT (o.status = 'pending' AND o.next_attempt_at > ?"
-          + " AND o.last_error LIKE 'held: %'))))"
-          + " AND NOT e.id = ANY(?)"
-          + " ORDER BY e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED)"
-          + " UPDATE sidecar_event s SET status = 'running', lease_owner = ?, lease_claim = ?,"
-          + " lease_expires_ms = ? FROM picked WHERE s.id = picked.id RETURNING "
-          + prefixed("s.");
+          + " AND (o.status = 'running'"
+          + " OR (o.id < e.id AND o.status = 'pending'"
+          + " AND NOT (o.next_attempt_at > ? AND o.last_error LIKE 'held: %'))))"
+          + " ORDER BY e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED)) RETURNING "
+          + EventLog.COLUMNS;
 
   private static final String COMPLETE =
       "WITH done AS (UPDATE sidecar_event SET status = 'done', lease_owner = NULL,"
@@ -104,14 +107,6 @@ final class LeasedClaims implements ClaimStrategy {
     this.log = log;
     this.owner = owner;
     this.ttl = ttl;
-  }
-
-  private static String prefixed(String prefix) {
-    List<String> out = new ArrayList<>();
-    for (String column : EventLog.COLUMNS.split(",")) {
-      out.add(prefix + column.trim());
-    }
-    return String.join(", ", out);
   }
 
   /**
@@ -192,25 +187,32 @@ final class LeasedClaims implements ClaimStrategy {
   public List<Event> claim(int max, Instant now) throws SQLException {
     long claim = nextClaim++;
     List<Event> out = new ArrayList<>();
+    int expired;
     try (PreparedStatement select = log.connection().prepareStatement(CLAIM)) {
       int i = 1;
       select.setLong(i++, CLAIM_LOCK);
-      select.setTimestamp(i++, EventLog.timestamp(now)); // due
-      select.setLong(i++, now.toEpochMilli()); // an expired lease
-      select.setLong(i++, now.toEpochMilli()); // another's lease holding the record
-      select.setTimestamp(i++, EventLog.timestamp(now)); // an older one held, not due
-      select.setArray(i++, ids(held.keySet()));
-      select.setInt(i++, max);
+      select.setLong(i++, now.toEpochMilli()); // leases ended
       select.setString(i++, owner);
       select.setLong(i++, claim);
-      select.setLong(i, now.plus(ttl).toEpochMilli());
-      select.execute();
-      select.getMoreResults(); // past the lock's answer, to the rows claimed
+      select.setLong(i++, now.plus(ttl).toEpochMilli());
+      select.setTimestamp(i++, EventLog.timestamp(now)); // due
+      select.setArray(i++, ids(held.keySet()));
+      select.setTimestamp(i++, EventLog.timestamp(now)); // an older one held, not due yet
+      select.setInt(i, max);
+      select.execute(); // the lock's answer
+      select.getMoreResults();
+      expired = select.getUpdateCount();
+      select.getMoreResults();
       try (ResultSet rows = select.getResultSet()) {
         while (rows.next()) {
           out.add(EventLog.event(rows));
         }
       }
+    }
+    if (expired > 0) {
+      LOG.warn(
+          "event log: {} events whose lease ended (their instance stopped beating) are due again",
+          expired);
     }
     out.sort(Comparator.comparingLong(Event::id));
     out.forEach(e -> held.put(e.id(), claim));

@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  *       object_write action; RPC calls used, events per second, and the sidecar's own time against
  *       the time spent waiting on Odoo. {@code -Dbench.workers=0} runs batches one after the other
  *       on one thread (the default: the daemon's 2 workers); {@code -Dbench.batch} sets their size
- *       (2000).
+ *       (2000). The event log is embedded H2; {@code -Dbench.store=postgresql} puts it in a fresh
+ *       database on the local PostgreSQL ({@code -Dbench.postgres}, default {@code
+ *       jdbc:postgresql://127.0.0.1:5432/}, user postgres), dropped at the end, where claims are
+ *       leases as with several instances.
  *   <li>{@code push N}: latency from a push's delivery to the rule's write acknowledged by a live
  *       Odoo, N pushes of one event each, one at a time.
  * </ul>
@@ -111,7 +114,13 @@ public final class PipelineBench {
       odoo.write(
           "crm.lead", ids.subList(n / 2, n), Map.of("expected_revenue", 500.0, "priority", "0"));
     }
+    String store = System.getProperty("bench.store", "h2");
     String jdbc = System.getProperty("bench.eventlog");
+    if (store.equals("postgresql")) {
+      jdbc = freshPostgres();
+    } else if (!store.equals("h2")) {
+      throw new IllegalArgumentException("bench.store: h2 or postgresql, got " + store);
+    }
     EventLog log =
         jdbc == null
             ? EventLog.embedded(dir)
@@ -256,9 +265,10 @@ public final class PipelineBench {
                     + " sidecar's own share: -Dbench.workers=0)",
                 waiting / 1e6);
     System.out.printf(
-        "throughput %s (%s, after %d warm-up round): %d events, %d rule firings, %d RPC calls,"
-            + " %.0f ms wall, %.0f events/s, %s%n",
+        "throughput %s (%s, %s, after %d warm-up round): %d events, %d rule firings, %d RPC"
+            + " calls, %.0f ms wall, %.0f events/s, %s%n",
         target,
+        jdbc == null ? "h2" : jdbc.startsWith("jdbc:postgresql") ? "postgresql" : jdbc,
         workers == 0
             ? "one thread, batches of " + batch
             : workers + " workers, batches of " + batch,
@@ -284,6 +294,34 @@ public final class PipelineBench {
     states.close();
     journal.close();
     log.close();
+    if (store.equals("postgresql")) {
+      dropPostgres();
+    }
+  }
+
+  private static final String BENCH_DB = "sidecar_bench_pipeline";
+
+  private static String postgres() {
+    return System.getProperty("bench.postgres", "jdbc:postgresql://127.0.0.1:5432/");
+  }
+
+  /** A new, empty database for the event log on the local PostgreSQL. */
+  private static String freshPostgres() throws java.sql.SQLException {
+    dropPostgres();
+    try (java.sql.Connection admin =
+            java.sql.DriverManager.getConnection(postgres() + "postgres", "postgres", "");
+        java.sql.Statement s = admin.createStatement()) {
+      s.execute("CREATE DATABASE " + BENCH_DB);
+    }
+    return postgres() + BENCH_DB;
+  }
+
+  private static void dropPostgres() throws java.sql.SQLException {
+    try (java.sql.Connection admin =
+            java.sql.DriverManager.getConnection(postgres() + "postgres", "postgres", "");
+        java.sql.Statement s = admin.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + BENCH_DB + " WITH (FORCE)");
+    }
   }
 
   /** The alternated rounds' events/s: each side's median, and the median of the pairs' ratios. */
