@@ -1,0 +1,206 @@
+package io.odoosidecar.harness;
+
+import io.odoosidecar.odoo.OdooClient;
+import io.odoosidecar.odoo.OdooClients;
+import io.odoosidecar.odoo.OdooException;
+import io.odoosidecar.odoo.OdooRecord;
+import io.odoosidecar.odoo.OdooSettings;
+import io.odoosidecar.odoo.SearchOptions;
+import io.odoosidecar.odoo.ValueCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A chaos run on a live Odoo with the sidecar_bridge addon: the harness's {@code crm.lead} records
+ * ("sidecar chaos lead N", made once and kept), each change a write of {@code referred} over RPC
+ * that the addon pushes; the messages are the notes on those records rendered from the harness's
+ * template ("sidecar-chaos ..."). Restarting Odoo is {@code scripts/dev-odoo stop} then {@code
+ * start} with the caller's {@code ODOO_HOME} and {@code DEV_ODOO_*} settings.
+ */
+final class LiveTarget implements ChaosTarget {
+  static final String LEAD = "sidecar chaos lead ";
+  static final String MARK = "sidecar-chaos";
+  private static final String FIELD = "referred";
+
+  private final OdooSettings settings;
+  private final Path project;
+  private final String run = Long.toString(System.currentTimeMillis() / 1000, 36);
+  private final OdooClient odoo;
+  private long template;
+  private long messagesAfter;
+  private List<Long> ids = List.of();
+
+  /**
+   * @param project the project's folder (for {@code scripts/dev-odoo})
+   */
+  LiveTarget(OdooSettings settings, Path project) {
+    this.settings = settings;
+    this.project = project;
+    this.odoo = OdooClients.create(settings);
+  }
+
+  @Override
+  public String odooUrl() {
+    return settings.url().toString();
+  }
+
+  @Override
+  public String database() {
+    return settings.database();
+  }
+
+  @Override
+  public String login() {
+    return settings.login();
+  }
+
+  @Override
+  public String password() {
+    return settings.password().orElseThrow().reveal();
+  }
+
+  @Override
+  public List<Long> prepare(int changes) {
+    List<Long> found =
+        odoo.search(
+            "crm.lead",
+            List.of(List.of("name", "=like", LEAD + "%")),
+            SearchOptions.ALL.withOrder("id"));
+    List<Long> all = new ArrayList<>(found);
+    for (int made = all.size(); made < changes; made += 500) {
+      List<Map<String, Object>> batch = new ArrayList<>();
+      for (int i = made; i < Math.min(changes, made + 500); i++) {
+        batch.add(Map.of("name", LEAD + i, "type", "lead"));
+      }
+      all.addAll(odoo.createMany("crm.lead", batch));
+      System.err.printf("# %d of %d chaos leads made%n", all.size(), changes);
+    }
+    ids = List.copyOf(all.subList(0, changes));
+    template = template();
+    List<Long> last =
+        odoo.search("mail.message", List.of(), SearchOptions.limit(1).withOrder("id desc"));
+    messagesAfter = last.isEmpty() ? 0 : last.get(0);
+    return ids;
+  }
+
+  /** The note template, made once: its body names the record. */
+  private long template() {
+    List<Long> found =
+        odoo.search("mail.template", List.of(List.of("name", "=", "sidecar chaos note")));
+    if (!found.isEmpty()) {
+      return found.get(0);
+    }
+    long model = odoo.search("ir.model", List.of(List.of("model", "=", "crm.lead"))).get(0);
+    return odoo.create(
+        "mail.template",
+        Map.of(
+            "name",
+            "sidecar chaos note",
+            "model_id",
+            model,
+            "subject",
+            "chaos {{ object.id }}",
+            "body_html",
+            "<p>" + MARK + " <t t-out=\"object.id\"/></p>"));
+  }
+
+  @Override
+  public String rules(String hookUrl) {
+    return ChaosRules.yaml(FIELD, "[('name', '=like', '" + LEAD + "%')]", template, hookUrl);
+  }
+
+  @Override
+  public void connect(Cluster cluster) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (!registered(cluster.urls())) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("the addon was not registered by the cluster within 2 min");
+      }
+      Thread.sleep(500);
+    }
+    Thread.sleep(6_000); // the addon's workers read the watch list again within 6 s
+  }
+
+  /** Whether the addon's URL names one of the instances and its watch list holds crm.lead. */
+  private boolean registered(List<String> urls) {
+    Map<String, String> values = new HashMap<>();
+    for (OdooRecord row :
+        odoo.searchRead(
+            "ir.config_parameter",
+            List.of(List.of("key", "in", List.of("sidecar_bridge.url", "sidecar_bridge.watch"))),
+            List.of("key", "value"),
+            SearchOptions.ALL)) {
+      values.put(
+          String.valueOf(row.values().get("key")), String.valueOf(row.values().get("value")));
+    }
+    String url = values.getOrDefault("sidecar_bridge.url", "");
+    return urls.stream().anyMatch(url::contains)
+        && values.getOrDefault("sidecar_bridge.watch", "").contains("\"crm.lead\"");
+  }
+
+  @Override
+  public Instant change(long id, int seq) throws InterruptedException {
+    String value = "chaos " + run + " " + seq;
+    while (true) {
+      try {
+        odoo.write("crm.lead", List.of(id), Map.of(FIELD, value));
+        return Instant.now();
+      } catch (OdooException e) {
+        Thread.sleep(1_000); // Odoo or its database away: try again, unless the write was made
+        if (written(id, value)) {
+          return Instant.now();
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether the record holds the value (a write that failed after its commit); false if unknown.
+   */
+  private boolean written(long id, String value) {
+    try {
+      List<OdooRecord> rows = odoo.read("crm.lead", List.of(id), List.of(FIELD));
+      return !rows.isEmpty() && value.equals(rows.get(0).values().get(FIELD));
+    } catch (OdooException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public Map<Long, List<Instant>> messages() {
+    Map<Long, List<Instant>> out = new TreeMap<>();
+    List<OdooRecord> rows =
+        odoo.searchRead(
+            "mail.message",
+            List.of(
+                List.of("model", "=", "crm.lead"),
+                List.of("res_id", "in", ids),
+                List.of("id", ">", messagesAfter),
+                List.of("body", "ilike", MARK)),
+            List.of("res_id", "create_date"),
+            SearchOptions.ALL);
+    for (OdooRecord row : rows) {
+      long id = ValueCodec.asLong(row.values().get("res_id"));
+      Instant at = ValueCodec.parseDateTime(String.valueOf(row.values().get("create_date")));
+      out.computeIfAbsent(id, k -> new ArrayList<>()).add(at);
+    }
+    return out;
+  }
+
+  @Override
+  public void restartOdoo() throws Exception {
+    Processes.run(project, Duration.ofMinutes(2), "scripts/dev-odoo", "stop");
+    Processes.run(project, Duration.ofMinutes(15), "scripts/dev-odoo", "start");
+  }
+
+  @Override
+  public void close() {
+    odoo.close();
+  }
+}
