@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -117,31 +116,7 @@ final class LiveTarget implements ChaosTarget {
 
   @Override
   public void connect(Cluster cluster) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    while (!registered(cluster.urls())) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("the addon was not registered by the cluster within 2 min");
-      }
-      Thread.sleep(500);
-    }
-    Thread.sleep(6_000); // the addon's workers read the watch list again within 6 s
-  }
-
-  /** Whether the addon's URL names one of the instances and its watch list holds crm.lead. */
-  private boolean registered(List<String> urls) {
-    Map<String, String> values = new HashMap<>();
-    for (OdooRecord row :
-        odoo.searchRead(
-            "ir.config_parameter",
-            List.of(List.of("key", "in", List.of("sidecar_bridge.url", "sidecar_bridge.watch"))),
-            List.of("key", "value"),
-            SearchOptions.ALL)) {
-      values.put(
-          String.valueOf(row.values().get("key")), String.valueOf(row.values().get("value")));
-    }
-    String url = values.getOrDefault("sidecar_bridge.url", "");
-    return urls.stream().anyMatch(url::contains)
-        && values.getOrDefault("sidecar_bridge.watch", "").contains("\"crm.lead\"");
+    AddonWait.registered(odoo, cluster.urls(), "crm.lead", Duration.ofMinutes(2));
   }
 
   @Override
@@ -196,7 +171,8 @@ final class LiveTarget implements ChaosTarget {
   @Override
   public void restartOdoo() throws Exception {
     Processes.run(project, Duration.ofMinutes(2), "scripts/dev-odoo", "stop");
-    Processes.run(project, Duration.ofMinutes(15), "scripts/dev-odoo", "start");
+    // a session of its own: Odoo outlives the harness and its process group
+    Processes.run(project, Duration.ofMinutes(15), "setsid", "scripts/dev-odoo", "start");
   }
 
   @Override

@@ -51,6 +51,7 @@ final class Processes {
     run(
         Path.of("/"),
         Duration.ofMinutes(2),
+        "setsid", // the server in a session of its own, never in the harness's process group
         "pg_ctlcluster",
         "--skip-systemctl-redirect",
         versions[0],

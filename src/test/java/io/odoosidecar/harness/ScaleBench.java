@@ -86,22 +86,34 @@ public final class ScaleBench {
     return keys;
   }
 
-  /** The rule: on a write of the description, write each record back. */
-  static String rule(String update) {
-    boolean perRecord = !"batch".equals(System.getProperty("scale.write", "record"));
+  /** Whether the rule writes a value per record (an expression) rather than one per batch. */
+  static boolean perRecord() {
+    return !"batch".equals(System.getProperty("scale.write", "record"));
+  }
+
+  /**
+   * The rule: on a write of {@code trigger}, write {@code update} back on each record, with the
+   * expression {@code perRecord} (one write per record) or the value {@code constant} (one write
+   * per batch).
+   */
+  static String rule(
+      String trigger, String domain, String update, String perRecord, String constant) {
     return "rules:\n"
         + "  - name: \"scale: write back\"\n"
         + "    model: crm.lead\n"
         + "    trigger: on_write\n"
-        + "    trigger_field_ids: [description]\n"
+        + "    trigger_field_ids: ["
+        + trigger
+        + "]\n"
+        + (domain.isEmpty() ? "" : "    filter_domain: \"" + domain + "\"\n")
         + "    actions:\n"
         + "      - state: object_write\n"
         + "        update_path: "
         + update
         + "\n"
-        + (perRecord
-            ? "        evaluation_type: equation\n        value: \"record.id\"\n"
-            : "        value: \"7\"\n");
+        + (perRecord()
+            ? "        evaluation_type: equation\n        value: \"" + perRecord + "\"\n"
+            : "        value: \"" + constant + "\"\n");
   }
 
   static Round memory(int size, int n) throws Exception {
@@ -110,7 +122,8 @@ public final class ScaleBench {
     try (HttpOdoo odoo = new HttpOdoo("odoo", "admin", n, latency, 0).start();
         EventLogDatabase db = EventLogDatabase.fresh("scale_" + size)) {
       Path rules = Files.createDirectories(dir.resolve("rules"));
-      Files.writeString(rules.resolve("scale.yaml"), rule("x_seen"));
+      Files.writeString(
+          rules.resolve("scale.yaml"), rule("description", "", "x_seen", "record.id", "7"));
       InstanceConfig config =
           new InstanceConfig(odoo.url(), "odoo", "admin", db.url(), pipeline(), Map.of());
       try (Cluster cluster =
