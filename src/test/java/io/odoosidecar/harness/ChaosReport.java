@@ -9,11 +9,13 @@ import java.util.Map;
 /**
  * What a chaos run found, and its table.
  *
+ * @param restarts instances started again after a kill (and at the end, any not running)
+ * @param exits instances that exited by themselves and were started again, as a supervisor would
  * @param drained whether every change's effects were found before the drain's time-out
  * @param deadLetters events of the harness's model parked as dead letters
- * @param hostile the hostile suites' outcome, one line each (empty when not run)
+ * @param hostile the hostile suites' outcome and the target's notes, one line each
  * @param messageTimes per record, its messages' times (to tell where duplicates come from)
- * @param kills when each kill -9 was made
+ * @param killTimes when each kill -9 was made
  */
 record ChaosReport(
     ChaosSettings settings,
@@ -21,6 +23,7 @@ record ChaosReport(
     int changes,
     int kills,
     int restarts,
+    int exits,
     int postgresRestarts,
     int odooRestarts,
     List<EffectCount> effects,
@@ -45,6 +48,7 @@ record ChaosReport(
     row(out, "changes", changes);
     row(out, "kills (kill -9)", kills);
     row(out, "instance restarts", restarts);
+    row(out, "exits restarted (supervisor)", exits);
     row(out, "PostgreSQL restarts", postgresRestarts);
     row(out, "Odoo restarts", odooRestarts);
     row(
@@ -68,7 +72,7 @@ record ChaosReport(
           e.largestLag().toMillis() / 1000.0);
     }
     for (String line : hostile) {
-      out.println("hostile: " + line);
+      out.println(line);
     }
     duplicates(out);
   }

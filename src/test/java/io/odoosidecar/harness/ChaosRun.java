@@ -53,6 +53,8 @@ final class ChaosRun {
     Instant began = Instant.now();
     try (CountingServer counting = new CountingServer(0).start();
         EventLogDatabase db = EventLogDatabase.fresh("chaos_" + ProcessHandle.current().pid())) {
+      Thread drop = new Thread(db::dropQuietly, "chaos-drop-database");
+      Runtime.getRuntime().addShutdownHook(drop); // also when the run is stopped midway
       List<Long> ids = target.prepare(settings.changes());
       Path rules = Files.createDirectories(dir.resolve("rules"));
       Files.writeString(rules.resolve("chaos.yaml"), target.rules(counting.url("/hook")));
@@ -134,6 +136,7 @@ final class ChaosRun {
             EffectCount.of("message", ids, written, messages, Map.of()),
             EffectCount.webhooks(ids, written, counting.byRecord()));
     long dead = db.events(target.database(), "crm.lead").getOrDefault("dead", 0L);
+    hostile.addAll(target.notes());
     if (!disruptions.failures().isEmpty()) {
       hostile.add("disruptions that failed: " + disruptions.failures());
     }
@@ -143,6 +146,7 @@ final class ChaosRun {
         ids.size(),
         cluster.kills(),
         cluster.restarts(),
+        disruptions.exits(),
         postgres.get(),
         odoo.get(),
         effects,

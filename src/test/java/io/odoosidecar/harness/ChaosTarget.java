@@ -37,6 +37,11 @@ interface ChaosTarget extends AutoCloseable {
   /** The messages the rules posted since {@link #prepare}, by record: their times. */
   Map<Long, List<Instant>> messages() throws Exception;
 
+  /** What the target can tell of the run besides the effects (the addon's delivery, say). */
+  default List<String> notes() throws Exception {
+    return List.of();
+  }
+
   /** Stops Odoo and starts it again; returns when it answers. */
   void restartOdoo() throws Exception;
 

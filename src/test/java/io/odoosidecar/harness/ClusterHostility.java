@@ -49,16 +49,23 @@ final class ClusterHostility {
                 return proxy.start();
               });
       long passed = outcomes.stream().filter(SuiteRunner.Outcome::passed).count();
-      lines.add(suite.getSimpleName() + ": " + passed + " of " + outcomes.size() + " passed");
+      lines.add(
+          "hostile: "
+              + suite.getSimpleName()
+              + ": "
+              + passed
+              + " of "
+              + outcomes.size()
+              + " passed");
       outcomes.stream()
           .filter(o -> !o.passed())
-          .forEach(o -> lines.add("  FAILED " + o.test() + ": " + o.failure()));
+          .forEach(o -> lines.add("hostile:   FAILED " + o.test() + ": " + o.failure()));
     }
     long accepted = proxies.stream().mapToLong(HostileProxy::accepted).sum();
     long ambiguous = proxies.stream().mapToLong(HostileProxy::ambiguous).sum();
     long stored = stored(db, database) - before;
     lines.add(
-        "events accepted by the instances "
+        "hostile: events accepted by the instances "
             + accepted
             + ", stored in the event log "
             + stored

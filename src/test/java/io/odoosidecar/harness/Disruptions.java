@@ -37,6 +37,11 @@ final class Disruptions {
   private final List<Step> steps = new CopyOnWriteArrayList<>();
   private final List<Throwable> failures = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
+  private final java.util.Set<SidecarProcess> killed =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicInteger exits =
+      new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean supervising = true;
 
   /**
    * @param progress the share of the changes made, 0 to 1
@@ -50,6 +55,7 @@ final class Disruptions {
 
   /** Starts the kills and the one-time disruptions. */
   void start(List<OneTime> once) {
+    thread("chaos-supervisor", this::supervise); // not joined: it ends with finish()
     threads.add(thread("chaos-kills", this::kills));
     for (OneTime step : once) {
       threads.add(
@@ -94,12 +100,40 @@ final class Disruptions {
       }
       SidecarProcess victim = victim();
       long pid = victim.pid();
+      killed.add(victim);
       cluster.kill(victim);
       log("kill -9 " + victim.name() + " (pid " + pid + ")");
       Thread.sleep(random.nextInt((int) Math.max(1, settings.restartDelay().toMillis())));
       cluster.restart(victim);
+      killed.remove(victim);
       log("restart " + victim.name());
     }
+  }
+
+  /**
+   * What systemd's {@code Restart=on-failure} does for the daemon: an instance that exited of its
+   * own accord (its event log away at start, say: it exits for its supervisor to start it again) is
+   * started again after a second. Those the kills stopped are left to the kills.
+   */
+  private void supervise() throws InterruptedException {
+    while (supervising) {
+      Thread.sleep(1_000);
+      for (SidecarProcess instance : cluster.instances()) {
+        if (supervising
+            && !killed.contains(instance)
+            && !instance.alive()
+            && instance.starts() > 0) {
+          exits.incrementAndGet();
+          log(instance.name() + " exited (status " + instance.exitStatus() + "): started again");
+          instance.start();
+        }
+      }
+    }
+  }
+
+  /** How many times an instance exited by itself and was started again. */
+  int exits() {
+    return exits.get();
   }
 
   /** A running instance, at random (waiting for one when none runs). */
@@ -126,6 +160,7 @@ final class Disruptions {
     for (Thread thread : threads) {
       thread.join(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()));
     }
+    supervising = false;
     cluster.startMissing();
     for (SidecarProcess instance : cluster.instances()) {
       instance.awaitReady(Duration.ofMinutes(3));

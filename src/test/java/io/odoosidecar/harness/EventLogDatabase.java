@@ -70,6 +70,15 @@ public final class EventLogDatabase implements AutoCloseable {
     return out;
   }
 
+  /** Drops the database, saying so on standard error when it cannot. */
+  public void dropQuietly() {
+    try {
+      close();
+    } catch (SQLException e) {
+      System.err.println("# cannot drop " + name + ": " + e.getMessage());
+    }
+  }
+
   /** Drops the database (connections of instances still running are ended). */
   @Override
   public void close() throws SQLException {

@@ -20,7 +20,9 @@ import java.util.TreeMap;
  * ("sidecar chaos lead N", made once and kept), each change a write of {@code referred} over RPC
  * that the addon pushes; the messages are the notes on those records rendered from the harness's
  * template ("sidecar-chaos ..."). Restarting Odoo is {@code scripts/dev-odoo stop} then {@code
- * start} with the caller's {@code ODOO_HOME} and {@code DEV_ODOO_*} settings.
+ * start} with the caller's {@code ODOO_HOME} and {@code DEV_ODOO_*} settings ({@code
+ * -Dharness.devOdoo} names another project's script: the one the running Odoo was started with,
+ * whose addons path it keeps).
  */
 final class LiveTarget implements ChaosTarget {
   static final String LEAD = "sidecar chaos lead ";
@@ -33,6 +35,7 @@ final class LiveTarget implements ChaosTarget {
   private final OdooClient odoo;
   private long template;
   private long messagesAfter;
+  private long outboxAfter;
   private List<Long> ids = List.of();
 
   /**
@@ -81,11 +84,67 @@ final class LiveTarget implements ChaosTarget {
       System.err.printf("# %d of %d chaos leads made%n", all.size(), changes);
     }
     ids = List.copyOf(all.subList(0, changes));
+    dropStaleRows();
     template = template();
     List<Long> last =
         odoo.search("mail.message", List.of(), SearchOptions.limit(1).withOrder("id desc"));
     messagesAfter = last.isEmpty() ? 0 : last.get(0);
+    List<Long> outbox =
+        odoo.search("sidecar.outbox", List.of(), SearchOptions.limit(1).withOrder("id desc"));
+    outboxAfter = outbox.isEmpty() ? 0 : outbox.get(0);
     return ids;
+  }
+
+  /**
+   * Removes the outbox rows of crm.lead not yet delivered: those of an earlier run whose sidecars
+   * are gone, which the addon would otherwise deliver to this run's cluster, to be counted as this
+   * run's effects.
+   */
+  private void dropStaleRows() {
+    List<Long> stale =
+        odoo.search(
+            "sidecar.outbox",
+            List.of(List.of("state", "=", "pending"), List.of("model_name", "=", "crm.lead")));
+    if (!stale.isEmpty()) {
+      odoo.unlink("sidecar.outbox", stale);
+      System.err.printf("# %d outbox rows of an earlier run removed, undelivered%n", stale.size());
+    }
+  }
+
+  @Override
+  public List<String> notes() {
+    List<OdooRecord> rows =
+        odoo.searchRead(
+            "sidecar.outbox",
+            List.of(List.of("id", ">", outboxAfter), List.of("model_name", "=", "crm.lead")),
+            List.of("create_date", "sent_at", "attempts", "state"),
+            SearchOptions.ALL);
+    List<Long> waits = new ArrayList<>();
+    int retried = 0;
+    int pending = 0;
+    for (OdooRecord row : rows) {
+      Object sent = row.values().get("sent_at");
+      if (!(sent instanceof String at)) {
+        pending++;
+        continue;
+      }
+      Instant made = ValueCodec.parseDateTime(String.valueOf(row.values().get("create_date")));
+      waits.add(Duration.between(made, ValueCodec.parseDateTime(at)).toSeconds());
+      if (ValueCodec.asLong(row.values().get("attempts")) > 1) {
+        retried++;
+      }
+    }
+    java.util.Collections.sort(waits);
+    return List.of(
+        String.format(
+            "addon delivery: %d outbox rows, made to sent p50 %d s, p90 %d s, max %d s; %d tried"
+                + " more than once, %d not sent",
+            rows.size(),
+            waits.isEmpty() ? 0 : waits.get(waits.size() / 2),
+            waits.isEmpty() ? 0 : waits.get((int) (waits.size() * 0.9)),
+            waits.isEmpty() ? 0 : waits.get(waits.size() - 1),
+            retried,
+            pending));
   }
 
   /** The note template, made once: its body names the record. */
@@ -170,9 +229,10 @@ final class LiveTarget implements ChaosTarget {
 
   @Override
   public void restartOdoo() throws Exception {
-    Processes.run(project, Duration.ofMinutes(2), "scripts/dev-odoo", "stop");
+    String devOdoo = System.getProperty("harness.devOdoo", "scripts/dev-odoo");
+    Processes.run(project, Duration.ofMinutes(2), devOdoo, "stop");
     // a session of its own: Odoo outlives the harness and its process group
-    Processes.run(project, Duration.ofMinutes(15), "setsid", "scripts/dev-odoo", "start");
+    Processes.run(project, Duration.ofMinutes(15), "setsid", devOdoo, "start");
   }
 
   @Override

@@ -104,6 +104,11 @@ public final class SidecarProcess {
     return process != null && process.isAlive();
   }
 
+  /** The exit status of the last run, or -1 while it runs (or never ran). */
+  public synchronized int exitStatus() {
+    return process == null || process.isAlive() ? -1 : process.exitValue();
+  }
+
   /** The process id, or -1 when it is not running. */
   public synchronized long pid() {
     return alive() ? process.pid() : -1;
