@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * range of this test's, above any outbox id the addon gives, so that a push one test had stored is
  * not a duplicate in the next. The events the instances accepted are counted.
  */
-final class HostileProxy {
+final class HostileProxy implements SuiteRunner.Stand {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern JSON_OUTBOX = Pattern.compile("\\{\"id\":(\\d{1,4}),\"model\":");
   private static final Pattern XML_OUTBOX =
@@ -67,13 +67,28 @@ final class HostileProxy {
     this.outboxBase = outboxBase;
   }
 
-  /** A started server of the RPC paths, forwarding. */
-  HttpServer start() {
-    return TestServers.started(
-        Map.of(
-            "/jsonrpc", handler("/jsonrpc"),
-            "/xmlrpc/2/object", handler("/xmlrpc/2/object"),
-            "/xmlrpc/2/common", handler("/xmlrpc/2/common")));
+  private HttpServer server;
+  private volatile boolean unanswered;
+
+  /** Starts a server of the RPC paths, forwarding. */
+  HostileProxy start() {
+    server =
+        TestServers.started(
+            Map.of(
+                "/jsonrpc", handler("/jsonrpc"),
+                "/xmlrpc/2/object", handler("/xmlrpc/2/object"),
+                "/xmlrpc/2/common", handler("/xmlrpc/2/common")));
+    return this;
+  }
+
+  @Override
+  public HttpServer server() {
+    return server;
+  }
+
+  @Override
+  public boolean unanswered() {
+    return unanswered;
   }
 
   /** Calls that went unanswered after they may have been received (an instance killed). */
@@ -105,7 +120,11 @@ final class HostileProxy {
           SidecarProcess.sleep(Duration.ofMillis(500));
         }
       }
+      if (response.statusCode() == 503) {
+        unanswered = true; // the store away all along: nothing the test can judge
+      }
     } catch (IllegalStateException e) {
+      unanswered = true;
       exchange.setStatusCode(502);
       exchange.getResponseSender().send(String.valueOf(e.getMessage()));
       return;
