@@ -327,8 +327,26 @@ public final class ConsoleBrowser implements AutoCloseable {
   private void submit(WebElement element) {
     WebElement page = driver.findElement(By.tagName("html"));
     element.click();
-    wait.until(ExpectedConditions.stalenessOf(page));
+    wait.until(d -> gone(page));
     wait.until(d -> d.findElements(By.tagName("h1")).size() == 1);
+  }
+
+  /**
+   * Whether the page's element left the document. Chromium answers a node of a page navigated away
+   * from mid-call with an inspector error rather than a stale reference: that is gone as well.
+   */
+  private static boolean gone(WebElement page) {
+    try {
+      page.isEnabled();
+      return false;
+    } catch (org.openqa.selenium.StaleElementReferenceException e) {
+      return true;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   private void click(WebElement link) {
