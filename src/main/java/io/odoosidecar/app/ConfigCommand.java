@@ -35,6 +35,14 @@ final class ConfigCommand implements Callable<Integer> {
                 .orElse("embedded H2 under " + config.dataDir())
             + (config.eventLog().password().isPresent() ? " (password set)" : ""));
     out.println(
+        "instance: "
+            + config.instance().id()
+            + ", lease "
+            + config.instance().lease()
+            + (config.eventLog().url().isPresent()
+                ? ""
+                : " (alone on the embedded store: it leads)"));
+    out.println(
         "push: "
             + (config.push().secret().isPresent()
                 ? "on, auth " + config.push().auth().name().toLowerCase(java.util.Locale.ROOT)

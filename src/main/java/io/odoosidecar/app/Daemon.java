@@ -36,9 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Several daemons may share a PostgreSQL event log: each claims events under its {@code
  * instance.id}, beats (its claims' leases and its place in the registry, every third of {@code
- * instance.lease}), and the one that holds the {@link Leadership} registers with the addon and
- * polls; all take pushes and webhooks. On the embedded store the daemon locks its data directory
- * for itself ({@link io.odoosidecar.store.DataDirLock}) and always leads.
+ * instance.lease}), and the one that holds the {@link Leadership} registers with the addon, polls
+ * and purges; all take pushes and webhooks and run events. On the embedded store the daemon locks
+ * its data directory for itself ({@link io.odoosidecar.store.DataDirLock}) and always leads.
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
@@ -360,12 +360,16 @@ public final class Daemon implements AutoCloseable {
             Duration.ofSeconds(30),
             this::refresh)
         .every("the store's check", Duration.ofSeconds(1), Duration.ofSeconds(1), wiring.log::check)
-        .every("the event log's purge", Duration.ofMinutes(1), Duration.ofHours(1), wiring::purge)
+        .every(
+            "the event log's purge",
+            Duration.ofMinutes(1),
+            Duration.ofHours(1),
+            whileLeading(wiring::purge))
         .every(
             "the run history's pruning",
             Duration.ofMinutes(1),
             Duration.ofHours(1),
-            wiring.history::prune)
+            whileLeading(wiring.history::prune))
         .every(
             "the rules' pauses",
             Duration.ofSeconds(10),
@@ -374,15 +378,17 @@ public final class Daemon implements AutoCloseable {
     SidecarConfig.PollConfig poll = config.poll();
     if (poll.enabled()) {
       jobs.every(
-          "the poller",
-          Duration.ZERO,
-          poll.interval(),
-          () -> {
-            if (leadership.leading()) {
-              wiring.polling.pollOnce();
-            }
-          });
+          "the poller", Duration.ZERO, poll.interval(), whileLeading(wiring.polling::pollOnce));
     }
+  }
+
+  /** A job one instance of several runs: the leader (on the embedded store, the only one). */
+  private Runnable whileLeading(Runnable job) {
+    return () -> {
+      if (leadership.leading()) {
+        job.run();
+      }
+    };
   }
 
   /** What every connection that is up learns again, every 30 s. */

@@ -16,11 +16,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Which of the instances sharing a PostgreSQL event log leads: the one holding the {@code leader}
  * lease, renewed at each {@link #beat} (every third of the lease). The leader alone registers with
- * the addon (the URLs of the instances alive, its own first) and runs the poller; every instance
- * keeps taking pushes and webhooks and running events. When the leader dies another takes the lease
- * once it ends; a leader that cannot renew (the database away) steps down at once, and one whose
- * beats stall steps down two thirds of a lease after its last renewal, before the lease ends for
- * the others.
+ * the addon (the URLs of the instances alive, its own first), runs the poller and the purges of the
+ * event log and the run history; every instance keeps taking pushes and webhooks and running
+ * events. When the leader dies another takes the lease once it ends; a leader that cannot renew
+ * (the database away) steps down at once, and one whose beats stall steps down two thirds of a
+ * lease after its last renewal, before the lease ends for the others.
  *
  * <p>On the embedded H2 store there is one instance: it always leads, and is the only one alive.
  */

@@ -47,6 +47,16 @@ class ConsolePagesTest {
   }
 
   @Test
+  void theOverviewShowsThisInstanceItsRoleAndTheInstancesAlive() {
+    String html = page("/");
+    assertThat(html)
+        .contains("id=\"instance-id\">sidecar-a<", "id=\"instance-role\">leader<")
+        .contains("data-instance=\"sidecar-a\"", "http://10.0.0.1:8765")
+        .contains("data-instance=\"sidecar-b\"", "http://10.0.0.2:8765", ">follower<")
+        .contains("2026-01-01 09:59:53 UTC");
+  }
+
+  @Test
   void theMenuLinksEveryPageThatNeedsNoParameter() {
     String html = page("/");
     for (ConsolePage p : ConsolePages.standard().all()) {

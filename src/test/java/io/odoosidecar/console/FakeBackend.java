@@ -224,7 +224,13 @@ final class FakeBackend implements ConsoleBackend {
         new EventCounts(1234, 3, 1, 1, dead.size(), 0),
         new Push(now.minusSeconds(5), Duration.ofMillis(85)),
         List.of(new Cursor("reports", "crm.lead", "2026-01-01 09:59:00", 812, now, "")),
-        new PythonPool(4, 1));
+        new PythonPool(4, 1),
+        new Instance(
+            "sidecar-a",
+            true,
+            List.of(
+                new Member("sidecar-a", "http://10.0.0.1:8765", true, now.minusSeconds(2)),
+                new Member("sidecar-b", "http://10.0.0.2:8765", false, now.minusSeconds(7)))));
   }
 
   @Override
