@@ -13,8 +13,9 @@ import java.util.function.Function;
 
 /**
  * What the actions of one rule firing share: the Odoo client (its context marks the writes as the
- * sidecar's), external ids, the clock, the Python engine, the call journals, the values the change
- * left, the webhook settings, other services by type, and the registry the actions run through.
+ * sidecar's), external ids, the clock, the Python engine, the call journals, the keys of its posts,
+ * the values the change left, the webhook settings, other services by type, and the registry the
+ * actions run through.
  *
  * <p>A context serves one firing at a time, on one thread: the values the change left ({@link
  * #known}) go to the first action run only, since once an action ran the records may have changed
@@ -33,6 +34,7 @@ public final class ActionContext {
   private final Map<Class<?>, Object> services;
   private final RecordRefs records;
   private final Map<Long, Map<String, Object>> deleted;
+  private final PostKeys postKeys;
   private Map<Long, Map<String, Object>> known;
 
   private ActionContext(Builder builder) {
@@ -46,6 +48,7 @@ public final class ActionContext {
     this.services = Map.copyOf(builder.services);
     this.known = builder.known;
     this.deleted = builder.deleted;
+    this.postKeys = builder.postKeys;
     this.records = new RecordRefs(refs);
   }
 
@@ -127,6 +130,11 @@ public final class ActionContext {
   /** Where a code action on {@code target} finds the calls of earlier attempts, and notes its. */
   public CallJournal journal(ActionTarget target) {
     return journals.apply(target);
+  }
+
+  /** The idempotency keys of the firing's message posts and template emails. */
+  public PostKeys postKeys() {
+    return postKeys;
   }
 
   /** A service the builder was given, by type, if any. */
@@ -219,6 +227,7 @@ public final class ActionContext {
     private Map<Long, Map<String, Object>> known = Map.of();
     private Map<Long, Map<String, Object>> deleted = Map.of();
     private WebhookSettings webhooks = WebhookSettings.defaults();
+    private PostKeys postKeys = PostKeys.NONE;
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
 
     private Builder(OdooClient client, ExternalIds refs) {
@@ -270,6 +279,15 @@ public final class ActionContext {
      */
     public Builder deleted(Map<Long, Map<String, Object>> deleted) {
       this.deleted = Map.copyOf(Objects.requireNonNull(deleted, "deleted"));
+      return this;
+    }
+
+    /**
+     * The idempotency keys the firing's posts carry to Odoo ({@link PostKeys#NONE} by default:
+     * posts are made without a key).
+     */
+    public Builder postKeys(PostKeys postKeys) {
+      this.postKeys = Objects.requireNonNull(postKeys, "postKeys");
       return this;
     }
 

@@ -14,6 +14,10 @@ import java.util.Map;
  * mail.mt_comment} or {@code mail.mt_note}, as {@code message_post_with_source} does ({@code
  * message_post_with_source} itself answers a recordset, which XML-RPC cannot carry back: the call
  * would fail after its commit). Templates are rendered by Odoo.
+ *
+ * <p>Where the database's addon takes keys ({@link PostKeys}), each record's email and each
+ * record's message carries the key of its event, rule and action: a run done again finds what the
+ * first made rather than sending a second.
  */
 final class MailPostAction implements ActionExecutor {
   @Override
@@ -29,12 +33,18 @@ final class MailPostAction implements ActionExecutor {
     if (method.equals("comment") || method.equals("note")) {
       long subtype =
           context.refs().require(method.equals("comment") ? "mail.mt_comment" : "mail.mt_note");
-      post(mail, target, template, subtype);
+      post(mail, context.postKeys(), target, template, subtype);
       return "posted a " + method + " on " + target.ids().size() + " records";
     }
     for (Long id : target.ids()) {
+      OdooClient sender =
+          context
+              .postKeys()
+              .forRecord(target, id)
+              .map(key -> mail.withContext(Map.of(PostKeys.CONTEXT_KEY, key)))
+              .orElse(mail);
       // res_id by name: JSON-2 (Odoo 19) binds arguments by name only
-      mail.executeKw(
+      sender.executeKw(
           "mail.template",
           "send_mail",
           List.of(List.of(template)),
@@ -51,8 +61,9 @@ final class MailPostAction implements ActionExecutor {
     return context;
   }
 
-  /** A message on all the records through the composer in comment mode. */
-  private static void post(OdooClient mail, ActionTarget target, long template, long subtype) {
+  /** A message on all the records through the composer in comment mode, each under its key. */
+  private static void post(
+      OdooClient mail, PostKeys keys, ActionTarget target, long template, long subtype) {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("composition_mode", "comment");
     values.put("model", target.model());
@@ -60,7 +71,8 @@ final class MailPostAction implements ActionExecutor {
     values.put("template_id", template);
     values.put("subtype_id", subtype);
     long composer = mail.create("mail.compose.message", values);
-    mail.executeKw(
-        "mail.compose.message", "action_send_mail", List.of(List.of(composer)), Map.of());
+    mail.withContext(keys.byRecord(target))
+        .executeKw(
+            "mail.compose.message", "action_send_mail", List.of(List.of(composer)), Map.of());
   }
 }

@@ -10,6 +10,10 @@ import java.util.Map;
  * Odoo's SMS action ({@code sms}): an {@code sms.composer} for all the records with the template,
  * in comment mode ({@code sms_method: comment}, posted as a message) or mass mode (queued SMS;
  * {@code note} also logs a note), then {@code action_send_sms}, as the server action does.
+ *
+ * <p>In comment mode Odoo posts each record's SMS as a message, which carries the key of its event,
+ * rule and action where the database's addon takes keys ({@link PostKeys}); the queued SMS of mass
+ * mode and its note are not posted messages and carry none.
  */
 final class SmsAction implements ActionExecutor {
   @Override
@@ -29,7 +33,11 @@ final class SmsAction implements ActionExecutor {
     defaults.put("default_mass_keep_log", method.equals("note"));
     OdooClient composer = context.client().withContext(defaults);
     long id = composer.create("sms.composer", Map.of());
-    composer.executeKw("sms.composer", "action_send_sms", List.of(List.of(id)), Map.of());
+    OdooClient sender =
+        method.equals("comment")
+            ? composer.withContext(context.postKeys().byRecord(target))
+            : composer;
+    sender.executeKw("sms.composer", "action_send_sms", List.of(List.of(id)), Map.of());
     return "sent SMS (" + method + ") to " + target.ids().size() + " records";
   }
 }

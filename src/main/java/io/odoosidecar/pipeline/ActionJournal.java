@@ -2,6 +2,7 @@ package io.odoosidecar.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.odoosidecar.action.PostKeys;
 import io.odoosidecar.script.CallJournal;
 import io.odoosidecar.store.JournaledCalls;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,11 @@ import java.util.Set;
  * some of the action's own records ({@code message_post} on one lead: that lead's event), and under
  * all the attempt's events otherwise ({@code create} of a task): a later attempt for any of those
  * events finds it.
+ *
+ * <p>A call that posts a message carries a key ({@link #postKey}) of its action, the events it is
+ * written down under, its text, and the number of identical calls the attempt asked for before it
+ * (answered from the journal or not): a post Odoo made just before the sidecar stopped, not yet
+ * written down here, is asked again under the same key and Odoo answers the first message.
  */
 final class ActionJournal implements CallJournal {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,22 +43,32 @@ final class ActionJournal implements CallJournal {
   private final String model;
   private final Map<Long, Long> eventOf;
   private final Map<String, Deque<String>> earlier = new HashMap<>();
+  private final Map<String, Integer> asked = new HashMap<>();
+  private final PostKeys keys;
 
   /**
    * @param eventOf the event of each record the attempt runs on
+   * @param keys the posts' keys of the firing
    */
-  ActionJournal(JournaledCalls calls, String actionKey, String model, Map<Long, Long> eventOf) {
+  ActionJournal(
+      JournaledCalls calls,
+      String actionKey,
+      String model,
+      Map<Long, Long> eventOf,
+      PostKeys keys) {
     this.calls = calls;
     this.actionKey = actionKey;
     this.model = model;
     this.eventOf = eventOf;
+    this.keys = keys;
     for (JournaledCalls.Call call : calls.journal(actionKey, eventOf.values())) {
       earlier.computeIfAbsent(call.callKey(), k -> new ArrayDeque<>()).add(call.answer());
     }
   }
 
-  /** The journal of an action run on {@code target}'s records. */
-  static ActionJournal of(JournaledCalls calls, io.odoosidecar.action.ActionTarget target) {
+  /** The journal of an action run on {@code target}'s records, its posts keyed by {@code keys}. */
+  static ActionJournal of(
+      JournaledCalls calls, io.odoosidecar.action.ActionTarget target, PostKeys keys) {
     Map<Long, Long> events = new HashMap<>();
     for (Long id : target.ids()) {
       Long event = target.eventOf().get(id);
@@ -61,13 +77,25 @@ final class ActionJournal implements CallJournal {
       }
     }
     return new ActionJournal(
-        calls, target.rule().name() + "#" + target.index(), target.model(), events);
+        calls, target.rule().name() + "#" + target.index(), target.model(), events, keys);
   }
 
   @Override
   public Optional<String> replay(String call) {
-    Deque<String> answers = earlier.get(digest(call));
+    String digest = digest(call);
+    asked.merge(digest, 1, Integer::sum);
+    Deque<String> answers = earlier.get(digest);
     return answers == null ? Optional.empty() : Optional.ofNullable(answers.poll());
+  }
+
+  @Override
+  public Optional<String> postKey(String call) {
+    if (eventOf.isEmpty()) {
+      return Optional.empty();
+    }
+    String digest = digest(call);
+    int before = asked.getOrDefault(digest, 1) - 1;
+    return keys.forCall(actionKey, events(call), digest, before);
   }
 
   @Override

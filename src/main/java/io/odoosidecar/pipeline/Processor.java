@@ -4,6 +4,7 @@ import io.odoosidecar.action.ActionContext;
 import io.odoosidecar.action.ActionRegistry;
 import io.odoosidecar.action.ActionTarget;
 import io.odoosidecar.action.PartialFailureException;
+import io.odoosidecar.action.PostKeys;
 import io.odoosidecar.action.UnsupportedActionException;
 import io.odoosidecar.action.WebhookSettings;
 import io.odoosidecar.domain.BatchLoader;
@@ -106,6 +107,7 @@ public final class Processor {
       io.odoosidecar.action.AttemptLog.NONE;
   private final Map<String, Long> uids = new ConcurrentHashMap<>();
   private final WebhookSettings webhooks;
+  private final PostKeyProbe postKeys;
 
   public Processor(
       EventLog log,
@@ -127,6 +129,7 @@ public final class Processor {
     this.settings = settings;
     this.clock = clock;
     this.effects = effects;
+    this.postKeys = new PostKeyProbe(clock);
   }
 
   /** The Python engine code actions and expressions run on (none: such actions are parked). */
@@ -642,12 +645,14 @@ public final class Processor {
     Map<Long, Map<String, Object>> changed = new HashMap<>();
     // each event's operation, for the actions that act by it (api_sync)
     Map<Long, String> operations = new HashMap<>();
+    Map<Long, String> dedupeKeys = new HashMap<>();
     for (EventLog.Event event : events) {
       ChangePayload payload = payloads.get(event.id());
       if (payload == null) {
         continue;
       }
       operations.put(event.id(), payload.operation());
+      dedupeKeys.put(event.id(), event.dedupeKey());
       Map<String, Object> now = store.get(model, event.recordId());
       Map<String, Object> after =
           now == null || payload.operation().equals("unlink")
@@ -700,7 +705,7 @@ public final class Processor {
             e.getKey(),
             e.getValue(),
             done,
-            new Changes(changed, operations),
+            new Changes(changed, operations, dedupeKeys),
             outcome);
       }
     }
@@ -963,9 +968,13 @@ public final class Processor {
 
   /**
    * What the events of a group changed, by event: the records as the change left them (a deleted
-   * one as its deletion found it) and the operations.
+   * one as its deletion found it), the operations, and the dedupe keys (which name the event in the
+   * keys of its posts).
    */
-  private record Changes(Map<Long, Map<String, Object>> values, Map<Long, String> operations) {}
+  private record Changes(
+      Map<Long, Map<String, Object>> values,
+      Map<Long, String> operations,
+      Map<Long, String> dedupeKeys) {}
 
   private void run(
       String database,
@@ -1004,6 +1013,9 @@ public final class Processor {
     CallRecorder recorder = new CallRecorder(client.withContext(Map.of(CONTEXT_KEY, marker)));
     OdooClient marked = recorder;
     ActionContext.Builder builder = ActionContext.builder(marked, ids);
+    // asked of Odoo (unmarked, outside the run's calls) once a post needs its key
+    PostKeys keys =
+        PostKeys.of(database, changes.dedupeKeys()::get, () -> postKeys.honoured(database, client));
     if (sync != null) {
       builder.service(io.odoosidecar.sync.SyncEngine.class, sync.using(marked));
     }
@@ -1020,7 +1032,8 @@ public final class Processor {
             .python(python)
             .known(known)
             .deleted(gone)
-            .journals(this::journal)
+            .postKeys(keys)
+            .journals(target -> journal(target, keys))
             .webhooks(webhooks)
             .build();
     RunTrace trace = new RunTrace(rule, database, model, eventOf, clock.instant());
@@ -1158,10 +1171,15 @@ public final class Processor {
     }
   }
 
-  /** The call journal of an action's attempt on {@code target}'s records. */
-  private io.odoosidecar.script.CallJournal journal(ActionTarget target) {
+  /**
+   * The call journal of an action's attempt on {@code target}'s records, which also keys the posts
+   * of its code ({@link PostKeys}): without a journal, every call is made again, unkeyed.
+   */
+  private io.odoosidecar.script.CallJournal journal(ActionTarget target, PostKeys keys) {
     io.odoosidecar.store.JournaledCalls calls = journal;
-    return calls == null ? io.odoosidecar.script.CallJournal.NONE : ActionJournal.of(calls, target);
+    return calls == null
+        ? io.odoosidecar.script.CallJournal.NONE
+        : ActionJournal.of(calls, target, keys);
   }
 
   private static ActionTarget target(

@@ -14,9 +14,16 @@ import java.util.Optional;
  * <p>A call is identified by its whole text (model, method, arguments, keyword arguments); the
  * journal is a multiset, so code making the same call twice has both answered before a third is
  * made. Two limits: a call whose text differs between runs (it holds the time, say) is made again,
- * and a call made just before the sidecar stopped, whose answer was not yet written down, is too.
+ * and a call made just before the sidecar stopped, whose answer was not yet written down, is too,
+ * unless Odoo itself finds it: a post under its {@link #postKey}.
  */
 public interface CallJournal {
+
+  /**
+   * The context key under which Odoo's sidecar_bridge addon takes a post's idempotency key: a post
+   * made under a key is made once per record.
+   */
+  String POST_KEY = "sidecar_post_key";
 
   /** A journal that remembers nothing: every call is made. */
   CallJournal NONE =
@@ -43,4 +50,15 @@ public interface CallJournal {
    * on.
    */
   void made(String call, String answer);
+
+  /**
+   * The idempotency key the call last asked for in {@link #replay} carries to Odoo, a call that
+   * posts a message or queues an email ({@link #POST_KEY}): the same for the n-th identical call of
+   * every attempt on the same events, so that a call Odoo made just before the sidecar stopped,
+   * whose answer was not written down, is not made a second time by Odoo. Empty when the database
+   * takes no keys (the default).
+   */
+  default Optional<String> postKey(String call) {
+    return Optional.empty();
+  }
 }

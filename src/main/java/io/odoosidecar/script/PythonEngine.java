@@ -149,6 +149,19 @@ public final class PythonEngine implements AutoCloseable {
           "check_access_rights",
           "check_access_rule");
 
+  /**
+   * Calls that post messages or queue emails, one per record they name, by model (empty: any model
+   * with mail's thread): they carry the journal's {@link CallJournal#postKey}, so that Odoo makes
+   * them once even when the sidecar stopped before writing them down.
+   */
+  private static final Map<String, String> POSTING =
+      Map.of(
+          "message_post", "",
+          "message_post_with_source", "",
+          "send_mail", "mail.template",
+          "action_send_mail", "mail.compose.message",
+          "action_send_sms", "sms.composer");
+
   private final Engine engine;
 
   /** How long a cancelled execution has to stop before its thread is stopped. */
@@ -793,12 +806,31 @@ public final class PythonEngine implements AutoCloseable {
         return done.get();
       }
       changes.incrementAndGet(); // counted when asked: a call that failed may have been done
+      if (posts(model, method)) {
+        journal.postKey(key).ifPresent(postKey -> withPostKey(kwargs, postKey));
+      }
       String answer = JSON.writeValueAsString(execute(client, model, method, args, kwargs));
       journal.made(key, answer);
       return answer;
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("bad ORM call from a code action: " + e.getMessage(), e);
     }
+  }
+
+  /** Whether a call posts messages or queues emails ({@link #POSTING}). */
+  private static boolean posts(String model, String method) {
+    String on = POSTING.get(method);
+    return on != null && (on.isEmpty() || on.equals(model));
+  }
+
+  /** The call's own context (if the code set one) with the post's key over it. */
+  private static void withPostKey(Map<String, Object> kwargs, String postKey) {
+    Map<String, Object> context = new LinkedHashMap<>();
+    if (kwargs.get("context") instanceof Map<?, ?> own) {
+      context.putAll(ValueCodec.asMap(own));
+    }
+    context.put(CallJournal.POST_KEY, postKey);
+    kwargs.put("context", context);
   }
 
   /**

@@ -59,6 +59,7 @@ class ActionKindsTest {
         case "mail.activity.load" -> Map.of("ids", List.of(900L, 901L), "messages", List.of());
         case "mail.compose.message.create" -> List.of(55L);
         case "mail.template.send_mail" -> 12L;
+        case "sms.composer.create" -> List.of(56L);
         default -> Boolean.TRUE;
       };
     }
@@ -216,5 +217,94 @@ class ActionKindsTest {
         .containsEntry("res_ids", "[1, 2]")
         .containsEntry("template_id", 15L)
         .containsEntry("subtype_id", 77L);
+  }
+
+  ActionContext keyedRunner() {
+    return ActionContext.builder(odoo, new ExternalIds(odoo))
+        .postKeys(PostKeys.of("odoo", () -> true))
+        .build();
+  }
+
+  static Object postKey(Call call) {
+    return call.context().get(PostKeys.CONTEXT_KEY);
+  }
+
+  @Test
+  void mailPost_withoutTheAddonsKeys_carriesNoKey() {
+    runner().run(target(Map.of("state", "mail_post", "template_id", 15), List.of(1L, 2L)));
+    runner()
+        .run(
+            target(
+                Map.of("state", "mail_post", "template_id", 15, "mail_post_method", "comment"),
+                List.of(1L, 2L)));
+    assertThat(calls).isNotEmpty().allSatisfy(c -> assertThat(postKey(c)).isNull());
+  }
+
+  @Test
+  void mailPost_email_eachRecordsMailCarriesItsOwnKey_theSameWhenRunAgain() {
+    Map<String, Object> action = Map.of("state", "mail_post", "template_id", 15);
+    keyedRunner().run(target(action, List.of(1L, 2L)));
+    keyedRunner().run(target(action, List.of(1L, 2L)));
+    List<Object> keys =
+        calls.stream().filter(c -> c.method().equals("send_mail")).map(c -> postKey(c)).toList();
+    assertThat(keys).hasSize(4).doesNotContainNull();
+    assertThat(keys.get(0)).isNotEqualTo(keys.get(1));
+    assertThat(keys.subList(2, 4)).isEqualTo(keys.subList(0, 2));
+    assertThat(keys.get(0))
+        .isEqualTo(
+            PostKeys.of("odoo", () -> true)
+                .forRecord(target(action, List.of(1L, 2L)), 1L)
+                .orElseThrow());
+  }
+
+  @Test
+  void mailPost_comment_theComposersSendGivesEachRecordItsKey_itsCreateNone() {
+    Map<String, Object> action =
+        Map.of("state", "mail_post", "template_id", 15, "mail_post_method", "comment");
+    keyedRunner().run(target(action, List.of(1L, 2L)));
+    Call create = calls.stream().filter(c -> c.method().equals("create")).findFirst().orElseThrow();
+    assertThat(postKey(create)).isNull();
+    Call send =
+        calls.stream().filter(c -> c.method().equals("action_send_mail")).findFirst().orElseThrow();
+    PostKeys keys = PostKeys.of("odoo", () -> true);
+    assertThat(postKey(send))
+        .isEqualTo(
+            Map.of(
+                "1", keys.forRecord(target(action, List.of(1L, 2L)), 1L).orElseThrow(),
+                "2", keys.forRecord(target(action, List.of(1L, 2L)), 2L).orElseThrow()));
+    assertThat(send.context()).containsEntry("mail_create_nosubscribe", true);
+  }
+
+  @Test
+  void sms_aCommentCarriesEachRecordsKey_massModeNone() {
+    keyedRunner()
+        .run(
+            target(
+                Map.of("state", "sms", "sms_template_id", 9, "sms_method", "comment"),
+                List.of(1L, 2L)));
+    keyedRunner()
+        .run(
+            target(Map.of("state", "sms", "sms_template_id", 9, "sms_method", "sms"), List.of(1L)));
+    List<Call> sends = calls.stream().filter(c -> c.method().equals("action_send_sms")).toList();
+    assertThat(sends).hasSize(2);
+    assertThat(((Map<?, ?>) postKey(sends.get(0))).keySet()).isEqualTo(java.util.Set.of("1", "2"));
+    assertThat(postKey(sends.get(1))).isNull();
+  }
+
+  @Test
+  void anActionThatPostsNothingNeverAsksWhetherKeysAreTaken() {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ActionContext.builder(odoo, new ExternalIds(odoo))
+        .postKeys(
+            PostKeys.of(
+                "odoo",
+                () -> {
+                  asked.incrementAndGet();
+                  return true;
+                }))
+        .build()
+        .run(target(Map.of("state", "followers", "partner_ids", List.of(3)), List.of(1L)));
+    assertThat(asked).hasValue(0);
   }
 }

@@ -32,7 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recorded crm.lead records and their fields, plus a {@code project.task} with a name. It answers
  * {@code search_read}, {@code search}, {@code read}, {@code write}, {@code create} and {@code load}
  * (with external ids), counts every call by method, and remembers the context of each write. A
- * {@link Fault} hook can fail or "kill" a call before or after it takes effect.
+ * {@link Fault} hook can fail or "kill" a call before or after it takes effect. Messages and emails
+ * ({@code message_post}, the composer's {@code action_send_mail}, {@code mail.template.send_mail},
+ * {@code sms.composer.action_send_sms}) are made by {@link MemoryMail}, under the sidecar's post
+ * keys once {@link #withPostKeys} installed the addon's {@code sidecar.post.key}.
  */
 public final class MemoryOdoo implements OdooClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +59,7 @@ public final class MemoryOdoo implements OdooClient {
     final Map<String, Long> xmlIds = new ConcurrentHashMap<>();
     final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     final List<Map<String, Object>> writeContexts = new ArrayList<>();
+    final List<Map<String, Object>> postContexts = new ArrayList<>();
     volatile Fault fault = (point, model, method, args) -> {};
     volatile String now = "2026-01-01 00:00:00";
     long nextId = 1_000_000;
@@ -69,7 +73,10 @@ public final class MemoryOdoo implements OdooClient {
     this.context = context;
   }
 
-  /** The recorded crm.lead (and related) records of a fixtures folder, and a project.task. */
+  /**
+   * The recorded crm.lead (and related) records of a fixtures folder, a project.task, and mail's
+   * models ({@link MemoryMail}).
+   */
   @SuppressWarnings("unchecked")
   public static MemoryOdoo fromFixtures(Path fixtures) {
     try {
@@ -93,7 +100,9 @@ public final class MemoryOdoo implements OdooClient {
       state.fields.put("project.task", task);
       state.records.put("project.task", java.util.Collections.synchronizedMap(new TreeMap<>()));
       expenses(state);
-      return new MemoryOdoo(state, Map.of());
+      MemoryOdoo odoo = new MemoryOdoo(state, Map.of());
+      MemoryMail.define(odoo);
+      return odoo;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -196,6 +205,23 @@ public final class MemoryOdoo implements OdooClient {
     return this;
   }
 
+  /**
+   * Installs what the sidecar_bridge addon adds for posts' keys: the model {@code sidecar.post.key}
+   * (seen in {@code ir.model}), and posts made under a key once per record, as the addon makes
+   * them.
+   */
+  public MemoryOdoo withPostKeys() {
+    define(
+        MemoryMail.KEYS,
+        Map.of(
+            "key", "char",
+            "model", "char",
+            "res_id", "integer",
+            "message_id", "integer",
+            "mail_id", "integer"));
+    return this;
+  }
+
   /** Sets Odoo's clock: the write_date (and create_date) of the next changes. */
   public void now(String writeDate) {
     state.now = writeDate;
@@ -256,6 +282,18 @@ public final class MemoryOdoo implements OdooClient {
     }
   }
 
+  /** The contexts the mail calls ({@link MemoryMail}) were made with, in order. */
+  public List<Map<String, Object>> postContexts() {
+    synchronized (state) {
+      return List.copyOf(state.postContexts);
+    }
+  }
+
+  /** Notes the context of a mail call. */
+  void posted() {
+    state.postContexts.add(context);
+  }
+
   @Override
   @SuppressWarnings("unchecked")
   public Object executeKw(String model, String method, List<?> args, Map<String, ?> kwargs) {
@@ -286,7 +324,12 @@ public final class MemoryOdoo implements OdooClient {
             case "load" ->
                 load(model, (List<String>) wireArgs.get(0), (List<List<Object>>) wireArgs.get(1));
             case "fields_get" -> fieldsGetAnswer(model);
-            default -> throw new IllegalArgumentException("the memory Odoo has no " + method);
+            case "search_count" -> count(model, (List<Object>) wireArgs.get(0));
+            default ->
+                new MemoryMail(this)
+                    .call(model, method, wireArgs, kwargs)
+                    .orElseThrow(
+                        () -> new IllegalArgumentException("the memory Odoo has no " + method));
           };
       state.calls.computeIfAbsent(method, k -> new AtomicInteger()).incrementAndGet();
     }
@@ -336,6 +379,20 @@ public final class MemoryOdoo implements OdooClient {
       rows.add(row);
     }
     return rows;
+  }
+
+  /** {@code ir.model} answers the models defined (by {@code model = name}) unless defined. */
+  private long count(String model, List<Object> domain) {
+    if (model.equals("ir.model") && !state.fields.containsKey(model)) {
+      if (domain.size() == 1
+          && domain.get(0) instanceof List<?> leaf
+          && "model".equals(leaf.get(0))
+          && "=".equals(leaf.get(1))) {
+        return state.fields.containsKey(String.valueOf(leaf.get(2))) ? 1 : 0;
+      }
+      throw new IllegalArgumentException("the memory Odoo's ir.model answers model = name only");
+    }
+    return matching(model, domain).size();
   }
 
   private List<Long> searchIds(String model, List<Object> domain) {
@@ -490,9 +547,17 @@ public final class MemoryOdoo implements OdooClient {
     record.put("write_date", state.now);
   }
 
-  private List<Long> create(String model, List<Map<String, Object>> valuesList) {
+  /** Creates records, with the context's {@code default_<field>} for the fields not given. */
+  List<Long> create(String model, List<Map<String, Object>> valuesList) {
     List<Long> ids = new ArrayList<>();
-    for (Map<String, Object> values : valuesList) {
+    for (Map<String, Object> given : valuesList) {
+      Map<String, Object> values = new LinkedHashMap<>();
+      for (String field : state.fields.get(model).keySet()) {
+        if (context.containsKey("default_" + field)) {
+          values.put(field, context.get("default_" + field));
+        }
+      }
+      values.putAll(given);
       long id = ++state.nextId;
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("id", id);
@@ -531,6 +596,16 @@ public final class MemoryOdoo implements OdooClient {
     result.put("ids", ids);
     result.put("messages", List.of());
     return result;
+  }
+
+  /** The context of this view's calls. */
+  Map<String, Object> context() {
+    return context;
+  }
+
+  /** Whether a model is defined. */
+  boolean defines(String model) {
+    return state.fields.containsKey(model);
   }
 
   @Override

@@ -391,4 +391,74 @@ class PythonEngineTest {
           .hasMessageContaining("time-out");
     }
   }
+
+  /**
+   * A journal that writes nothing down (the sidecar dies before it could) and keys each post by its
+   * text and its place among identical calls, as the pipeline's journal does.
+   */
+  static final class KeyingJournal implements CallJournal {
+    final Map<String, Integer> asked = new java.util.HashMap<>();
+    final List<String> keyed = new ArrayList<>();
+
+    @Override
+    public java.util.Optional<String> replay(String call) {
+      asked.merge(call, 1, Integer::sum);
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public void made(String call, String answer) {}
+
+    @Override
+    public java.util.Optional<String> postKey(String call) {
+      keyed.add(call);
+      return java.util.Optional.of("k" + call.hashCode() + "-" + asked.get(call));
+    }
+  }
+
+  static final String POSTING_CODE =
+      """
+      for rec in records:
+          rec.write({'priority': '2'})
+          rec.with_context(lang='fr_FR').message_post(body='hello %s' % rec.id)
+          rec.message_post(body='hello %s' % rec.id)
+          rec.message_post(body='hello %s' % rec.id)
+      """;
+
+  long messages(long lead) {
+    return odoo.records("mail.message").values().stream()
+        .filter(m -> ((Number) m.get("res_id")).longValue() == lead)
+        .count();
+  }
+
+  @Test
+  void postsFromCodeCarryTheJournalsKey_soCodeRunAgainAfterACrashPostsOnce() {
+    odoo.withPostKeys();
+    List<Long> ids = leads().subList(0, 2);
+    KeyingJournal first = new KeyingJournal();
+    engine.run(POSTING_CODE, odoo, 2, "crm.lead", ids, Map.of(), first);
+    engine.run(POSTING_CODE, odoo, 2, "crm.lead", ids, Map.of(), new KeyingJournal());
+
+    assertThat(first.keyed).hasSize(6).allMatch(call -> call.contains("\"message_post\""));
+    for (long id : ids) {
+      assertThat(messages(id)).as("three posts on lead %d, once each", id).isEqualTo(3);
+    }
+    assertThat(odoo.writeContexts())
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c).doesNotContainKey(CallJournal.POST_KEY));
+    assertThat(odoo.postContexts())
+        .anySatisfy(
+            c -> assertThat(c).containsEntry("lang", "fr_FR").containsKey(CallJournal.POST_KEY))
+        .allSatisfy(c -> assertThat(c).containsKey(CallJournal.POST_KEY));
+  }
+
+  @Test
+  void withoutTheAddonTheSameCodeRunAgainPostsAgain() {
+    List<Long> ids = leads().subList(0, 2);
+    engine.run(POSTING_CODE, odoo, 2, "crm.lead", ids, Map.of(), new KeyingJournal());
+    engine.run(POSTING_CODE, odoo, 2, "crm.lead", ids, Map.of(), new KeyingJournal());
+    for (long id : ids) {
+      assertThat(messages(id)).isEqualTo(6);
+    }
+  }
 }
