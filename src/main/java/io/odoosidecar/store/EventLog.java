@@ -10,7 +10,9 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -550,7 +552,14 @@ public final class EventLog implements AutoCloseable {
 
   /** Whether a store failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */
   private static boolean duplicate(SidecarException e) {
-    return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
+    for (SQLException sql = e.getCause() instanceof SQLException cause ? cause : null;
+        sql != null;
+        sql = sql.getNextException()) {
+      if ("23505".equals(sql.getSQLState())) {
+        return true; // a batch's failure names it first or in one of the next exceptions
+      }
+    }
+    return false;
   }
 
   private void settle(List<Long> stored, List<Event> added) {
@@ -560,36 +569,29 @@ public final class EventLog implements AutoCloseable {
     claims.arrived(added);
   }
 
-  /** Inserts the events that are no duplicates, within the caller's transaction. */
+  /** The most keys one query asks about (each a bind parameter). */
+  private static final int CHUNK = 500;
+
+  /**
+   * Inserts the events that are no duplicates, within the caller's transaction: the duplicates
+   * looked for with a query per database and {@value #CHUNK} events rather than per event, the rest
+   * inserted in one JDBC batch and their ids read back by key, so that a push of many changes costs
+   * a few round trips, not three per change.
+   */
   private void insertEvents(
       List<NewEvent> events, Instant now, List<Long> stored, List<Event> added)
       throws SQLException {
-    String sql =
-        "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload, status,"
-            + " attempts, next_attempt_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
+    List<NewEvent> fresh = fresh(events);
+    if (fresh.isEmpty()) {
+      return;
+    }
     try (PreparedStatement insert =
-            connection().prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
-        PreparedStatement byKey =
-            connection()
-                .prepareStatement("SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
-        PreparedStatement byVersion =
-            connection()
-                .prepareStatement(
-                    "SELECT 1 FROM sidecar_event WHERE db = ? AND model = ? AND record_id = ?"
-                        + " AND version = ?")) {
-      java.util.Set<String> batch = new java.util.HashSet<>();
-      for (NewEvent event : events) {
-        if (!batch.add(event.database() + "\u0000" + event.dedupeKey())
-            || exists(byKey, event.database(), event.dedupeKey())
-            || (event.version() != null
-                && exists(
-                    byVersion,
-                    event.database(),
-                    event.model(),
-                    event.recordId(),
-                    event.version()))) {
-          continue; // a duplicate delivery: already stored
-        }
+        connection()
+            .prepareStatement(
+                "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload,"
+                    + " status, attempts, next_attempt_at, version)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+      for (NewEvent event : fresh) {
         insert.setString(1, event.database());
         insert.setString(2, event.dedupeKey());
         insert.setString(3, event.model());
@@ -599,37 +601,164 @@ public final class EventLog implements AutoCloseable {
         insert.setString(7, PENDING);
         insert.setTimestamp(8, timestamp(now));
         insert.setString(9, event.version());
-        insert.executeUpdate();
-        try (ResultSet keys = insert.getGeneratedKeys()) {
-          if (keys.next()) {
-            long id = keys.getLong(1);
-            stored.add(id);
-            added.add(
-                new Event(
-                    id,
-                    event.database(),
-                    event.dedupeKey(),
-                    event.model(),
-                    event.recordId(),
-                    event.operation(),
-                    event.payload(),
-                    PENDING,
-                    0,
-                    now.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
-                    null));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    Map<String, Long> ids = idsByKey(fresh);
+    Instant stamp = now.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    List<Event> inserted = new ArrayList<>();
+    for (NewEvent event : fresh) {
+      Long id = ids.get(event.database() + "\u0000" + event.dedupeKey());
+      if (id == null) {
+        throw new SQLException("an event just inserted is not found by its key: " + event);
+      }
+      inserted.add(
+          new Event(
+              id,
+              event.database(),
+              event.dedupeKey(),
+              event.model(),
+              event.recordId(),
+              event.operation(),
+              event.payload(),
+              PENDING,
+              0,
+              stamp,
+              null));
+    }
+    inserted.sort(java.util.Comparator.comparingLong(Event::id));
+    for (Event event : inserted) {
+      stored.add(event.id());
+      added.add(event);
+    }
+  }
+
+  /**
+   * The events to insert: the first of those delivered twice in {@code events}, less those stored
+   * already under their key or, for those with one, under their record's version (a version
+   * delivered twice in {@code events} counts once, as the first of them).
+   */
+  private List<NewEvent> fresh(List<NewEvent> events) throws SQLException {
+    Map<String, List<NewEvent>> byDatabase = new java.util.LinkedHashMap<>();
+    java.util.Set<String> keys = new java.util.HashSet<>();
+    for (NewEvent event : events) {
+      if (keys.add(event.database() + "\u0000" + event.dedupeKey())) {
+        byDatabase.computeIfAbsent(event.database(), d -> new ArrayList<>()).add(event);
+      }
+    }
+    java.util.Set<String> known = new java.util.HashSet<>();
+    for (Map.Entry<String, List<NewEvent>> group : byDatabase.entrySet()) {
+      known.addAll(storedKeys(group.getKey(), group.getValue()));
+      known.addAll(storedVersions(group.getKey(), group.getValue()));
+    }
+    List<NewEvent> fresh = new ArrayList<>();
+    for (NewEvent event : events) {
+      String key = event.database() + "\u0000" + event.dedupeKey();
+      if (known.add(key) && (event.version() == null || known.add(versionKey(event)))) {
+        fresh.add(event);
+      }
+    }
+    return fresh;
+  }
+
+  /** The keys, {@code db NUL dedupe_key}, of {@code events} already stored. */
+  private java.util.Set<String> storedKeys(String database, List<NewEvent> events)
+      throws SQLException {
+    java.util.Set<String> found = new java.util.HashSet<>();
+    for (int from = 0; from < events.size(); from += CHUNK) {
+      List<NewEvent> chunk = events.subList(from, Math.min(events.size(), from + CHUNK));
+      try (PreparedStatement query =
+          connection()
+              .prepareStatement(
+                  "SELECT dedupe_key FROM sidecar_event WHERE db = ? AND dedupe_key IN ("
+                      + placeholders(chunk.size())
+                      + ")")) {
+        query.setString(1, database);
+        for (int i = 0; i < chunk.size(); i++) {
+          query.setString(i + 2, chunk.get(i).dedupeKey());
+        }
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            found.add(database + "\u0000" + rows.getString(1));
           }
         }
       }
     }
+    return found;
   }
 
-  private static boolean exists(PreparedStatement query, Object... params) throws SQLException {
-    for (int i = 0; i < params.length; i++) {
-      query.setObject(i + 1, params[i]);
+  /** The versions, as {@link #versionKey}, of the records of {@code events} already stored. */
+  private java.util.Set<String> storedVersions(String database, List<NewEvent> events)
+      throws SQLException {
+    List<NewEvent> versioned = events.stream().filter(e -> e.version() != null).toList();
+    java.util.Set<String> found = new java.util.HashSet<>();
+    for (int from = 0; from < versioned.size(); from += CHUNK) {
+      List<NewEvent> chunk = versioned.subList(from, Math.min(versioned.size(), from + CHUNK));
+      try (PreparedStatement query =
+          connection()
+              .prepareStatement(
+                  "SELECT model, record_id, version FROM sidecar_event WHERE db = ?"
+                      + " AND record_id IN ("
+                      + placeholders(chunk.size())
+                      + ") AND version IN ("
+                      + placeholders(chunk.size())
+                      + ")")) {
+        query.setString(1, database);
+        for (int i = 0; i < chunk.size(); i++) {
+          query.setLong(i + 2, chunk.get(i).recordId());
+          query.setString(i + 2 + chunk.size(), chunk.get(i).version());
+        }
+        try (ResultSet rows = query.executeQuery()) {
+          while (rows.next()) {
+            found.add(versionKey(database, rows.getString(1), rows.getLong(2), rows.getString(3)));
+          }
+        }
+      }
     }
-    try (ResultSet rows = query.executeQuery()) {
-      return rows.next();
+    return found;
+  }
+
+  /** The ids of {@code events} just inserted, by {@code db NUL dedupe_key}. */
+  private Map<String, Long> idsByKey(List<NewEvent> events) throws SQLException {
+    Map<String, List<NewEvent>> byDatabase = new java.util.LinkedHashMap<>();
+    events.forEach(e -> byDatabase.computeIfAbsent(e.database(), d -> new ArrayList<>()).add(e));
+    Map<String, Long> ids = new HashMap<>();
+    for (Map.Entry<String, List<NewEvent>> group : byDatabase.entrySet()) {
+      List<NewEvent> all = group.getValue();
+      for (int from = 0; from < all.size(); from += CHUNK) {
+        List<NewEvent> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+        try (PreparedStatement query =
+            connection()
+                .prepareStatement(
+                    "SELECT dedupe_key, id FROM sidecar_event WHERE db = ? AND dedupe_key IN ("
+                        + placeholders(chunk.size())
+                        + ")")) {
+          query.setString(1, group.getKey());
+          for (int i = 0; i < chunk.size(); i++) {
+            query.setString(i + 2, chunk.get(i).dedupeKey());
+          }
+          try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+              ids.put(group.getKey() + "\u0000" + rows.getString(1), rows.getLong(2));
+            }
+          }
+        }
+      }
     }
+    return ids;
+  }
+
+  private static String versionKey(NewEvent event) {
+    return versionKey(event.database(), event.model(), event.recordId(), event.version());
+  }
+
+  private static String versionKey(String database, String model, long record, String version) {
+    return "v\u0000" + database + "\u0000" + model + "\u0000" + record + "\u0000" + version;
+  }
+
+  private static String placeholders(int n) {
+    return String.join(", ", java.util.Collections.nCopies(n, "?"));
   }
 
   /** A unit of work on the connection. */

@@ -97,6 +97,61 @@ class EventLogTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
+  void aLargeDelivery_storesEachNewEventOnce_inOrder_pastTheQueriesChunks(Backend backend) {
+    try (EventLog log = backend.open().apply(name())) {
+      List<EventLog.NewEvent> first = new java.util.ArrayList<>();
+      for (int i = 0; i < 700; i++) {
+        first.add(event("outbox:" + i, 1000 + i));
+      }
+      assertThat(log.append(first, T0)).hasSize(700);
+      List<EventLog.NewEvent> second = new java.util.ArrayList<>();
+      for (int i = 0; i < 1300; i++) { // 600 of them stored already, keys past one query's chunk
+        second.add(event("outbox:" + (100 + i), 2000 + i));
+      }
+      second.add(event("outbox:1300", 9999)); // twice in one delivery: stored once
+      List<EventLog.Event> added = log.appendEvents(second, T0);
+      assertThat(added).extracting(EventLog.Event::dedupeKey).doesNotHaveDuplicates();
+      assertThat(added).hasSize(1300 - 600);
+      assertThat(added).extracting(EventLog.Event::dedupeKey).startsWith("outbox:700");
+      assertThat(added).extracting(EventLog.Event::id).isSorted();
+      assertThat(added)
+          .filteredOn(e -> e.dedupeKey().equals("outbox:1300"))
+          .singleElement()
+          .extracting(EventLog.Event::recordId)
+          .isEqualTo(2000L + 1200); // the first of the two
+      assertThat(log.counts()).containsEntry("pending", 1400L);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void aRecordsVersion_isStoredOnce_whateverItsKey(Backend backend) {
+    try (EventLog log = backend.open().apply(name())) {
+      assertThat(
+              log.append(List.of(versioned("poll:a", 7, "v1"), versioned("poll:b", 8, "v1")), T0))
+          .hasSize(2);
+      List<EventLog.Event> added =
+          log.appendEvents(
+              List.of(
+                  versioned("poll:c", 7, "v1"), // record 7's v1 is stored: a duplicate
+                  versioned("poll:d", 7, "v2"),
+                  versioned("poll:e", 7, "v2"), // the same version twice in one delivery
+                  versioned("poll:f", 9, "v1"),
+                  new EventLog.NewEvent("other", "poll:g", "crm.lead", 7, "write", "{}", "v1")),
+              T0);
+      assertThat(added)
+          .extracting(EventLog.Event::dedupeKey)
+          .containsExactly("poll:d", "poll:f", "poll:g");
+    }
+  }
+
+  private static EventLog.NewEvent versioned(String key, long record, String version) {
+    return new EventLog.NewEvent(
+        "odoo", key, "crm.lead", record, "write", "{\"fields\": [\"name\"]}", version);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
   void eventsOfOneRecord_comeOutInOrder_otherRecordsInParallel(Backend backend) {
     try (EventLog log = backend.open().apply(name())) {
       log.append(List.of(event("a1", 1), event("a2", 1), event("b1", 2), event("a3", 1)), T0);
