@@ -297,6 +297,15 @@ public final class PipelineBench {
     if (store.equals("postgresql")) {
       dropPostgres();
     }
+    deleteTree(dir); // an embedded log of 40 rounds is 2 GB: none left behind
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   private static final String BENCH_DB = "sidecar_bench_pipeline";
@@ -450,6 +459,7 @@ public final class PipelineBench {
     pipeline.close();
     nonces.close();
     log.close();
+    deleteTree(dir);
     System.exit(0);
   }
 }
