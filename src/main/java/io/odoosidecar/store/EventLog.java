@@ -572,6 +572,10 @@ public final class EventLog implements AutoCloseable {
   /** The most keys one query asks about (each a bind parameter). */
   private static final int CHUNK = 500;
 
+  private static final String INSERT_EVENT =
+      "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload, status,"
+          + " attempts, next_attempt_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)";
+
   /**
    * Inserts the events that are no duplicates, within the caller's transaction. On PostgreSQL the
    * duplicates are looked for with a query per database and {@value #CHUNK} events rather than per
@@ -591,47 +595,24 @@ public final class EventLog implements AutoCloseable {
     if (fresh.isEmpty()) {
       return;
     }
-    try (PreparedStatement insert =
-        connection()
-            .prepareStatement(
-                "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload,"
-                    + " status, attempts, next_attempt_at, version)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")) {
+    try (PreparedStatement insert = connection().prepareStatement(INSERT_EVENT)) {
       for (NewEvent event : fresh) {
-        insert.setString(1, event.database());
-        insert.setString(2, event.dedupeKey());
-        insert.setString(3, event.model());
-        insert.setLong(4, event.recordId());
-        insert.setString(5, event.operation());
-        insert.setString(6, event.payload());
-        insert.setString(7, PENDING);
-        insert.setTimestamp(8, timestamp(now));
-        insert.setString(9, event.version());
+        bindInsert(insert, event, now);
         insert.addBatch();
       }
       insert.executeBatch();
     }
-    Map<String, Long> ids = idsByKey(fresh);
-    Instant stamp = now.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    Map<String, Long> ids = new HashMap<>();
+    for (Map.Entry<String, List<NewEvent>> group : byDatabase(fresh).entrySet()) {
+      ids.putAll(idsByKey(group.getKey(), group.getValue()));
+    }
     List<Event> inserted = new ArrayList<>();
     for (NewEvent event : fresh) {
-      Long id = ids.get(event.database() + "\u0000" + event.dedupeKey());
+      Long id = ids.get(key(event));
       if (id == null) {
         throw new SQLException("an event just inserted is not found by its key: " + event);
       }
-      inserted.add(
-          new Event(
-              id,
-              event.database(),
-              event.dedupeKey(),
-              event.model(),
-              event.recordId(),
-              event.operation(),
-              event.payload(),
-              PENDING,
-              0,
-              stamp,
-              null));
+      inserted.add(pending(id, event, now));
     }
     inserted.sort(java.util.Comparator.comparingLong(Event::id));
     for (Event event : inserted) {
@@ -645,12 +626,7 @@ public final class EventLog implements AutoCloseable {
       List<NewEvent> events, Instant now, List<Long> stored, List<Event> added)
       throws SQLException {
     try (PreparedStatement insert =
-            connection()
-                .prepareStatement(
-                    "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation,"
-                        + " payload, status, attempts, next_attempt_at, version)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-                    java.sql.Statement.RETURN_GENERATED_KEYS);
+            connection().prepareStatement(INSERT_EVENT, java.sql.Statement.RETURN_GENERATED_KEYS);
         PreparedStatement byKey =
             connection()
                 .prepareStatement("SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
@@ -661,7 +637,7 @@ public final class EventLog implements AutoCloseable {
                         + " AND version = ?")) {
       java.util.Set<String> batch = new java.util.HashSet<>();
       for (NewEvent event : events) {
-        if (!batch.add(event.database() + "\u0000" + event.dedupeKey())
+        if (!batch.add(key(event))
             || exists(byKey, event.database(), event.dedupeKey())
             || (event.version() != null
                 && exists(
@@ -672,37 +648,46 @@ public final class EventLog implements AutoCloseable {
                     event.version()))) {
           continue; // a duplicate delivery: already stored
         }
-        insert.setString(1, event.database());
-        insert.setString(2, event.dedupeKey());
-        insert.setString(3, event.model());
-        insert.setLong(4, event.recordId());
-        insert.setString(5, event.operation());
-        insert.setString(6, event.payload());
-        insert.setString(7, PENDING);
-        insert.setTimestamp(8, timestamp(now));
-        insert.setString(9, event.version());
+        bindInsert(insert, event, now);
         insert.executeUpdate();
         try (ResultSet keys = insert.getGeneratedKeys()) {
           if (keys.next()) {
             long id = keys.getLong(1);
             stored.add(id);
-            added.add(
-                new Event(
-                    id,
-                    event.database(),
-                    event.dedupeKey(),
-                    event.model(),
-                    event.recordId(),
-                    event.operation(),
-                    event.payload(),
-                    PENDING,
-                    0,
-                    now.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
-                    null));
+            added.add(pending(id, event, now));
           }
         }
       }
     }
+  }
+
+  private static void bindInsert(PreparedStatement insert, NewEvent event, Instant now)
+      throws SQLException {
+    insert.setString(1, event.database());
+    insert.setString(2, event.dedupeKey());
+    insert.setString(3, event.model());
+    insert.setLong(4, event.recordId());
+    insert.setString(5, event.operation());
+    insert.setString(6, event.payload());
+    insert.setString(7, PENDING);
+    insert.setTimestamp(8, timestamp(now));
+    insert.setString(9, event.version());
+  }
+
+  /** The event just inserted as {@code id}, pending since {@code now}. */
+  private static Event pending(long id, NewEvent event, Instant now) {
+    return new Event(
+        id,
+        event.database(),
+        event.dedupeKey(),
+        event.model(),
+        event.recordId(),
+        event.operation(),
+        event.payload(),
+        PENDING,
+        0,
+        now.truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+        null);
   }
 
   private static boolean exists(PreparedStatement query, Object... params) throws SQLException {
@@ -720,38 +705,37 @@ public final class EventLog implements AutoCloseable {
    * delivered twice in {@code events} counts once, as the first of them).
    */
   private List<NewEvent> fresh(List<NewEvent> events) throws SQLException {
-    Map<String, List<NewEvent>> byDatabase = new java.util.LinkedHashMap<>();
     java.util.Set<String> keys = new java.util.HashSet<>();
-    for (NewEvent event : events) {
-      if (keys.add(event.database() + "\u0000" + event.dedupeKey())) {
-        byDatabase.computeIfAbsent(event.database(), d -> new ArrayList<>()).add(event);
-      }
-    }
+    List<NewEvent> once = events.stream().filter(e -> keys.add(key(e))).toList();
     java.util.Set<String> known = new java.util.HashSet<>();
-    for (Map.Entry<String, List<NewEvent>> group : byDatabase.entrySet()) {
-      known.addAll(storedKeys(group.getKey(), group.getValue()));
+    for (Map.Entry<String, List<NewEvent>> group : byDatabase(once).entrySet()) {
+      known.addAll(idsByKey(group.getKey(), group.getValue()).keySet());
       known.addAll(storedVersions(group.getKey(), group.getValue()));
     }
     List<NewEvent> fresh = new ArrayList<>();
     for (NewEvent event : events) {
-      String key = event.database() + "\u0000" + event.dedupeKey();
-      if (known.add(key) && (event.version() == null || known.add(versionKey(event)))) {
+      if (known.add(key(event)) && (event.version() == null || known.add(versionKey(event)))) {
         fresh.add(event);
       }
     }
     return fresh;
   }
 
-  /** The keys, {@code db NUL dedupe_key}, of {@code events} already stored. */
-  private java.util.Set<String> storedKeys(String database, List<NewEvent> events)
-      throws SQLException {
-    java.util.Set<String> found = new java.util.HashSet<>();
+  private static Map<String, List<NewEvent>> byDatabase(List<NewEvent> events) {
+    Map<String, List<NewEvent>> groups = new java.util.LinkedHashMap<>();
+    events.forEach(e -> groups.computeIfAbsent(e.database(), d -> new ArrayList<>()).add(e));
+    return groups;
+  }
+
+  /** The ids, by {@link #key}, of those of {@code events} (all of {@code database}) stored. */
+  private Map<String, Long> idsByKey(String database, List<NewEvent> events) throws SQLException {
+    Map<String, Long> ids = new HashMap<>();
     for (int from = 0; from < events.size(); from += CHUNK) {
       List<NewEvent> chunk = events.subList(from, Math.min(events.size(), from + CHUNK));
       try (PreparedStatement query =
           connection()
               .prepareStatement(
-                  "SELECT dedupe_key FROM sidecar_event WHERE db = ? AND dedupe_key IN ("
+                  "SELECT dedupe_key, id FROM sidecar_event WHERE db = ? AND dedupe_key IN ("
                       + placeholders(chunk.size())
                       + ")")) {
         query.setString(1, database);
@@ -760,12 +744,12 @@ public final class EventLog implements AutoCloseable {
         }
         try (ResultSet rows = query.executeQuery()) {
           while (rows.next()) {
-            found.add(database + "\u0000" + rows.getString(1));
+            ids.put(database + "\u0000" + rows.getString(1), rows.getLong(2));
           }
         }
       }
     }
-    return found;
+    return ids;
   }
 
   /** The versions, as {@link #versionKey}, of the records of {@code events} already stored. */
@@ -799,34 +783,9 @@ public final class EventLog implements AutoCloseable {
     return found;
   }
 
-  /** The ids of {@code events} just inserted, by {@code db NUL dedupe_key}. */
-  private Map<String, Long> idsByKey(List<NewEvent> events) throws SQLException {
-    Map<String, List<NewEvent>> byDatabase = new java.util.LinkedHashMap<>();
-    events.forEach(e -> byDatabase.computeIfAbsent(e.database(), d -> new ArrayList<>()).add(e));
-    Map<String, Long> ids = new HashMap<>();
-    for (Map.Entry<String, List<NewEvent>> group : byDatabase.entrySet()) {
-      List<NewEvent> all = group.getValue();
-      for (int from = 0; from < all.size(); from += CHUNK) {
-        List<NewEvent> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-        try (PreparedStatement query =
-            connection()
-                .prepareStatement(
-                    "SELECT dedupe_key, id FROM sidecar_event WHERE db = ? AND dedupe_key IN ("
-                        + placeholders(chunk.size())
-                        + ")")) {
-          query.setString(1, group.getKey());
-          for (int i = 0; i < chunk.size(); i++) {
-            query.setString(i + 2, chunk.get(i).dedupeKey());
-          }
-          try (ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-              ids.put(group.getKey() + "\u0000" + rows.getString(1), rows.getLong(2));
-            }
-          }
-        }
-      }
-    }
-    return ids;
+  /** An event's key in one delivery and in the queries' answers: {@code db NUL dedupe_key}. */
+  private static String key(NewEvent event) {
+    return event.database() + "\u0000" + event.dedupeKey();
   }
 
   private static String versionKey(NewEvent event) {
