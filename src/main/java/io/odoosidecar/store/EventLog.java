@@ -164,12 +164,26 @@ public final class EventLog implements AutoCloseable {
   private final java.nio.file.Path file;
 
   private Connection connection;
+
+  /** The appends' lock and connection on a shared log (see {@link #appendWith}). */
+  private final Object appendLock = new Object();
+
+  private Connection appendConnection;
+
+  /** The {@link #generation} {@link #appendConnection} was opened in. */
+  private int appendGeneration;
+
+  /** How many times the log reopened: a connection opened before is of a lost database. */
+  private final java.util.concurrent.atomic.AtomicInteger generation =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private volatile Health health = new Health(State.UP, "", Instant.now());
   private volatile boolean closed;
   private final List<Runnable> brokenListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** The highest event id this process has seen: a database made anew starts above it. */
-  private long highestId;
+  private final java.util.concurrent.atomic.AtomicLong highestId =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * Whether the log is on PostgreSQL, which several instances may share: what another instance
@@ -344,9 +358,10 @@ public final class EventLog implements AutoCloseable {
     Connection fresh = source.open();
     fresh.setAutoCommit(true);
     connection = fresh;
+    generation.incrementAndGet();
     try {
       migrate();
-      keepIdsAbove(highestId);
+      keepIdsAbove(highestId.get());
       load(true);
     } catch (SQLException | RuntimeException e) {
       closeQuietly(fresh);
@@ -439,7 +454,7 @@ public final class EventLog implements AutoCloseable {
 
   /** Reads what the claims keep of the log. */
   private synchronized void load(boolean reopened) throws SQLException {
-    highestId = Math.max(highestId, claims.load(reopened));
+    highestId.accumulateAndGet(claims.load(reopened), Math::max);
   }
 
   static List<Long> ids(String text) {
@@ -497,7 +512,7 @@ public final class EventLog implements AutoCloseable {
    * Appends events in one transaction: all are stored or none. A duplicate (same database and
    * dedupe key, or same record and version) is dropped. Returns the ids of the events stored.
    */
-  public synchronized List<Long> append(List<NewEvent> events, Instant now) {
+  public List<Long> append(List<NewEvent> events, Instant now) {
     List<Event> added = appendEvents(events, now);
     List<Long> ids = new ArrayList<>(added.size());
     added.forEach(e -> ids.add(e.id()));
@@ -505,23 +520,16 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** As {@link #append}, answering the events stored, in order. */
-  public synchronized List<Event> appendEvents(List<NewEvent> events, Instant now) {
-    ensureUsable();
-    List<Long> stored = new ArrayList<>();
-    List<Event> added = new ArrayList<>();
+  public List<Event> appendEvents(List<NewEvent> events, Instant now) {
     try {
-      inTransaction("append", () -> insertEvents(events, now, stored, added));
+      return appendWith((c, added) -> insertEvents(c, events, now, added));
     } catch (SidecarException e) {
       if (!duplicate(e)) {
         throw e;
       }
       // another sidecar on the database stored one of them meanwhile: the second look finds it
-      stored.clear();
-      added.clear();
-      inTransaction("append", () -> insertEvents(events, now, stored, added));
+      return appendWith((c, added) -> insertEvents(c, events, now, added));
     }
-    settle(stored, added);
-    return added;
   }
 
   /** Another store's write on the log's database, made in the log's transaction. */
@@ -535,19 +543,104 @@ public final class EventLog implements AutoCloseable {
    * webhook call's answer with the call's events): both are kept or neither. A unique key's
    * violation, of the events or of that write, is thrown as the failure it is.
    */
-  public synchronized List<Event> appendEvents(
-      List<NewEvent> events, Instant now, Alongside alongside) {
-    ensureUsable();
-    List<Long> stored = new ArrayList<>();
-    List<Event> added = new ArrayList<>();
-    inTransaction(
-        "append",
-        () -> {
-          alongside.write(connection());
-          insertEvents(events, now, stored, added);
+  public List<Event> appendEvents(List<NewEvent> events, Instant now, Alongside alongside) {
+    return appendWith(
+        (c, added) -> {
+          alongside.write(c);
+          insertEvents(c, events, now, added);
         });
-    settle(stored, added);
+  }
+
+  /** An append's work in its transaction: the events it stores go to {@code added}. */
+  @FunctionalInterface
+  private interface Appending {
+    void run(Connection connection, List<Event> added) throws SQLException;
+  }
+
+  /**
+   * Runs an append in one transaction and answers the events it stored. Embedded, on the log's one
+   * connection, under the log's lock, as everything else. On a shared log (PostgreSQL), on a
+   * connection of the appends' own under a lock of their own: a push being stored does not wait for
+   * the workers' claims and settles, nor they for it (pushes arriving while a backlog is worked off
+   * otherwise held the workers up for whole round trips, and 4 pushes in flight kept them waiting
+   * in turn). A claim sees an append once it is committed; the appends of one instance still go one
+   * at a time, in the order they take the lock.
+   */
+  private List<Event> appendWith(Appending work) {
+    List<Event> added = new ArrayList<>();
+    if (!shared) {
+      synchronized (this) {
+        ensureUsable();
+        inTransaction("append", () -> work.run(connection, added));
+        settle(added);
+      }
+      return added;
+    }
+    synchronized (appendLock) {
+      ensureUsable();
+      if (closed) {
+        throw new StoreUnavailableException("event log unavailable: it is closed");
+      }
+      Connection c = null;
+      try {
+        c = appendConnection();
+        c.setAutoCommit(false);
+        try {
+          work.run(c, added);
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          added.clear();
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+      } catch (SQLException e) {
+        dropAppendConnectionIfLost(c);
+        throw failure("append", e);
+      } catch (Error e) {
+        broken("event log: cannot append: " + e, true);
+        throw e;
+      }
+    }
+    settle(added);
     return added;
+  }
+
+  /**
+   * The appends' connection (guarded by {@link #appendLock}), opened at the first append and again
+   * after the log reopened: the one before went with the database the log lost.
+   */
+  private Connection appendConnection() throws SQLException {
+    int now = generation.get();
+    if (appendConnection == null || appendGeneration != now) {
+      if (appendConnection != null) {
+        closeQuietly(appendConnection);
+        appendConnection = null;
+      }
+      Connection fresh = source.open();
+      fresh.setAutoCommit(true);
+      appendConnection = fresh;
+      appendGeneration = now;
+    }
+    return appendConnection;
+  }
+
+  /** After a failed append: the appends' connection is opened anew if it no longer answers. */
+  private void dropAppendConnectionIfLost(Connection c) {
+    if (c == null) {
+      return;
+    }
+    boolean valid;
+    try {
+      valid = c.isValid(2);
+    } catch (SQLException e) {
+      valid = false;
+    }
+    if (!valid) {
+      closeQuietly(c);
+      appendConnection = null;
+    }
   }
 
   /** Whether a store failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */
@@ -562,9 +655,13 @@ public final class EventLog implements AutoCloseable {
     return false;
   }
 
-  private void settle(List<Long> stored, List<Event> added) {
+  /**
+   * Tells the claims of the events an append stored: embedded, under the log's lock (the claims are
+   * in memory); on a shared log without it (the database holds them, the claims keep none).
+   */
+  private void settle(List<Event> added) {
     for (Event e : added) {
-      highestId = Math.max(highestId, e.id());
+      highestId.accumulateAndGet(e.id(), Math::max);
     }
     claims.arrived(added);
   }
@@ -584,18 +681,17 @@ public final class EventLog implements AutoCloseable {
    * to save, and the key lists made its appends many times slower once the log held a few hundred
    * thousand events (the pipeline bench): there each event is looked up and inserted by itself.
    */
-  private void insertEvents(
-      List<NewEvent> events, Instant now, List<Long> stored, List<Event> added)
+  private void insertEvents(Connection c, List<NewEvent> events, Instant now, List<Event> added)
       throws SQLException {
     if (!shared) { // embedded: a statement is a call in this process, not a round trip
-      insertEachEvent(events, now, stored, added);
+      insertEachEvent(c, events, now, added);
       return;
     }
-    List<NewEvent> fresh = fresh(events);
+    List<NewEvent> fresh = fresh(c, events);
     if (fresh.isEmpty()) {
       return;
     }
-    try (PreparedStatement insert = connection().prepareStatement(INSERT_EVENT)) {
+    try (PreparedStatement insert = c.prepareStatement(INSERT_EVENT)) {
       for (NewEvent event : fresh) {
         bindInsert(insert, event, now);
         insert.addBatch();
@@ -604,7 +700,7 @@ public final class EventLog implements AutoCloseable {
     }
     Map<String, Long> ids = new HashMap<>();
     for (Map.Entry<String, List<NewEvent>> group : byDatabase(fresh).entrySet()) {
-      ids.putAll(idsByKey(group.getKey(), group.getValue()));
+      ids.putAll(idsByKey(c, group.getKey(), group.getValue()));
     }
     List<Event> inserted = new ArrayList<>();
     for (NewEvent event : fresh) {
@@ -615,26 +711,20 @@ public final class EventLog implements AutoCloseable {
       inserted.add(pending(id, event, now));
     }
     inserted.sort(java.util.Comparator.comparingLong(Event::id));
-    for (Event event : inserted) {
-      stored.add(event.id());
-      added.add(event);
-    }
+    added.addAll(inserted);
   }
 
   /** {@link #insertEvents} one event at a time: two lookups by index and an insert each. */
-  private void insertEachEvent(
-      List<NewEvent> events, Instant now, List<Long> stored, List<Event> added)
+  private void insertEachEvent(Connection c, List<NewEvent> events, Instant now, List<Event> added)
       throws SQLException {
     try (PreparedStatement insert =
-            connection().prepareStatement(INSERT_EVENT, java.sql.Statement.RETURN_GENERATED_KEYS);
+            c.prepareStatement(INSERT_EVENT, java.sql.Statement.RETURN_GENERATED_KEYS);
         PreparedStatement byKey =
-            connection()
-                .prepareStatement("SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
+            c.prepareStatement("SELECT 1 FROM sidecar_event WHERE db = ? AND dedupe_key = ?");
         PreparedStatement byVersion =
-            connection()
-                .prepareStatement(
-                    "SELECT 1 FROM sidecar_event WHERE db = ? AND model = ? AND record_id = ?"
-                        + " AND version = ?")) {
+            c.prepareStatement(
+                "SELECT 1 FROM sidecar_event WHERE db = ? AND model = ? AND record_id = ?"
+                    + " AND version = ?")) {
       java.util.Set<String> batch = new java.util.HashSet<>();
       for (NewEvent event : events) {
         if (!batch.add(key(event))
@@ -653,7 +743,6 @@ public final class EventLog implements AutoCloseable {
         try (ResultSet keys = insert.getGeneratedKeys()) {
           if (keys.next()) {
             long id = keys.getLong(1);
-            stored.add(id);
             added.add(pending(id, event, now));
           }
         }
@@ -704,13 +793,13 @@ public final class EventLog implements AutoCloseable {
    * already under their key or, for those with one, under their record's version (a version
    * delivered twice in {@code events} counts once, as the first of them).
    */
-  private List<NewEvent> fresh(List<NewEvent> events) throws SQLException {
+  private List<NewEvent> fresh(Connection c, List<NewEvent> events) throws SQLException {
     java.util.Set<String> keys = new java.util.HashSet<>();
     List<NewEvent> once = events.stream().filter(e -> keys.add(key(e))).toList();
     java.util.Set<String> known = new java.util.HashSet<>();
     for (Map.Entry<String, List<NewEvent>> group : byDatabase(once).entrySet()) {
-      known.addAll(idsByKey(group.getKey(), group.getValue()).keySet());
-      known.addAll(storedVersions(group.getKey(), group.getValue()));
+      known.addAll(idsByKey(c, group.getKey(), group.getValue()).keySet());
+      known.addAll(storedVersions(c, group.getKey(), group.getValue()));
     }
     List<NewEvent> fresh = new ArrayList<>();
     for (NewEvent event : events) {
@@ -728,16 +817,16 @@ public final class EventLog implements AutoCloseable {
   }
 
   /** The ids, by {@link #key}, of those of {@code events} (all of {@code database}) stored. */
-  private Map<String, Long> idsByKey(String database, List<NewEvent> events) throws SQLException {
+  private static Map<String, Long> idsByKey(Connection c, String database, List<NewEvent> events)
+      throws SQLException {
     Map<String, Long> ids = new HashMap<>();
     for (int from = 0; from < events.size(); from += CHUNK) {
       List<NewEvent> chunk = events.subList(from, Math.min(events.size(), from + CHUNK));
       try (PreparedStatement query =
-          connection()
-              .prepareStatement(
-                  "SELECT dedupe_key, id FROM sidecar_event WHERE db = ? AND dedupe_key IN ("
-                      + placeholders(chunk.size())
-                      + ")")) {
+          c.prepareStatement(
+              "SELECT dedupe_key, id FROM sidecar_event WHERE db = ? AND dedupe_key IN ("
+                  + placeholders(chunk.size())
+                  + ")")) {
         query.setString(1, database);
         for (int i = 0; i < chunk.size(); i++) {
           query.setString(i + 2, chunk.get(i).dedupeKey());
@@ -752,35 +841,64 @@ public final class EventLog implements AutoCloseable {
     return ids;
   }
 
-  /** The versions, as {@link #versionKey}, of the records of {@code events} already stored. */
-  private java.util.Set<String> storedVersions(String database, List<NewEvent> events)
-      throws SQLException {
-    List<NewEvent> versioned = events.stream().filter(e -> e.version() != null).toList();
+  /**
+   * The versions, as {@link #versionKey}, of the records of {@code events} already stored: a query
+   * per model and {@value #CHUNK} events, which names the model so that the records' index answers
+   * it (without the model PostgreSQL read the whole log on each push).
+   */
+  private static java.util.Set<String> storedVersions(
+      Connection c, String database, List<NewEvent> events) throws SQLException {
+    Map<String, List<NewEvent>> byModel = new java.util.LinkedHashMap<>();
+    for (NewEvent event : events) {
+      if (event.version() != null) {
+        byModel.computeIfAbsent(event.model(), m -> new ArrayList<>()).add(event);
+      }
+    }
     java.util.Set<String> found = new java.util.HashSet<>();
-    for (int from = 0; from < versioned.size(); from += CHUNK) {
-      List<NewEvent> chunk = versioned.subList(from, Math.min(versioned.size(), from + CHUNK));
-      try (PreparedStatement query =
-          connection()
-              .prepareStatement(
-                  "SELECT model, record_id, version FROM sidecar_event WHERE db = ?"
-                      + " AND record_id IN ("
-                      + placeholders(chunk.size())
-                      + ") AND version IN ("
-                      + placeholders(chunk.size())
-                      + ")")) {
-        query.setString(1, database);
-        for (int i = 0; i < chunk.size(); i++) {
-          query.setLong(i + 2, chunk.get(i).recordId());
-          query.setString(i + 2 + chunk.size(), chunk.get(i).version());
-        }
-        try (ResultSet rows = query.executeQuery()) {
-          while (rows.next()) {
-            found.add(versionKey(database, rows.getString(1), rows.getLong(2), rows.getString(3)));
-          }
-        }
+    for (Map.Entry<String, List<NewEvent>> model : byModel.entrySet()) {
+      List<NewEvent> versioned = model.getValue();
+      for (int from = 0; from < versioned.size(); from += CHUNK) {
+        storedVersions(
+            c,
+            database,
+            model.getKey(),
+            versioned.subList(from, Math.min(versioned.size(), from + CHUNK)),
+            found);
       }
     }
     return found;
+  }
+
+  /** The query of the versions stored of {@code n} records of one model. */
+  static String storedVersionsQuery(int n) {
+    return "SELECT record_id, version FROM sidecar_event WHERE db = ? AND model = ?"
+        + " AND record_id IN ("
+        + placeholders(n)
+        + ") AND version IN ("
+        + placeholders(n)
+        + ")";
+  }
+
+  private static void storedVersions(
+      Connection c,
+      String database,
+      String model,
+      List<NewEvent> chunk,
+      java.util.Set<String> found)
+      throws SQLException {
+    try (PreparedStatement query = c.prepareStatement(storedVersionsQuery(chunk.size()))) {
+      query.setString(1, database);
+      query.setString(2, model);
+      for (int i = 0; i < chunk.size(); i++) {
+        query.setLong(i + 3, chunk.get(i).recordId());
+        query.setString(i + 3 + chunk.size(), chunk.get(i).version());
+      }
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          found.add(versionKey(database, model, rows.getLong(1), rows.getString(2)));
+        }
+      }
+    }
   }
 
   /** An event's key in one delivery and in the queries' answers: {@code db NUL dedupe_key}. */
@@ -1289,12 +1407,20 @@ public final class EventLog implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
-    closed = true;
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      throw failure("close", e);
+  public void close() {
+    synchronized (this) {
+      closed = true;
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        throw failure("close", e);
+      }
+    }
+    synchronized (appendLock) { // not under the log's lock: an append takes that one after it
+      if (appendConnection != null) {
+        closeQuietly(appendConnection);
+        appendConnection = null;
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.odoosidecar.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -151,6 +152,64 @@ class EventLogClusterTest {
     assertThat(logs.get(0).counts()).containsExactly(Map.entry("done", (long) ids.size()));
     for (EventLog log : logs) {
       assertThat(log.inFlight()).isZero();
+    }
+  }
+
+  @Test
+  void anAppend_doesNotWaitForTheLogsLock_thatAClaimOrSettleHolds() throws Exception {
+    EventLog a = instance("a");
+    ExecutorService pusher = Executors.newSingleThreadExecutor();
+    try {
+      synchronized (a) { // as a worker's claim or settle holds it for its round trips
+        Future<List<Long>> stored =
+            pusher.submit(() -> a.append(List.of(event("p1", 1), event("p2", 2)), T0));
+        assertThat(stored.get(10, TimeUnit.SECONDS)).hasSize(2);
+      }
+    } finally {
+      pusher.shutdownNow();
+    }
+    assertThat(a.claim(10, T0)).extracting(EventLog.Event::dedupeKey).containsExactly("p1", "p2");
+  }
+
+  @Test
+  void anAppendOnALostConnection_marksTheLogDown_losesNothing_andGoesOnOnceItReopens()
+      throws SQLException {
+    EventLog a = instance("a");
+    a.append(List.of(event("before", 1)), T0);
+    dropConnections();
+    assertThatThrownBy(() -> a.append(List.of(event("during", 2)), T0))
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("cannot append");
+    assertThat(a.health().usable()).isFalse();
+    a.reopen();
+    assertThat(a.append(List.of(event("during", 2)), T0)).hasSize(1);
+    assertThat(a.claim(10, T0))
+        .extracting(EventLog.Event::dedupeKey)
+        .containsExactly("before", "during");
+  }
+
+  @Test
+  void theAppendsConnection_lostWhileUnused_isOpenedAnewWhenTheLogReopens() throws SQLException {
+    EventLog a = instance("a");
+    a.append(List.of(event("before", 1)), T0);
+    dropConnections();
+    assertThatThrownBy(() -> a.claim(10, T0)).isInstanceOf(StoreUnavailableException.class);
+    a.reopen();
+    assertThat(a.append(List.of(event("after", 2)), T0))
+        .as("the first append after the reopen is stored")
+        .hasSize(1);
+    assertThat(a.claim(10, T0))
+        .extracting(EventLog.Event::dedupeKey)
+        .containsExactly("before", "after");
+  }
+
+  /** Ends every connection to the test's database, as a restart of PostgreSQL does. */
+  private void dropConnections() throws SQLException {
+    try (Connection admin = DriverManager.getConnection(url, "postgres", "");
+        var s = admin.createStatement()) {
+      s.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+              + " WHERE datname = current_database() AND pid <> pg_backend_pid()");
     }
   }
 

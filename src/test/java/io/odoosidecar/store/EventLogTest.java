@@ -137,11 +137,51 @@ class EventLogTest {
                   versioned("poll:d", 7, "v2"),
                   versioned("poll:e", 7, "v2"), // the same version twice in one delivery
                   versioned("poll:f", 9, "v1"),
-                  new EventLog.NewEvent("other", "poll:g", "crm.lead", 7, "write", "{}", "v1")),
+                  new EventLog.NewEvent("other", "poll:g", "crm.lead", 7, "write", "{}", "v1"),
+                  new EventLog.NewEvent("odoo", "poll:h", "project.task", 7, "write", "{}", "v1"),
+                  new EventLog.NewEvent("odoo", "poll:i", "project.task", 7, "write", "{}", "v1")),
               T0);
       assertThat(added)
+          .as("a version is a record's: another model's record 7 at v1 is not record 7's v1")
           .extracting(EventLog.Event::dedupeKey)
-          .containsExactly("poll:d", "poll:f", "poll:g");
+          .containsExactly("poll:d", "poll:f", "poll:g", "poll:h");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theStoredVersionsQuery_readsAFewPages_ofALargeLog() throws SQLException {
+    try (EventLog log = postgres(name());
+        var s = log.connection().createStatement()) {
+      s.execute(
+          "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload,"
+              + " status, attempts, next_attempt_at, version) SELECT 'odoo', 'outbox:' || g,"
+              + " 'crm.lead', g, 'write', repeat('x', 300), 'done', 0, now(), 'v' || g"
+              + " FROM generate_series(1, 20000) g");
+      s.execute("ANALYZE sidecar_event");
+      long pages = 0;
+      try (var explain =
+          log.connection()
+              .prepareStatement(
+                  "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + EventLog.storedVersionsQuery(3))) {
+        explain.setString(1, "odoo");
+        explain.setString(2, "crm.lead");
+        for (int i = 0; i < 3; i++) {
+          explain.setLong(3 + i, 30_000 + i);
+          explain.setString(6 + i, "v" + i);
+        }
+        try (var rows = explain.executeQuery()) {
+          rows.next();
+          var plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rows.getString(1));
+          var top = plan.get(0).get("Plan");
+          pages = top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          throw new AssertionError(e);
+        }
+      }
+      assertThat(pages)
+          .as(
+              "pages read to look up 3 records' versions in a log of 20,000 events (each push does)")
+          .isLessThan(40);
     }
   }
 
