@@ -48,6 +48,22 @@ final class LeasedClaims implements ClaimStrategy {
   private static final String LEASED = "status = 'running' AND lease_owner = ? AND lease_claim = ?";
 
   /**
+   * The oldest due events whose record nothing holds back, in id order: the events pending are
+   * walked on an index of their own ({@code sidecar_event_due}, postgresql/events), not among the
+   * events done that the log keeps until its purge.
+   */
+  static final String DUE =
+      "SELECT e.id FROM sidecar_event e"
+          + " WHERE e.status = 'pending' AND e.next_attempt_at <= ? AND NOT e.id = ANY(?)"
+          + " AND NOT EXISTS (SELECT 1 FROM sidecar_event o"
+          + " WHERE o.db = e.db AND o.model = e.model AND o.record_id = e.record_id"
+          + " AND o.id <> e.id"
+          + " AND (o.status = 'running'"
+          + " OR (o.id < e.id AND o.status = 'pending'"
+          + " AND NOT (o.next_attempt_at > ? AND o.last_error LIKE 'held: %'))))"
+          + " ORDER BY e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED";
+
+  /**
    * A claim, three statements in one round trip and one transaction: the lock all claims take; the
    * leases that ended put back in line (their instance stopped beating: its late settle will find
    * them gone); then the oldest due events whose record nothing holds back, leased.
@@ -58,15 +74,8 @@ final class LeasedClaims implements ClaimStrategy {
           + " lease_expires_ms = NULL WHERE status = 'running' AND lease_expires_ms <= ?;"
           + " UPDATE sidecar_event SET status = 'running', lease_owner = ?, lease_claim = ?,"
           + " lease_expires_ms = ? WHERE id = ANY(ARRAY("
-          + "SELECT e.id FROM sidecar_event e"
-          + " WHERE e.status = 'pending' AND e.next_attempt_at <= ? AND NOT e.id = ANY(?)"
-          + " AND NOT EXISTS (SELECT 1 FROM sidecar_event o"
-          + " WHERE o.db = e.db AND o.model = e.model AND o.record_id = e.record_id"
-          + " AND o.id <> e.id"
-          + " AND (o.status = 'running'"
-          + " OR (o.id < e.id AND o.status = 'pending'"
-          + " AND NOT (o.next_attempt_at > ? AND o.last_error LIKE 'held: %'))))"
-          + " ORDER BY e.id LIMIT ? FOR UPDATE OF e SKIP LOCKED)) RETURNING "
+          + DUE
+          + ")) RETURNING "
           + EventLog.COLUMNS;
 
   private static final String COMPLETE =

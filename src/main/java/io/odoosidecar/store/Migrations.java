@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -54,7 +55,7 @@ public final class Migrations {
   private static Flyway flyway(Connection connection, String store) throws SQLException {
     return Flyway.configure(Migrations.class.getClassLoader())
         .dataSource(new SingleConnectionDataSource(connection))
-        .locations("classpath:" + BASE + store)
+        .locations(locations(connection, store))
         .table(table(store))
         .baselineOnMigrate(true)
         .baselineVersion(MigrationVersion.fromVersion(Integer.toString(legacy(connection, store))))
@@ -64,6 +65,26 @@ public final class Migrations {
         .validateMigrationNaming(true)
         .cleanDisabled(true)
         .load();
+  }
+
+  /**
+   * The stores that have files for one database as well as their common ones, under {@code
+   * DATABASE/STORE}, in the same history: the event log's index of the pending events is
+   * PostgreSQL's alone (a partial index, which H2 cannot make; H2's claims are kept in memory).
+   */
+  private static final java.util.Map<String, List<String>> ONE_DATABASE =
+      java.util.Map.of("events", List.of("postgresql"));
+
+  /** Where the store's files are: its folder, and its folder for this database if it has one. */
+  private static String[] locations(Connection connection, String store) throws SQLException {
+    List<String> out = new java.util.ArrayList<>(List.of("classpath:" + BASE + store));
+    String database = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
+    for (String only : ONE_DATABASE.getOrDefault(store, List.of())) {
+      if (database.contains(only)) {
+        out.add("classpath:" + BASE + only + "/" + store);
+      }
+    }
+    return out.toArray(String[]::new);
   }
 
   /**

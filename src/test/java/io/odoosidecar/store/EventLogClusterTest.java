@@ -203,6 +203,43 @@ class EventLogClusterTest {
         .containsExactly("before", "after");
   }
 
+  @Test
+  void aClaim_walksThePendingEvents_notTheEventsDoneBeforeThem() throws SQLException {
+    EventLog a = instance("a");
+    try (var s = a.connection().createStatement()) {
+      s.execute(
+          "INSERT INTO sidecar_event (db, dedupe_key, model, record_id, operation, payload,"
+              + " status, attempts, next_attempt_at) SELECT 'odoo', 'outbox:' || g, 'crm.lead', g,"
+              + " 'write', repeat('x', 300), CASE WHEN g <= 20000 THEN 'done' ELSE 'pending' END,"
+              + " 0, now() - interval '1 hour' FROM generate_series(1, 20010) g");
+      s.execute("ANALYZE sidecar_event");
+    }
+    long pages;
+    try (var explain =
+        a.connection()
+            .prepareStatement("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + LeasedClaims.DUE)) {
+      explain.setTimestamp(1, java.sql.Timestamp.from(Instant.now()));
+      explain.setArray(2, a.connection().createArrayOf("bigint", new Long[0]));
+      explain.setTimestamp(3, java.sql.Timestamp.from(Instant.now()));
+      explain.setInt(4, 500);
+      try (var rows = explain.executeQuery()) {
+        rows.next();
+        var top =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(rows.getString(1))
+                .get(0)
+                .get("Plan");
+        assertThat(top.get("Actual Rows").asLong()).as("the 10 pending events").isEqualTo(10);
+        pages = top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong();
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new AssertionError(e);
+      }
+    }
+    assertThat(pages)
+        .as("pages a claim reads to find 10 pending events after 20,000 done ones")
+        .isLessThan(200);
+  }
+
   /** Ends every connection to the test's database, as a restart of PostgreSQL does. */
   private void dropConnections() throws SQLException {
     try (Connection admin = DriverManager.getConnection(url, "postgres", "");
