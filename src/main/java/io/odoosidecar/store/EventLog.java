@@ -581,25 +581,16 @@ public final class EventLog implements AutoCloseable {
       if (closed) {
         throw new StoreUnavailableException("event log unavailable: it is closed");
       }
-      Connection c = null;
+      Connection c;
       try {
         c = appendConnection();
-        c.setAutoCommit(false);
-        try {
-          work.run(c, added);
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          added.clear();
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
-        }
       } catch (SQLException e) {
-        dropAppendConnectionIfLost(c);
         throw failure("append", e);
-      } catch (Error e) {
-        broken("event log: cannot append: " + e, true);
+      }
+      try {
+        transaction(c, "append", () -> work.run(c, added));
+      } catch (SidecarException e) {
+        dropAppendConnectionIfLost(c);
         throw e;
       }
     }
@@ -628,9 +619,6 @@ public final class EventLog implements AutoCloseable {
 
   /** After a failed append: the appends' connection is opened anew if it no longer answers. */
   private void dropAppendConnectionIfLost(Connection c) {
-    if (c == null) {
-      return;
-    }
     boolean valid;
     try {
       valid = c.isValid(2);
@@ -833,7 +821,7 @@ public final class EventLog implements AutoCloseable {
         }
         try (ResultSet rows = query.executeQuery()) {
           while (rows.next()) {
-            ids.put(database + "\u0000" + rows.getString(1), rows.getLong(2));
+            ids.put(key(database, rows.getString(1)), rows.getLong(2));
           }
         }
       }
@@ -903,7 +891,11 @@ public final class EventLog implements AutoCloseable {
 
   /** An event's key in one delivery and in the queries' answers: {@code db NUL dedupe_key}. */
   private static String key(NewEvent event) {
-    return event.database() + "\u0000" + event.dedupeKey();
+    return key(event.database(), event.dedupeKey());
+  }
+
+  private static String key(String database, String dedupeKey) {
+    return database + "\u0000" + dedupeKey;
   }
 
   private static String versionKey(NewEvent event) {
@@ -924,19 +916,24 @@ public final class EventLog implements AutoCloseable {
   }
 
   synchronized void inTransaction(String what, Work work) {
+    transaction(connection, what, work);
+  }
+
+  /** Runs {@code work} in one transaction on {@code c}: committed, or rolled back and thrown. */
+  private void transaction(Connection c, String what, Work work) {
     try {
-      connection.setAutoCommit(false);
+      c.setAutoCommit(false);
       try {
         work.run();
-        connection.commit();
+        c.commit();
       } catch (SQLException | RuntimeException e) {
-        connection.rollback();
+        c.rollback();
         throw e;
       } catch (Error e) {
         broken("event log: cannot " + what + ": " + e, true);
         throw e;
       } finally {
-        connection.setAutoCommit(true);
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw failure(what, e);

@@ -222,18 +222,9 @@ class EventLogClusterTest {
       explain.setArray(2, a.connection().createArrayOf("bigint", new Long[0]));
       explain.setTimestamp(3, java.sql.Timestamp.from(Instant.now()));
       explain.setInt(4, 500);
-      try (var rows = explain.executeQuery()) {
-        rows.next();
-        var top =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(rows.getString(1))
-                .get(0)
-                .get("Plan");
-        assertThat(top.get("Actual Rows").asLong()).as("the 10 pending events").isEqualTo(10);
-        pages = top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong();
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        throw new AssertionError(e);
-      }
+      var top = TestDatabases.plan(explain);
+      assertThat(top.get("Actual Rows").asLong()).as("the 10 pending events").isEqualTo(10);
+      pages = TestDatabases.pagesRead(top);
     }
     assertThat(pages)
         .as("pages a claim reads to find 10 pending events after 20,000 done ones")

@@ -169,14 +169,7 @@ class EventLogTest {
           explain.setLong(3 + i, 30_000 + i);
           explain.setString(6 + i, "v" + i);
         }
-        try (var rows = explain.executeQuery()) {
-          rows.next();
-          var plan = new com.fasterxml.jackson.databind.ObjectMapper().readTree(rows.getString(1));
-          var top = plan.get(0).get("Plan");
-          pages = top.get("Shared Hit Blocks").asLong() + top.get("Shared Read Blocks").asLong();
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-          throw new AssertionError(e);
-        }
+        pages = TestDatabases.pagesRead(TestDatabases.plan(explain));
       }
       assertThat(pages)
           .as(

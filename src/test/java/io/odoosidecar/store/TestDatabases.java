@@ -39,4 +39,26 @@ public final class TestDatabases {
     }
     return POSTGRES + db;
   }
+
+  /**
+   * The top node of a query's plan as PostgreSQL ran it: {@code explain} is {@code EXPLAIN
+   * (ANALYZE, BUFFERS, FORMAT JSON)} and the query, its parameters bound.
+   */
+  public static com.fasterxml.jackson.databind.JsonNode plan(java.sql.PreparedStatement explain)
+      throws SQLException {
+    try (var rows = explain.executeQuery()) {
+      rows.next();
+      return new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(rows.getString(1))
+          .get(0)
+          .get("Plan");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new AssertionError("PostgreSQL's plan is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** The pages (shared buffers found or read) a plan's run took. */
+  public static long pagesRead(com.fasterxml.jackson.databind.JsonNode plan) {
+    return plan.get("Shared Hit Blocks").asLong() + plan.get("Shared Read Blocks").asLong();
+  }
 }
