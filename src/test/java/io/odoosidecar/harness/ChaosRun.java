@@ -96,7 +96,10 @@ final class ChaosRun {
           new Disruptions.OneTime(
               0.1,
               "counting endpoint down " + settings.endpointDown().toSeconds() + " s",
-              () -> counting.down(settings.endpointDown(), settings.downMode())));
+              () -> {
+                counting.down(settings.endpointDown(), settings.downMode());
+                Thread.sleep(settings.endpointDown().toMillis()); // its "end" when it is back
+              }));
     }
     if (settings.hostile()) {
       once.add(
