@@ -69,7 +69,9 @@ final class ClusterHostility {
             + accepted
             + ", stored in the event log "
             + stored
-            + (ambiguous > 0 ? " (" + ambiguous + " calls cut by a kill)" : "")
+            + (ambiguous > 0
+                ? " (" + ambiguous + (ambiguous == 1 ? " call" : " calls") + " cut by a kill)"
+                : "")
             + (stored == accepted
                 ? ": nothing refused stored, nothing accepted lost"
                 : ": MISMATCH"));
