@@ -134,10 +134,12 @@ final class SidecarWiring implements AutoCloseable {
 
   /** The metrics read from the store at each scrape. */
   private void gauges() {
+    io.odoosidecar.store.StatusCounts counts =
+        new io.odoosidecar.store.StatusCounts(log::counts, clock, Duration.ofSeconds(1));
     metrics.gauge(
         io.odoosidecar.metrics.SidecarMetrics.PENDING,
         "Events waiting in the event log to be processed",
-        () -> log.counts().getOrDefault("pending", 0L));
+        () -> counts.of("pending"));
     metrics.gauge(
         io.odoosidecar.metrics.SidecarMetrics.IN_FLIGHT,
         "Events claimed by this process's workers now",
@@ -145,7 +147,7 @@ final class SidecarWiring implements AutoCloseable {
     metrics.gauge(
         io.odoosidecar.metrics.SidecarMetrics.DEAD_LETTERS,
         "Events parked as dead letters",
-        () -> log.counts().getOrDefault("dead", 0L));
+        () -> counts.of("dead"));
   }
 
   private SchedulingWiring scheduling() {
