@@ -200,12 +200,7 @@ public final class EventLog implements AutoCloseable {
     this.source = source;
     this.file = file;
     this.connection = connection;
-    this.shared =
-        connection
-            .getMetaData()
-            .getDatabaseProductName()
-            .toLowerCase(java.util.Locale.ROOT)
-            .contains("postgres");
+    this.shared = StoreSql.postgres(connection);
     this.claims =
         shared
             ? new LeasedClaims(this, claimant.instance(), claimant.lease())

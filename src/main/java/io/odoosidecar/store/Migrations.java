@@ -8,8 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -68,23 +68,18 @@ public final class Migrations {
   }
 
   /**
-   * The stores that have files for one database as well as their common ones, under {@code
-   * DATABASE/STORE}, in the same history: the event log's index of the pending events is
-   * PostgreSQL's alone (a partial index, which H2 cannot make; H2's claims are kept in memory).
+   * The stores that have files for PostgreSQL alone as well as their common ones, under {@code
+   * postgresql/STORE}, in the same history: the event log's index of the pending events (a partial
+   * index, which H2 cannot make; H2's claims are kept in memory).
    */
-  private static final java.util.Map<String, List<String>> ONE_DATABASE =
-      java.util.Map.of("events", List.of("postgresql"));
+  private static final Set<String> POSTGRESQL_FILES = Set.of("events");
 
-  /** Where the store's files are: its folder, and its folder for this database if it has one. */
+  /** Where the store's files are: its folder, and its PostgreSQL folder on PostgreSQL. */
   private static String[] locations(Connection connection, String store) throws SQLException {
-    List<String> out = new java.util.ArrayList<>(List.of("classpath:" + BASE + store));
-    String database = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
-    for (String only : ONE_DATABASE.getOrDefault(store, List.of())) {
-      if (database.contains(only)) {
-        out.add("classpath:" + BASE + only + "/" + store);
-      }
-    }
-    return out.toArray(String[]::new);
+    String common = "classpath:" + BASE + store;
+    return POSTGRESQL_FILES.contains(store) && StoreSql.postgres(connection)
+        ? new String[] {common, "classpath:" + BASE + "postgresql/" + store}
+        : new String[] {common};
   }
 
   /**

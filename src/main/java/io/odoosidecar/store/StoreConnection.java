@@ -5,7 +5,6 @@ import io.odoosidecar.odoo.Redaction;
 import io.odoosidecar.store.EventLog.ConnectionSource;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Locale;
 
 /**
  * The one connection of a store that shares the event log's database (the sync log, the due-time
@@ -40,8 +39,7 @@ public final class StoreConnection implements AutoCloseable {
     this.what = what;
     this.connection = first;
     this.migration = migration;
-    this.postgres =
-        first.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+    this.postgres = StoreSql.postgres(first);
   }
 
   /**

@@ -1,11 +1,16 @@
 package io.odoosidecar.store;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
-/** What the stores share of SQL: times in {@code TIMESTAMP} columns, a unique key's violation. */
+/**
+ * What the stores share of SQL: the database a connection is to, times in {@code TIMESTAMP}
+ * columns, a unique key's violation.
+ */
 final class StoreSql {
   private StoreSql() {}
 
@@ -15,6 +20,15 @@ final class StoreSql {
    */
   static Timestamp timestamp(Instant instant) {
     return Timestamp.from(instant.truncatedTo(ChronoUnit.MICROS));
+  }
+
+  /** Whether {@code connection} is to PostgreSQL (else the embedded H2). */
+  static boolean postgres(Connection connection) throws SQLException {
+    return connection
+        .getMetaData()
+        .getDatabaseProductName()
+        .toLowerCase(Locale.ROOT)
+        .contains("postgres");
   }
 
   /** Whether a failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */
