@@ -2,6 +2,7 @@ package io.odoosidecar.script;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.odoosidecar.pipeline.MemoryOdoo;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * CPU bombs inside single built-in calls, which never reach a point where Python can be
- * interrupted: each is stopped within the time-out and a second, and the engine's one worker runs
- * the next code action.
+ * interrupted: each is stopped by the time-out (or refused by GraalPy), its thread ends, and the
+ * engine's one worker runs the next code action.
  */
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PythonTimeoutHostileTest {
@@ -54,22 +55,56 @@ class PythonTimeoutHostileTest {
         "x = [0] * 10**12",
         "x = min(range(10**15), key=abs)",
       })
-  void aLongBuiltInCall_isStoppedWithinTheTimeOutAndASecond_andTheWorkerIsBack(String bomb) {
+  void aLongBuiltInCall_isStopped_itsThreadEnds_andTheWorkerIsBack(String bomb) throws Exception {
     engine.run("action = 'ready'", odoo, 2, "crm.lead", oneLead()); // a context is ready
-    long start = System.nanoTime();
-    assertThatThrownBy(() -> engine.run(bomb, odoo, 2, "crm.lead", oneLead()))
-        .isInstanceOf(PythonEngine.ScriptException.class)
-        .satisfies(
-            e ->
-                assertThat(e.getMessage())
-                    .containsAnyOf("time-out", "too large", "cannot fit", "MemoryError"));
-    long elapsed = Duration.ofNanos(System.nanoTime() - start).toMillis();
-    // stopped, not run to its end (minutes to hours for each of these): the stop itself comes half
-    // a second after the time-out, but a bomb that allocates (sorted, [0] * n) can stall a loaded
-    // 2-core machine's JVM for a second more in GC while the whole suite runs beside it
-    assertThat(elapsed).isLessThan(TIMEOUT.toMillis() + 3_000);
+    List<Thread> runners = pythonRunners();
+    assertThat(runners).hasSize(1); // the engine's one worker, which runs the bomb next
+    PythonEngine.ScriptException failure =
+        catchThrowableOfType(
+            PythonEngine.ScriptException.class,
+            () -> engine.run(bomb, odoo, 2, "crm.lead", oneLead()));
+    assertThat(failure).isNotNull();
+    assertThat(failure.getMessage())
+        .containsAnyOf("time-out", "too large", "cannot fit", "MemoryError");
+    // stopped, not left running (each bomb runs for minutes to hours): one the time-out stopped has
+    // its thread ended with its context; one GraalPy refused leaves its thread idle. How soon is a
+    // figure of `scripts/bench python stop`, not of this test: one huge allocation holds up every
+    // thread of the JVM while its memory is committed (seconds on a fresh heap).
+    Thread runner = runners.get(0);
+    if (failure.timedOut()) {
+      runner.join(20_000);
+      assertThat(runner.isAlive())
+          .as("the stopped bomb's thread still runs: %s", top(runner))
+          .isFalse();
+    } else {
+      assertThat(idleWithin(runner, Duration.ofSeconds(20)))
+          .as("the refused bomb's thread still runs: %s", top(runner))
+          .isTrue();
+    }
     assertThat(engine.run("action = 'next'", odoo, 2, "crm.lead", oneLead()).action())
         .isEqualTo("next");
+  }
+
+  /** Whether {@code thread} waits for work (or has ended) within {@code limit}. */
+  static boolean idleWithin(Thread thread, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (thread.getState() == Thread.State.RUNNABLE && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return thread.getState() != Thread.State.RUNNABLE;
+  }
+
+  /** The top of a thread's stack, for a failure's message. */
+  static List<StackTraceElement> top(Thread thread) {
+    List<StackTraceElement> stack = List.of(thread.getStackTrace());
+    return stack.subList(0, Math.min(8, stack.size()));
+  }
+
+  /** The threads that run the engine's Python contexts (one per context). */
+  static List<Thread> pythonRunners() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().matches("python-\\d+"))
+        .toList();
   }
 
   @Test
