@@ -56,9 +56,11 @@ class PythonTimeoutHostileTest {
         "x = min(range(10**15), key=abs)",
       })
   void aLongBuiltInCall_isStopped_itsThreadEnds_andTheWorkerIsBack(String bomb) throws Exception {
-    engine.run("action = 'ready'", odoo, 2, "crm.lead", oneLead()); // a context is ready
-    List<Thread> runners = pythonRunners();
-    assertThat(runners).hasSize(1); // the engine's one worker, which runs the bomb next
+    // a context is ready, and its thread (the engine's one worker, which runs the bomb next) known
+    SpinningOdoo noting = new SpinningOdoo(odoo, Duration.ZERO);
+    engine.run("action = len(env['crm.lead'].search([]))", noting, 2, "crm.lead", oneLead());
+    Thread runner = noting.thread.get();
+    assertThat(runner.getName()).matches("python-\\d+");
     PythonEngine.ScriptException failure =
         catchThrowableOfType(
             PythonEngine.ScriptException.class,
@@ -70,7 +72,6 @@ class PythonTimeoutHostileTest {
     // its thread ended with its context; one GraalPy refused leaves its thread idle. How soon is a
     // figure of `scripts/bench python stop`, not of this test: one huge allocation holds up every
     // thread of the JVM while its memory is committed (seconds on a fresh heap).
-    Thread runner = runners.get(0);
     if (failure.timedOut()) {
       runner.join(20_000);
       assertThat(runner.isAlive())
@@ -98,13 +99,6 @@ class PythonTimeoutHostileTest {
   static List<StackTraceElement> top(Thread thread) {
     List<StackTraceElement> stack = List.of(thread.getStackTrace());
     return stack.subList(0, Math.min(8, stack.size()));
-  }
-
-  /** The threads that run the engine's Python contexts (one per context). */
-  static List<Thread> pythonRunners() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().matches("python-\\d+"))
-        .toList();
   }
 
   @Test
@@ -187,6 +181,10 @@ class PythonTimeoutHostileTest {
     final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
         new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** The thread the search came on: the context's own. */
+    final java.util.concurrent.atomic.AtomicReference<Thread> thread =
+        new java.util.concurrent.atomic.AtomicReference<>();
+
     SpinningOdoo(MemoryOdoo delegate, Duration spin) {
       this.delegate = delegate;
       this.spin = spin;
@@ -198,6 +196,7 @@ class PythonTimeoutHostileTest {
       if (!"search".equals(method)) {
         return delegate.executeKw(model, method, args, kwargs);
       }
+      thread.set(Thread.currentThread());
       entered.countDown();
       try {
         long end = System.nanoTime() + spin.toNanos();
