@@ -165,17 +165,15 @@ public final class EventLog implements AutoCloseable {
 
   private Connection connection;
 
-  /** The appends' lock and connection on a shared log (see {@link #appendWith}). */
-  private final Object appendLock = new Object();
-
-  private Connection appendConnection;
-
-  /** The {@link #generation} {@link #appendConnection} was opened in. */
-  private int appendGeneration;
-
   /** How many times the log reopened: a connection opened before is of a lost database. */
   private final java.util.concurrent.atomic.AtomicInteger generation =
       new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The appends' connection and lock on a shared log (see {@link #appendWith}). */
+  private final SideConnection appends;
+
+  /** The counts' connection and lock on a shared log (see {@link #counts}). */
+  private final SideConnection counting;
 
   private volatile Health health = new Health(State.UP, "", Instant.now());
   private volatile boolean closed;
@@ -201,6 +199,8 @@ public final class EventLog implements AutoCloseable {
     this.file = file;
     this.connection = connection;
     this.shared = StoreSql.postgres(connection);
+    this.appends = new SideConnection(source, generation::get);
+    this.counting = new SideConnection(source, generation::get);
     this.claims =
         shared
             ? new LeasedClaims(this, claimant.instance(), claimant.lease())
@@ -571,21 +571,12 @@ public final class EventLog implements AutoCloseable {
       }
       return added;
     }
-    synchronized (appendLock) {
-      ensureUsable();
-      if (closed) {
-        throw new StoreUnavailableException("event log unavailable: it is closed");
-      }
-      Connection c;
-      try {
-        c = appendConnection();
-      } catch (SQLException e) {
-        throw failure("append", e);
-      }
+    synchronized (appends) {
+      Connection c = side(appends, "append");
       try {
         transaction(c, "append", () -> work.run(c, added));
       } catch (SidecarException e) {
-        dropAppendConnectionIfLost(c);
+        appends.dropIfLost(c);
         throw e;
       }
     }
@@ -593,36 +584,16 @@ public final class EventLog implements AutoCloseable {
     return added;
   }
 
-  /**
-   * The appends' connection (guarded by {@link #appendLock}), opened at the first append and again
-   * after the log reopened: the one before went with the database the log lost.
-   */
-  private Connection appendConnection() throws SQLException {
-    int now = generation.get();
-    if (appendConnection == null || appendGeneration != now) {
-      if (appendConnection != null) {
-        closeQuietly(appendConnection);
-        appendConnection = null;
-      }
-      Connection fresh = source.open();
-      fresh.setAutoCommit(true);
-      appendConnection = fresh;
-      appendGeneration = now;
+  /** A side connection of a shared log, the log usable and open (its caller holds its lock). */
+  private Connection side(SideConnection side, String what) {
+    ensureUsable();
+    if (closed) {
+      throw new StoreUnavailableException("event log unavailable: it is closed");
     }
-    return appendConnection;
-  }
-
-  /** After a failed append: the appends' connection is opened anew if it no longer answers. */
-  private void dropAppendConnectionIfLost(Connection c) {
-    boolean valid;
     try {
-      valid = c.isValid(2);
+      return side.get();
     } catch (SQLException e) {
-      valid = false;
-    }
-    if (!valid) {
-      closeQuietly(c);
-      appendConnection = null;
+      throw failure(what, e);
     }
   }
 
@@ -1339,12 +1310,32 @@ public final class EventLog implements AutoCloseable {
 
   /**
    * How many events are in each status; an event claimed is {@code pending} (unfinished), on a
-   * shared log as on H2.
+   * shared log as on H2. A count reads the whole log (80 to 130 ms at 700,000 events on
+   * PostgreSQL): on a shared log it runs on a connection of its own, so that the workers' claims
+   * and settles (and the appends) do not wait for it; embedded, under the log's lock as everything
+   * else.
    */
-  public synchronized java.util.Map<String, Long> counts() {
-    claims.compact(Integer.MAX_VALUE, true);
+  public java.util.Map<String, Long> counts() {
+    if (!shared) {
+      synchronized (this) {
+        claims.compact(Integer.MAX_VALUE, true);
+        return count(connection);
+      }
+    }
+    synchronized (counting) {
+      Connection c = side(counting, "count");
+      try {
+        return count(c);
+      } catch (SidecarException e) {
+        counting.dropIfLost(c);
+        throw e;
+      }
+    }
+  }
+
+  private java.util.Map<String, Long> count(Connection c) {
     java.util.Map<String, Long> out = new java.util.TreeMap<>();
-    try (Statement s = connection.createStatement();
+    try (Statement s = c.createStatement();
         ResultSet rows =
             s.executeQuery("SELECT status, COUNT(*) FROM sidecar_event GROUP BY status")) {
       while (rows.next()) {
@@ -1408,11 +1399,12 @@ public final class EventLog implements AutoCloseable {
         throw failure("close", e);
       }
     }
-    synchronized (appendLock) { // not under the log's lock: an append takes that one after it
-      if (appendConnection != null) {
-        closeQuietly(appendConnection);
-        appendConnection = null;
-      }
+    // not under the log's lock: an append takes that one after its own
+    synchronized (appends) {
+      appends.close();
+    }
+    synchronized (counting) {
+      counting.close();
     }
   }
 }

@@ -172,6 +172,39 @@ class EventLogClusterTest {
   }
 
   @Test
+  void aCount_doesNotWaitForTheLogsLock_thatAClaimOrSettleHolds() throws Exception {
+    EventLog a = instance("a");
+    a.append(List.of(event("p1", 1), event("p2", 2), event("p3", 3)), T0);
+    a.complete(a.claim(1, T0).get(0).id());
+    a.claim(1, T0); // one claimed: unfinished, counted pending
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try {
+      synchronized (a) { // as a worker's claim or settle holds it for its round trips
+        Future<Map<String, Long>> counted = reader.submit(a::counts);
+        assertThat(counted.get(10, TimeUnit.SECONDS))
+            .containsExactly(Map.entry("done", 1L), Map.entry("pending", 2L));
+      }
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  @Test
+  void aCountOnALostConnection_marksTheLogDown_andCountsAgainOnceItReopens() throws SQLException {
+    EventLog a = instance("a");
+    a.append(List.of(event("before", 1)), T0);
+    assertThat(a.counts()).containsExactly(Map.entry("pending", 1L));
+    dropConnections();
+    assertThatThrownBy(a::counts)
+        .isInstanceOf(StoreUnavailableException.class)
+        .hasMessageContaining("cannot count");
+    assertThat(a.health().usable()).isFalse();
+    a.reopen();
+    a.append(List.of(event("after", 2)), T0);
+    assertThat(a.counts()).containsExactly(Map.entry("pending", 2L));
+  }
+
+  @Test
   void anAppendOnALostConnection_marksTheLogDown_losesNothing_andGoesOnOnceItReopens()
       throws SQLException {
     EventLog a = instance("a");
