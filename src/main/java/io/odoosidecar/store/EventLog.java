@@ -519,7 +519,7 @@ public final class EventLog implements AutoCloseable {
     try {
       return appendWith((c, added) -> insertEvents(c, events, now, added));
     } catch (SidecarException e) {
-      if (!duplicate(e)) {
+      if (!StoreSql.duplicate(e)) {
         throw e;
       }
       // another sidecar on the database stored one of them meanwhile: the second look finds it
@@ -595,18 +595,6 @@ public final class EventLog implements AutoCloseable {
     } catch (SQLException e) {
       throw failure(what, e);
     }
-  }
-
-  /** Whether a store failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */
-  private static boolean duplicate(SidecarException e) {
-    for (SQLException sql = e.getCause() instanceof SQLException cause ? cause : null;
-        sql != null;
-        sql = sql.getNextException()) {
-      if ("23505".equals(sql.getSQLState())) {
-        return true; // a batch's failure names it first or in one of the next exceptions
-      }
-    }
-    return false;
   }
 
   /**

@@ -34,8 +34,12 @@ final class StoreSql {
   /** Whether a failure is a unique key's violation (SQL state 23505, H2 and PostgreSQL). */
   static boolean duplicate(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-        return true;
+      for (SQLException sql = t instanceof SQLException s ? s : null;
+          sql != null;
+          sql = sql.getNextException()) {
+        if ("23505".equals(sql.getSQLState())) {
+          return true; // a JDBC batch's failure names it first or in one of the next exceptions
+        }
       }
     }
     return false;
