@@ -571,29 +571,40 @@ public final class EventLog implements AutoCloseable {
       }
       return added;
     }
-    synchronized (appends) {
-      Connection c = side(appends, "append");
-      try {
-        transaction(c, "append", () -> work.run(c, added));
-      } catch (SidecarException e) {
-        appends.dropIfLost(c);
-        throw e;
-      }
-    }
+    onSide(
+        appends,
+        "append",
+        c -> {
+          transaction(c, "append", () -> work.run(c, added));
+          return added;
+        });
     settle(added);
     return added;
   }
 
-  /** A side connection of a shared log, the log usable and open (its caller holds its lock). */
-  private Connection side(SideConnection side, String what) {
-    ensureUsable();
-    if (closed) {
-      throw new StoreUnavailableException("event log unavailable: it is closed");
-    }
-    try {
-      return side.get();
-    } catch (SQLException e) {
-      throw failure(what, e);
+  /**
+   * Runs {@code work} on a side connection of a shared log, under that connection's lock, the log
+   * usable and open; a failure drops the connection if it no longer answers.
+   */
+  private <T> T onSide(
+      SideConnection side, String what, java.util.function.Function<Connection, T> work) {
+    synchronized (side) {
+      ensureUsable();
+      if (closed) {
+        throw new StoreUnavailableException("event log unavailable: it is closed");
+      }
+      Connection c;
+      try {
+        c = side.get();
+      } catch (SQLException e) {
+        throw failure(what, e);
+      }
+      try {
+        return work.apply(c);
+      } catch (SidecarException e) {
+        side.dropIfLost(c);
+        throw e;
+      }
     }
   }
 
@@ -1310,15 +1321,7 @@ public final class EventLog implements AutoCloseable {
         return count(connection);
       }
     }
-    synchronized (counting) {
-      Connection c = side(counting, "count");
-      try {
-        return count(c);
-      } catch (SidecarException e) {
-        counting.dropIfLost(c);
-        throw e;
-      }
-    }
+    return onSide(counting, "count", this::count);
   }
 
   private java.util.Map<String, Long> count(Connection c) {
@@ -1388,11 +1391,7 @@ public final class EventLog implements AutoCloseable {
       }
     }
     // not under the log's lock: an append takes that one after its own
-    synchronized (appends) {
-      appends.close();
-    }
-    synchronized (counting) {
-      counting.close();
-    }
+    appends.close();
+    counting.close();
   }
 }
